@@ -1,0 +1,1 @@
+// Placeholder until the iCalendar builder lands.

@@ -1,0 +1,54 @@
+// Seat rules (see admission.hpp).
+#include "admission.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+namespace seminard::domain {
+
+namespace {
+// Crockford's base32: no I, L, O, U, so nothing reads as another symbol or spells a word; when typed back,
+// O counts as 0 and I or L as 1.
+constexpr std::string_view code_alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+}  // namespace
+
+admission admit(int capacity, int confirmed, int waitlisted, bool waitlist_enabled) noexcept {
+    if (confirmed < capacity && waitlisted == 0) return admission::confirmed;
+    return waitlist_enabled ? admission::waitlisted : admission::full;
+}
+
+int promotions(int capacity, int confirmed, int waitlisted) noexcept {
+    return std::max(0, std::min(capacity - confirmed, waitlisted));
+}
+
+std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random) {
+    static_assert(code_alphabet.size() == 32);  // 40 bits give exactly 8 symbols of 5 bits
+    std::uint64_t bits = 0;
+    for (auto b : random) bits = (bits << 8) | b;
+    std::string out;
+    out.reserve(9);
+    for (int i = 7; i >= 0; --i) {
+        auto v = static_cast<unsigned>((bits >> (i * 5)) & 0x1F);
+        out.push_back(code_alphabet[v]);
+        if (i == 4) out.push_back('-');
+    }
+    return out;
+}
+
+std::string canonical_code(std::string_view typed) {
+    std::string out;
+    for (char c : typed) {
+        if (c == '-' || c == ' ') continue;
+        char u = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+        if (u == 'O') u = '0';
+        if (u == 'I' || u == 'L') u = '1';
+        if (code_alphabet.find(u) == std::string_view::npos) return {};
+        out.push_back(u);
+        if (out.size() > 8) return {};
+    }
+    if (out.size() != 8) return {};
+    out.insert(4, "-");
+    return out;
+}
+
+}  // namespace seminard::domain

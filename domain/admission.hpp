@@ -1,0 +1,32 @@
+// Seat rules: who gets a seat, who waits, how many move up. Pure arithmetic, applied inside the writer's
+// transaction so that the counts it sees are the counts on disk.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace seminard::domain {
+
+enum class admission { confirmed, waitlisted, full };
+
+/// A newcomer gets a seat only when one is free and nobody waits (arrival order); otherwise the waiting
+/// list if the date has one; otherwise "full".
+admission admit(int capacity, int confirmed, int waitlisted, bool waitlist_enabled) noexcept;
+
+/// How many people move up from the waiting list when seats are free.
+int promotions(int capacity, int confirmed, int waitlisted) noexcept;
+
+/// Bytes of randomness a registration code takes.
+inline constexpr std::size_t code_random_bytes = 5;
+
+/// A short code people can read out on the phone: 8 symbols of Crockford's base32 (no I, L, O, U),
+/// written as "XXXX-XXXX" (40 bits). Uniqueness is checked by storage.
+std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random);
+
+/// Accepts codes the way people type them: any case, with or without the hyphen or spaces, O for 0, I/L for 1.
+/// Returns the canonical form or an empty string when it cannot be a code.
+std::string canonical_code(std::string_view typed);
+
+}  // namespace seminard::domain

@@ -1,0 +1,1 @@
+// German and English date texts (being written).

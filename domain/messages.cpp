@@ -1,0 +1,70 @@
+// Human texts for errors (see messages.hpp).
+#include "messages.hpp"
+
+namespace seminard::domain {
+
+std::string_view message(errc e, lang l) noexcept {
+    const bool de = l == lang::de;
+    switch (e) {
+        case errc::bad_request:
+            return de ? "Die Anfrage ist fehlerhaft und konnte nicht gelesen werden." : "The request is malformed.";
+        case errc::invalid_fields:
+            return de ? "Bitte prüfen Sie die markierten Angaben." : "Please check the fields marked.";
+        case errc::unauthorized:
+            return de ? "Anmeldung als Veranstalter erforderlich." : "Organiser authentication required.";
+        case errc::forbidden: return de ? "Dafür fehlt die Berechtigung." : "You are not allowed to do this.";
+        case errc::not_found: return de ? "Nicht gefunden." : "Not found.";
+        case errc::method_not_allowed:
+            return de ? "Diese Methode ist hier nicht erlaubt." : "This method is not allowed here.";
+        case errc::full:
+            return de ? "Dieser Termin ist leider ausgebucht." : "Sorry, this date is fully booked.";
+        case errc::already_registered:
+            return de ? "Mit dieser E-Mail-Adresse besteht für diesen Termin bereits eine Anmeldung."
+                      : "This e-mail address is already registered for this date.";
+        case errc::registration_closed:
+            return de ? "Für diesen Termin ist keine Anmeldung mehr möglich."
+                      : "Registration for this date is closed.";
+        case errc::already_cancelled:
+            return de ? "Diese Anmeldung ist bereits storniert." : "This registration is already cancelled.";
+        case errc::slug_taken:
+            return de ? "Diese Kurzbezeichnung ist bereits vergeben." : "This slug is already taken.";
+        case errc::capacity_below_confirmed:
+            return de ? "Die Platzzahl darf nicht unter die Zahl der bestätigten Anmeldungen sinken."
+                      : "Capacity cannot go below the number of confirmed registrations.";
+        case errc::date_cancelled:
+            return de ? "Dieser Termin ist abgesagt und kann nicht mehr geändert werden."
+                      : "This date is cancelled and cannot be changed.";
+        case errc::payload_too_large:
+            return de ? "Die Anfrage ist zu groß." : "The request body is too large.";
+        case errc::unsupported_media_type:
+            return de ? "Dieses Datenformat wird nicht unterstützt. Bitte JSON oder ein Formular senden."
+                      : "Unsupported content type. Please send JSON or a form.";
+        case errc::header_too_large:
+            return de ? "Die Kopfzeilen der Anfrage sind zu groß." : "The request headers are too large.";
+        case errc::unavailable:
+            return de ? "Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."
+                      : "The service is unavailable right now. Please try again shortly.";
+        case errc::internal:
+            return de ? "Ein interner Fehler ist aufgetreten." : "An internal error occurred.";
+    }
+    return {};
+}
+
+std::string_view message(field_problem p, lang l) noexcept {
+    const bool de = l == lang::de;
+    switch (p) {
+        case field_problem::required: return de ? "Bitte ausfüllen." : "Required.";
+        case field_problem::too_long: return de ? "Zu lang." : "Too long.";
+        case field_problem::invalid_email:
+            return de ? "Bitte eine gültige E-Mail-Adresse angeben." : "Please enter a valid e-mail address.";
+        case field_problem::invalid_format: return de ? "Ungültiges Format." : "Invalid format.";
+        case field_problem::invalid_value: return de ? "Ungültiger Wert." : "Invalid value.";
+        case field_problem::must_accept:
+            return de ? "Bitte stimmen Sie der Datenschutzerklärung zu." : "Please accept the privacy policy.";
+        case field_problem::unknown_zone: return de ? "Unbekannte Zeitzone." : "Unknown time zone.";
+        case field_problem::not_allowed: return de ? "Hier nicht erlaubt." : "Not allowed here.";
+    }
+    return {};
+}
+
+}  // namespace seminard::domain

@@ -1,0 +1,95 @@
+// The plain value types of seminard: seminars, their dates and days, registrations. No IO, no behaviour.
+#pragma once
+
+#include <date/date.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seminard::domain {
+
+/// An instant, always UTC, to the second.
+using instant = date::sys_seconds;
+
+/// Minutes since local midnight (09:00 is 540). Seminar hours are local wall-clock times.
+using clock_time = std::chrono::minutes;
+
+struct seminar {
+    std::int64_t id = 0;
+    std::string slug;
+    std::string title;
+    std::string description;
+    std::string location;
+    std::optional<std::int64_t> price_cents;  ///< gross price in minor units; none = on request
+    std::string currency = "EUR";
+    std::string organizer_name;
+    std::string organizer_email;
+    instant created_at{};
+    instant updated_at{};
+};
+
+/// One calendar day of a seminar date, in the date's time zone.
+struct seminar_day {
+    date::year_month_day day{};
+    clock_time start{};
+    clock_time end{};
+
+    friend bool operator==(const seminar_day&, const seminar_day&) = default;
+};
+
+enum class date_status { scheduled, cancelled };
+
+/// A bookable date of a seminar: one or more days, one capacity, one waiting list, one calendar UID.
+struct seminar_date {
+    std::int64_t id = 0;
+    std::int64_t seminar_id = 0;
+    std::string uid;       ///< iCalendar UID; fixed at creation, never changes
+    std::string timezone;  ///< IANA name, e.g. "Europe/Berlin"
+    std::vector<seminar_day> days;  ///< sorted, distinct days
+    int capacity = 0;
+    bool waitlist = false;
+    date_status status = date_status::scheduled;
+    std::optional<instant> registration_closes_at;  ///< none: closes when the first day starts
+    int sequence = 0;  ///< iCalendar SEQUENCE; rises with every change attendees must see
+    instant created_at{};
+    instant updated_at{};
+};
+
+/// A date with its live seat figures, as the public sees it.
+struct date_availability {
+    int confirmed = 0;
+    int waitlisted = 0;
+};
+
+enum class registration_status { confirmed, waitlisted, cancelled };
+
+struct attendee {
+    std::string first_name;
+    std::string last_name;
+    std::string email;
+    std::string company;
+    std::string job_title;
+    std::string phone;
+};
+
+struct registration {
+    std::int64_t id = 0;
+    std::int64_t date_id = 0;
+    std::string code;  ///< short human code, e.g. "K7Q-M4XD"
+    registration_status status = registration_status::confirmed;
+    std::optional<int> waitlist_position;  ///< 1..n while waitlisted
+    attendee person;
+    instant consent_at{};
+    instant created_at{};
+    std::optional<instant> cancelled_at;
+    instant updated_at{};
+};
+
+std::string_view to_string(date_status s) noexcept;
+std::string_view to_string(registration_status s) noexcept;
+std::optional<registration_status> parse_registration_status(std::string_view s) noexcept;
+
+}  // namespace seminard::domain

@@ -1,0 +1,146 @@
+// Time rules of a seminar date (see schedule.hpp).
+#include "schedule.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace seminard::domain {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int to_int(std::string_view s) {
+    int v = 0;
+    for (char c : s) v = v * 10 + (c - '0');
+    return v;
+}
+
+}  // namespace
+
+const date::time_zone* find_zone(std::string_view name) noexcept {
+    if (name.empty() || name.size() > 64) return nullptr;
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+instant to_instant(const date::time_zone& zone, date::year_month_day day, clock_time t) {
+    auto local = date::local_days{day} + t;
+    auto info = zone.get_info(local);
+    switch (info.result) {
+        case date::local_info::unique:
+        case date::local_info::ambiguous:  // earliest: the first offset
+            return date::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(local.time_since_epoch() -
+                                                                                       info.first.offset)};
+        case date::local_info::nonexistent:
+            return date::floor<std::chrono::seconds>(info.second.begin);
+    }
+    return {};
+}
+
+std::vector<interval> day_intervals(const seminar_date& d) {
+    std::vector<interval> out;
+    const auto* zone = find_zone(d.timezone);
+    if (!zone) return out;
+    out.reserve(d.days.size());
+    for (const auto& day : d.days) out.push_back({to_instant(*zone, day.day, day.start), to_instant(*zone, day.day, day.end)});
+    return out;
+}
+
+instant first_start(const seminar_date& d) {
+    auto iv = day_intervals(d);
+    return iv.empty() ? instant{} : iv.front().start;
+}
+
+instant last_end(const seminar_date& d) {
+    auto iv = day_intervals(d);
+    return iv.empty() ? instant{} : iv.back().end;
+}
+
+instant closes_at(const seminar_date& d) {
+    auto start = first_start(d);
+    if (d.registration_closes_at && *d.registration_closes_at < start) return *d.registration_closes_at;
+    return start;
+}
+
+bool is_past(const seminar_date& d, instant now) { return now >= last_end(d); }
+
+bool registration_open(const seminar_date& d, instant now) {
+    return d.status == date_status::scheduled && now < closes_at(d);
+}
+
+std::string to_iso8601(instant t, const date::time_zone* zone) {
+    if (!zone) return date::format("%FT%TZ", t);
+    auto info = zone->get_info(t);
+    auto local = date::local_seconds{t.time_since_epoch() + info.offset};
+    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
+    char sign = minutes < 0 ? '-' : '+';
+    minutes = minutes < 0 ? -minutes : minutes;
+    char off[8];
+    std::snprintf(off, sizeof off, "%c%02d:%02d", sign, static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+    return date::format("%FT%T", local) + off;
+}
+
+std::optional<instant> parse_iso8601(std::string_view s) {
+    // YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)
+    if (s.size() < 17) return std::nullopt;
+    auto day = parse_day(s.substr(0, 10));
+    if (!day || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return std::nullopt;
+    auto rest = s.substr(11);
+    if (rest.size() < 5 || rest[2] != ':' || !all_digits(rest.substr(0, 2)) || !all_digits(rest.substr(3, 2)))
+        return std::nullopt;
+    int hh = to_int(rest.substr(0, 2)), mm = to_int(rest.substr(3, 2)), ss = 0;
+    rest.remove_prefix(5);
+    if (!rest.empty() && rest[0] == ':') {
+        if (rest.size() < 3 || !all_digits(rest.substr(1, 2))) return std::nullopt;
+        ss = to_int(rest.substr(1, 2));
+        rest.remove_prefix(3);
+    }
+    if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+    int offset_minutes = 0;
+    if (rest == "Z" || rest == "z") {
+        offset_minutes = 0;
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' && all_digits(rest.substr(1, 2)) &&
+               all_digits(rest.substr(4, 2))) {
+        int oh = to_int(rest.substr(1, 2)), om = to_int(rest.substr(4, 2));
+        if (oh > 18 || om > 59) return std::nullopt;
+        offset_minutes = (oh * 60 + om) * (rest[0] == '-' ? -1 : 1);
+    } else {
+        return std::nullopt;
+    }
+    auto t = date::sys_days{*day} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} -
+             std::chrono::minutes{offset_minutes};
+    return instant{t};
+}
+
+std::optional<date::year_month_day> parse_day(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+    if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return std::nullopt;
+    date::year_month_day ymd{date::year{to_int(s.substr(0, 4))},
+                             date::month{static_cast<unsigned>(to_int(s.substr(5, 2)))},
+                             date::day{static_cast<unsigned>(to_int(s.substr(8, 2)))}};
+    if (!ymd.ok() || ymd.year() < date::year{1970} || ymd.year() > date::year{9999}) return std::nullopt;
+    return ymd;
+}
+
+std::optional<clock_time> parse_clock(std::string_view s) {
+    if (s.size() != 5 || s[2] != ':' || !all_digits(s.substr(0, 2)) || !all_digits(s.substr(3, 2))) return std::nullopt;
+    int hh = to_int(s.substr(0, 2)), mm = to_int(s.substr(3, 2));
+    if (mm > 59 || hh > 24 || (hh == 24 && mm != 0)) return std::nullopt;
+    return clock_time{hh * 60 + mm};
+}
+
+std::string format_day(date::year_month_day d) { return date::format("%F", d); }
+
+std::string format_clock(clock_time t) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(t.count() / 60), static_cast<int>(t.count() % 60));
+    return buf;
+}
+
+}  // namespace seminard::domain

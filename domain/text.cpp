@@ -1,0 +1,103 @@
+// Text checks (see text.hpp).
+#include "text.hpp"
+
+#include <algorithm>
+
+namespace seminard::domain {
+
+bool valid_utf8(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int extra;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            extra = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p <= extra) return false;
+        for (int i = 1; i <= extra; ++i) {
+            if ((p[i] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+std::size_t utf8_length(std::string_view s) noexcept {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool has_control_chars(std::string_view s, bool allow_newlines) noexcept {
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
+        if (c < 0x20 || c == 0x7F) return true;
+    }
+    return false;
+}
+
+std::string trim(std::string_view s) {
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return std::string{s};
+}
+
+bool plausible_email(std::string_view s) noexcept {
+    if (s.size() < 3 || s.size() > 254) return false;
+    auto at = s.find('@');
+    if (at == std::string_view::npos || at == 0 || at > 64 || s.find('@', at + 1) != std::string_view::npos)
+        return false;
+    auto local = s.substr(0, at);
+    auto domain = s.substr(at + 1);
+    for (char ch : local) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c == 0x7F || ch == '"' || ch == '(' || ch == ')' || ch == ',' || ch == ':' || ch == ';' ||
+            ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == '\\')
+            return false;
+    }
+    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+    if (domain.empty() || domain.find('.') == std::string_view::npos) return false;
+    std::size_t label_start = 0;
+    for (std::size_t i = 0; i <= domain.size(); ++i) {
+        if (i == domain.size() || domain[i] == '.') {
+            auto label = domain.substr(label_start, i - label_start);
+            if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+            label_start = i + 1;
+            continue;
+        }
+        auto c = static_cast<unsigned char>(domain[i]);
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c >= 0x80;
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string normalize_email(std::string_view s) {
+    auto out = trim(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    });
+    return out;
+}
+
+}  // namespace seminard::domain

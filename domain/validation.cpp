@@ -1,0 +1,263 @@
+// Input rules (see validation.hpp).
+#include "validation.hpp"
+
+#include "schedule.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+
+namespace seminard::domain {
+
+namespace {
+
+/// Collects field problems; the first problem per field wins.
+class checker {
+public:
+    void add(const std::string& field, field_problem p) { fields_.emplace(field, p); }
+    bool ok() const { return fields_.empty(); }
+    bool has(const std::string& field) const { return fields_.count(field) != 0; }
+    error failure() && {
+        error e{errc::invalid_fields};
+        e.fields = std::move(fields_);
+        return e;
+    }
+
+    /// Trims, then checks required-ness, UTF-8, control characters and length. Returns the trimmed text.
+    std::string text(const std::string& field,
+                     std::string_view raw,
+                     std::size_t max_len,
+                     bool required,
+                     bool multiline = false) {
+        if (!valid_utf8(raw)) {
+            add(field, field_problem::invalid_format);
+            return {};
+        }
+        auto v = trim(raw);
+        if (v.empty()) {
+            if (required) add(field, field_problem::required);
+            return v;
+        }
+        if (has_control_chars(v, multiline))
+            add(field, field_problem::invalid_format);
+        else if (utf8_length(v) > max_len)
+            add(field, field_problem::too_long);
+        return v;
+    }
+
+    std::string email(const std::string& field, std::string_view raw, bool required) {
+        auto v = text(field, raw, limits::email, required);
+        if (!v.empty() && !has(field) && !plausible_email(v)) add(field, field_problem::invalid_email);
+        return v;
+    }
+
+private:
+    std::map<std::string, field_problem> fields_;
+};
+
+bool valid_slug(std::string_view s) {
+    if (s.empty() || s.size() > limits::slug || s.front() == '-' || s.back() == '-') return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+bool valid_currency(std::string_view s) {
+    return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+void apply_seminar_fields(checker& c, seminar& s, const seminar_input& in, bool creating) {
+    auto field = [&](const std::optional<std::string>& v, const char* name, std::size_t max, bool required,
+                     std::string& target, bool multiline = false) {
+        if (v) {
+            target = c.text(name, *v, max, required, multiline);
+        } else if (creating && required) {
+            c.add(name, field_problem::required);
+        }
+    };
+    if (in.slug) {
+        auto v = trim(*in.slug);
+        if (v.empty())
+            c.add("slug", field_problem::required);
+        else if (!valid_slug(v))
+            c.add("slug", field_problem::invalid_format);
+        s.slug = v;
+    } else if (creating) {
+        c.add("slug", field_problem::required);
+    }
+    field(in.title, "title", limits::title, true, s.title);
+    field(in.description, "description", limits::description, false, s.description, true);
+    field(in.location, "location", limits::location, false, s.location);
+    field(in.organizer_name, "organizer_name", limits::person_name, true, s.organizer_name);
+    if (in.organizer_email) {
+        s.organizer_email = c.email("organizer_email", *in.organizer_email, true);
+    } else if (creating) {
+        c.add("organizer_email", field_problem::required);
+    }
+    if (in.currency) {
+        auto v = trim(*in.currency);
+        if (!valid_currency(v)) c.add("currency", field_problem::invalid_format);
+        s.currency = v;
+    }
+    if (in.price_cents) {
+        const auto& p = *in.price_cents;
+        if (p && (*p < 0 || *p > limits::max_price_cents)) c.add("price_cents", field_problem::invalid_value);
+        s.price_cents = p;
+    }
+}
+
+void check_days(checker& c, const std::vector<day_input>& in, std::vector<seminar_day>& out) {
+    out.clear();
+    if (in.empty()) {
+        c.add("days", field_problem::required);
+        return;
+    }
+    if (in.size() > limits::days_per_date) {
+        c.add("days", field_problem::too_long);
+        return;
+    }
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        auto prefix = "days[" + std::to_string(i) + "].";
+        auto day = parse_day(in[i].day);
+        auto start = parse_clock(in[i].start);
+        auto end = parse_clock(in[i].end);
+        if (!day) c.add(prefix + "date", field_problem::invalid_format);
+        if (!start) c.add(prefix + "start", field_problem::invalid_format);
+        if (!end) c.add(prefix + "end", field_problem::invalid_format);
+        if (start && end && *end <= *start) c.add(prefix + "end", field_problem::invalid_value);
+        if (day && start && end) out.push_back({*day, *start, *end});
+    }
+    if (!c.ok()) return;
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return date::sys_days{a.day} < date::sys_days{b.day}; });
+    for (std::size_t i = 1; i < out.size(); ++i)
+        if (out[i].day == out[i - 1].day) c.add("days", field_problem::invalid_value);  // one entry per day
+}
+
+void check_deadline(checker& c, const seminar_date& d) {
+    if (d.registration_closes_at && *d.registration_closes_at > first_start(d))
+        c.add("registration_closes_at", field_problem::invalid_value);  // must not be after the start
+}
+
+}  // namespace
+
+result<seminar> make_seminar(const seminar_input& in) {
+    checker c;
+    seminar s;
+    apply_seminar_fields(c, s, in, true);
+    if (!c.ok()) return std::move(c).failure();
+    return s;
+}
+
+result<seminar> patch_seminar(const seminar& current, const seminar_input& in) {
+    checker c;
+    seminar s = current;
+    apply_seminar_fields(c, s, in, false);
+    if (!c.ok()) return std::move(c).failure();
+    return s;
+}
+
+result<seminar_date> make_date(const date_input& in) {
+    checker c;
+    seminar_date d;
+    if (!in.timezone)
+        c.add("timezone", field_problem::required);
+    else if (!find_zone(*in.timezone))
+        c.add("timezone", field_problem::unknown_zone);
+    else
+        d.timezone = *in.timezone;
+    if (!in.days)
+        c.add("days", field_problem::required);
+    else
+        check_days(c, *in.days, d.days);
+    if (!in.capacity)
+        c.add("capacity", field_problem::required);
+    else if (*in.capacity < 1 || *in.capacity > limits::max_capacity)
+        c.add("capacity", field_problem::invalid_value);
+    else
+        d.capacity = *in.capacity;
+    d.waitlist = in.waitlist.value_or(false);
+    if (in.registration_closes_at && *in.registration_closes_at) {
+        auto t = parse_iso8601(**in.registration_closes_at);
+        if (!t)
+            c.add("registration_closes_at", field_problem::invalid_format);
+        else
+            d.registration_closes_at = *t;
+    }
+    if (in.status && *in.status != "scheduled") c.add("status", field_problem::not_allowed);
+    if (c.ok()) check_deadline(c, d);
+    if (!c.ok()) return std::move(c).failure();
+    return d;
+}
+
+result<date_change> patch_date(const seminar_date& current, const date_input& in, int confirmed) {
+    if (current.status == date_status::cancelled) return errc::date_cancelled;
+    checker c;
+    date_change ch{current};
+    auto& d = ch.updated;
+    if (in.timezone) {
+        if (!find_zone(*in.timezone))
+            c.add("timezone", field_problem::unknown_zone);
+        else if (*in.timezone != d.timezone) {
+            d.timezone = *in.timezone;
+            ch.visible = true;
+        }
+    }
+    if (in.days) {
+        std::vector<seminar_day> days;
+        check_days(c, *in.days, days);
+        if (c.ok() && days != d.days) {
+            d.days = std::move(days);
+            ch.visible = true;
+        }
+    }
+    if (in.capacity) {
+        if (*in.capacity < 1 || *in.capacity > limits::max_capacity)
+            c.add("capacity", field_problem::invalid_value);
+        else
+            d.capacity = *in.capacity;
+    }
+    if (in.waitlist) d.waitlist = *in.waitlist;
+    if (in.registration_closes_at) {
+        if (!*in.registration_closes_at) {
+            d.registration_closes_at.reset();
+        } else if (auto t = parse_iso8601(**in.registration_closes_at)) {
+            d.registration_closes_at = *t;
+        } else {
+            c.add("registration_closes_at", field_problem::invalid_format);
+        }
+    }
+    if (in.status) {
+        if (*in.status == "cancelled") {
+            d.status = date_status::cancelled;
+            ch.cancelled = true;
+            ch.visible = true;
+        } else if (*in.status != "scheduled") {
+            c.add("status", field_problem::invalid_value);
+        }
+    }
+    if (c.ok()) check_deadline(c, d);
+    if (!c.ok()) return std::move(c).failure();
+    if (!ch.cancelled && d.capacity < confirmed) return error{errc::capacity_below_confirmed};
+    if (ch.visible) d.sequence = current.sequence + 1;
+    return ch;
+}
+
+result<attendee> make_attendee(const registration_input& in) {
+    checker c;
+    attendee a;
+    a.first_name = c.text("first_name", in.first_name, limits::person_name, true);
+    a.last_name = c.text("last_name", in.last_name, limits::person_name, true);
+    a.email = c.email("email", in.email, true);
+    a.company = c.text("company", in.company, limits::company, false);
+    a.job_title = c.text("job_title", in.job_title, limits::job_title, false);
+    a.phone = c.text("phone", in.phone, limits::phone, false);
+    if (!a.phone.empty() && !c.has("phone")) {
+        bool plausible = std::all_of(a.phone.begin(), a.phone.end(), [](char ch) {
+            return (ch >= '0' && ch <= '9') || ch == ' ' || ch == '+' || ch == '-' || ch == '/' || ch == '(' ||
+                   ch == ')' || ch == '.';
+        });
+        if (!plausible) c.add("phone", field_problem::invalid_format);
+    }
+    if (!in.privacy_consent) c.add("privacy_consent", field_problem::must_accept);
+    if (!c.ok()) return std::move(c).failure();
+    return a;
+}
+
+}  // namespace seminard::domain

@@ -1,0 +1,92 @@
+// Input rules for seminars, dates and registrations: raw fields in, a valid domain value or 422 field list out.
+#pragma once
+
+#include "model.hpp"
+#include "result.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seminard::domain {
+
+/// Field length limits in code points (the same limits the API documents).
+namespace limits {
+inline constexpr std::size_t slug = 80;
+inline constexpr std::size_t title = 200;
+inline constexpr std::size_t description = 10000;
+inline constexpr std::size_t location = 300;
+inline constexpr std::size_t person_name = 100;
+inline constexpr std::size_t email = 254;
+inline constexpr std::size_t company = 200;
+inline constexpr std::size_t job_title = 150;
+inline constexpr std::size_t phone = 40;
+inline constexpr std::size_t days_per_date = 60;
+inline constexpr int max_capacity = 100000;
+inline constexpr std::int64_t max_price_cents = 100'000'000'00;
+}  // namespace limits
+
+/// Seminar fields as a client sent them; a missing field is nullopt. For price, an inner nullopt means
+/// "explicitly null" (price on request).
+struct seminar_input {
+    std::optional<std::string> slug;
+    std::optional<std::string> title;
+    std::optional<std::string> description;
+    std::optional<std::string> location;
+    std::optional<std::optional<std::int64_t>> price_cents;
+    std::optional<std::string> currency;
+    std::optional<std::string> organizer_name;
+    std::optional<std::string> organizer_email;
+};
+
+/// A new seminar from input: slug, title, organizer_name and organizer_email are required.
+result<seminar> make_seminar(const seminar_input& in);
+/// `current` with the given fields replaced; unchanged fields stay.
+result<seminar> patch_seminar(const seminar& current, const seminar_input& in);
+
+struct day_input {
+    std::string day;    ///< "YYYY-MM-DD"
+    std::string start;  ///< "HH:MM"
+    std::string end;    ///< "HH:MM"
+};
+
+struct date_input {
+    std::optional<std::string> timezone;
+    std::optional<std::vector<day_input>> days;
+    std::optional<int> capacity;
+    std::optional<bool> waitlist;
+    std::optional<std::optional<std::string>> registration_closes_at;  ///< inner nullopt: back to the default
+    std::optional<std::string> status;                                 ///< only "cancelled" or "scheduled"
+};
+
+/// A new date from input: timezone, days and capacity are required; waitlist defaults to false.
+result<seminar_date> make_date(const date_input& in);
+
+/// What a PATCH of a date means for attendees and seats.
+struct date_change {
+    seminar_date updated;
+    bool visible = false;    ///< attendees must see it: SEQUENCE rises
+    bool cancelled = false;  ///< this change cancels the date
+};
+
+/// Applies a patch. Lowering capacity below `confirmed` is refused (we never cancel people silently);
+/// a cancelled date takes no further change.
+result<date_change> patch_date(const seminar_date& current, const date_input& in, int confirmed);
+
+/// Attendee fields as a client sent them. `privacy_consent` is already reduced to a boolean by the
+/// transport layer ("on", "true", true).
+struct registration_input {
+    std::string first_name;
+    std::string last_name;
+    std::string email;
+    std::string company;
+    std::string job_title;
+    std::string phone;
+    bool privacy_consent = false;
+};
+
+/// Trimmed, checked attendee; field problems for everything wrong at once.
+result<attendee> make_attendee(const registration_input& in);
+
+}  // namespace seminard::domain

@@ -1,0 +1,2 @@
+#include "domain/admission.hpp"
+#include <catch2/catch.hpp>

@@ -1,0 +1,2 @@
+#include "domain/schedule.hpp"
+#include <catch2/catch.hpp>

@@ -1,0 +1,2 @@
+#include "domain/text.hpp"
+#include <catch2/catch.hpp>

@@ -1,0 +1,2 @@
+#include "domain/validation.hpp"
+#include <catch2/catch.hpp>
