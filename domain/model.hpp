@@ -78,7 +78,7 @@ struct attendee {
 struct registration {
     std::int64_t id = 0;
     std::int64_t date_id = 0;
-    std::string code;  ///< short human code, e.g. "K7Q-M4XD"
+    std::string code;  ///< short human code, "XXXX-XXXX" (see make_code), e.g. "04HM-ASW9"
     registration_status status = registration_status::confirmed;
     std::optional<int> waitlist_position;  ///< 1..n while waitlisted
     attendee person;

@@ -76,6 +76,8 @@ void apply_seminar_fields(checker& c, seminar& s, const seminar_input& in, bool 
         auto v = trim(*in.slug);
         if (v.empty())
             c.add("slug", field_problem::required);
+        else if (v.size() > limits::slug)
+            c.add("slug", field_problem::too_long);
         else if (!valid_slug(v))
             c.add("slug", field_problem::invalid_format);
         s.slug = v;
@@ -113,6 +115,7 @@ void check_days(checker& c, const std::vector<day_input>& in, std::vector<semina
         c.add("days", field_problem::too_long);
         return;
     }
+    bool entries_ok = true;  // only this field's own problems matter below, not those of other fields
     for (std::size_t i = 0; i < in.size(); ++i) {
         auto prefix = "days[" + std::to_string(i) + "].";
         auto day = parse_day(in[i].day);
@@ -122,9 +125,12 @@ void check_days(checker& c, const std::vector<day_input>& in, std::vector<semina
         if (!start) c.add(prefix + "start", field_problem::invalid_format);
         if (!end) c.add(prefix + "end", field_problem::invalid_format);
         if (start && end && *end <= *start) c.add(prefix + "end", field_problem::invalid_value);
-        if (day && start && end) out.push_back({*day, *start, *end});
+        if (day && start && end && *end > *start)
+            out.push_back({*day, *start, *end});
+        else
+            entries_ok = false;
     }
-    if (!c.ok()) return;
+    if (!entries_ok) return;
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return date::sys_days{a.day} < date::sys_days{b.day}; });
     for (std::size_t i = 1; i < out.size(); ++i)
         if (out[i].day == out[i - 1].day) c.add("days", field_problem::invalid_value);  // one entry per day

@@ -1,2 +1,106 @@
+// Tests for the seat rules and registration codes.
 #include "domain/admission.hpp"
 #include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+using namespace seminard::domain;
+
+namespace {
+
+using code_bytes = std::array<std::uint8_t, code_random_bytes>;
+
+bool is_code_symbol(char c) {
+    return std::string_view{"0123456789ABCDEFGHJKMNPQRSTVWXYZ"}.find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a newcomer gets a free seat when nobody waits") {
+    CHECK(admit(12, 0, 0, false) == admission::confirmed);
+    CHECK(admit(12, 11, 0, true) == admission::confirmed);
+    CHECK(admit(1, 0, 0, false) == admission::confirmed);
+}
+
+TEST_CASE("a newcomer waits when the date is full and has a waiting list") {
+    CHECK(admit(12, 12, 0, true) == admission::waitlisted);
+    CHECK(admit(12, 12, 5, true) == admission::waitlisted);
+}
+
+TEST_CASE("a newcomer is turned away when the date is full without a waiting list") {
+    CHECK(admit(12, 12, 0, false) == admission::full);
+    // Over capacity (capacity was lowered by hand in storage) is still full, never a seat.
+    CHECK(admit(10, 12, 0, false) == admission::full);
+    CHECK(admit(10, 12, 0, true) == admission::waitlisted);
+}
+
+TEST_CASE("a newcomer waits when somebody is already waiting, even with a free seat") {
+    CHECK(admit(12, 11, 1, true) == admission::waitlisted);
+    // Without a waiting list (switched off while people still wait) nobody may jump the queue either.
+    CHECK(admit(12, 11, 1, false) == admission::full);
+}
+
+TEST_CASE("free seats promote as many waiting people as fit") {
+    CHECK(promotions(12, 12, 3) == 0);
+    CHECK(promotions(12, 11, 3) == 1);
+    CHECK(promotions(20, 12, 3) == 3);
+    CHECK(promotions(12, 10, 0) == 0);
+    CHECK(promotions(10, 12, 3) == 0);  // over capacity: nobody moves, nothing negative
+}
+
+TEST_CASE("a registration code is eight Crockford symbols with a hyphen in the middle") {
+    auto code = make_code(code_bytes{0x12, 0x34, 0x56, 0x78, 0x9A});
+    REQUIRE(code.size() == 9);
+    CHECK(code[4] == '-');
+    for (std::size_t i = 0; i < code.size(); ++i)
+        if (i != 4) CHECK(is_code_symbol(code[i]));
+}
+
+TEST_CASE("a registration code encodes its 40 bits most significant first") {
+    CHECK(make_code(code_bytes{0, 0, 0, 0, 0}) == "0000-0000");
+    CHECK(make_code(code_bytes{0xFF, 0xFF, 0xFF, 0xFF, 0xFF}) == "ZZZZ-ZZZZ");
+    CHECK(make_code(code_bytes{0, 0, 0, 0, 1}) == "0000-0001");
+    CHECK(make_code(code_bytes{0x80, 0, 0, 0, 0}) == "G000-0000");  // top 5 bits 10000 = 16 = 'G'
+    // 0x0123456789 in groups of five bits: 00000 00100 10001 10100 01010 11001 11100 01001
+    CHECK(make_code(code_bytes{0x01, 0x23, 0x45, 0x67, 0x89}) == "04HM-ASW9");
+}
+
+TEST_CASE("the same random bytes give the same code, different bytes different codes") {
+    code_bytes a{1, 2, 3, 4, 5};
+    CHECK(make_code(a) == make_code(a));
+    std::set<std::string> seen;
+    for (unsigned i = 0; i < 256; ++i) seen.insert(make_code(code_bytes{0, 0, 0, 0, static_cast<std::uint8_t>(i)}));
+    CHECK(seen.size() == 256);
+}
+
+TEST_CASE("a made code reads back as itself") {
+    auto code = make_code(code_bytes{0xDE, 0xAD, 0xBE, 0xEF, 0x42});
+    CHECK(canonical_code(code) == code);
+}
+
+TEST_CASE("a typed code is canonicalised the way people type it") {
+    CHECK(canonical_code("04HM-ASW9") == "04HM-ASW9");
+    CHECK(canonical_code("04hm-asw9") == "04HM-ASW9");
+    CHECK(canonical_code("04HMASW9") == "04HM-ASW9");
+    CHECK(canonical_code("04HM ASW9") == "04HM-ASW9");
+    CHECK(canonical_code(" 04HM-ASW9 ") == "04HM-ASW9");
+    CHECK(canonical_code("O4HM-ASW9") == "04HM-ASW9");  // letter O for zero
+    CHECK(canonical_code("o4hm-asw9") == "04HM-ASW9");
+    CHECK(canonical_code("I1LL-il00") == "1111-1100");  // I and L for one
+}
+
+TEST_CASE("a typed code of the wrong length is refused") {
+    CHECK(canonical_code("").empty());
+    CHECK(canonical_code("04HM-ASW").empty());
+    CHECK(canonical_code("04HM-ASW99").empty());
+    CHECK(canonical_code("----").empty());
+}
+
+TEST_CASE("a typed code with characters outside the alphabet is refused") {
+    CHECK(canonical_code("04HM-ASWU").empty());  // U is not in Crockford's alphabet
+    CHECK(canonical_code("04HM_ASW9").empty());
+    CHECK(canonical_code("04HM-ASW*").empty());
+    CHECK(canonical_code("04HM-ASWÄ").empty());
+    CHECK(canonical_code(std::string_view{"04HM\0ASW9", 9}).empty());
+}

@@ -1,0 +1,13 @@
+// The demo seminar "LinkedIn Marketing für Unternehmen", seeded by --demo into an empty database.
+#pragma once
+
+#include "domain/model.hpp"
+#include "storage/writer.hpp"
+
+namespace seminard::server {
+
+/// Seeds the demo seminar and its dates when there is no seminar yet. Returns true when it seeded.
+/// Runs on the writer and waits for the commit; call at start-up only.
+bool seed_demo(storage::writer& w, domain::instant now);
+
+}  // namespace seminard::server

@@ -1,0 +1,30 @@
+// One request and its answer (see exchange.hpp).
+#include "exchange.hpp"
+
+#include "responses.hpp"
+
+#include <cstdio>
+
+namespace seminard::server {
+
+exchange::exchange(http_request request, reply_fn reply) : request_(std::move(request)), reply_(std::move(reply)) {}
+
+exchange::~exchange() {
+    if (!answered_.load()) {
+        std::fprintf(stderr, "level=error msg=\"request dropped without an answer\" route=\"%s\"\n", route.c_str());
+        respond(error_response(domain::errc::internal, lang));
+    }
+}
+
+const std::string& exchange::param(const std::string& name) const {
+    static const std::string none;
+    auto it = params.find(name);
+    return it == params.end() ? none : it->second;
+}
+
+void exchange::respond(http_response response) {
+    if (answered_.exchange(true)) return;
+    if (reply_) reply_(std::move(response));
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,20 @@
+// Route tables. Each handler parses the request into domain input, runs one storage operation on a reader or the
+// writer, and renders the answer; the rules live in domain/ and storage/.
+#pragma once
+
+#include "router.hpp"
+#include "services.hpp"
+
+namespace seminard::server {
+
+void add_health_routes(router& r, services& svc);
+void add_seminar_routes(router& r, services& svc);
+void add_registration_routes(router& r, services& svc);
+
+/// All routes of the HTTP contract.
+void add_routes(router& r, services& svc);
+
+/// A path id ("42") as a number; nullopt for anything else (answered as 404, like an unknown id).
+std::optional<std::int64_t> parse_id(std::string_view s);
+
+}  // namespace seminard::server

@@ -1,0 +1,35 @@
+// GET /healthz: 200 only when the database answers a query.
+#include "handlers.hpp"
+#include "json_codec.hpp"
+
+namespace seminard::server {
+
+void add_health_routes(router& r, services& svc) {
+    r.add("GET", "/healthz", [&svc](const std::shared_ptr<exchange>& ex) {
+        svc.read(ex, [](storage::connection& c) {
+            auto q = c.prepare("SELECT MAX(version) FROM schema_version");
+            int version = q.executeStep() ? q.getColumn(0).getInt() : 0;
+            auto res = json_response(200, json{{"status", "ok"}, {"schema_version", version}});
+            res.set("Cache-Control", "no-store");
+            return res;
+        });
+    });
+}
+
+void add_routes(router& r, services& svc) {
+    add_health_routes(r, svc);
+    add_seminar_routes(r, svc);
+    add_registration_routes(r, svc);
+}
+
+std::optional<std::int64_t> parse_id(std::string_view s) {
+    if (s.empty() || s.size() > 18 || s.front() == '0') return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,217 @@
+// One HTTP/1.1 connection (see http_session.hpp). Callback style, as Beast's advanced_server: do_x starts an
+// operation, on_x completes it; every step runs on the session's strand.
+#include "http_session.hpp"
+
+#include "access_log.hpp"
+#include "responses.hpp"
+
+namespace seminard::server {
+
+namespace {
+
+/// How many bytes to ask for while waiting for the first byte of a request.
+constexpr std::size_t first_read_size = 4096;
+/// Lingering close: how long and how much we read and discard after our last answer.
+constexpr std::chrono::seconds linger_timeout{2};
+constexpr std::size_t max_drain = 1024 * 1024;
+
+domain::errc classify(beast::error_code ec) {
+    if (ec == http::error::body_limit) return domain::errc::payload_too_large;
+    if (ec == http::error::header_limit) return domain::errc::header_too_large;
+    return domain::errc::bad_request;
+}
+
+}  // namespace
+
+std::size_t session_context::session_count() {
+    std::lock_guard lock(mutex);
+    return sessions.size();
+}
+
+http_session::http_session(tcp::socket&& socket, session_context& ctx) : stream_(std::move(socket)), ctx_(ctx) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+}
+
+http_session::~http_session() {
+    std::lock_guard lock(ctx_.mutex);
+    ctx_.sessions.erase(this);
+}
+
+void http_session::run() {
+    {
+        std::lock_guard lock(ctx_.mutex);
+        ctx_.sessions.emplace(this, weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read_request, shared_from_this()));
+}
+
+void http_session::shutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+        self->closing_ = true;
+        // Between requests nothing is lost by closing; mid-request we let the answer go out first.
+        if (self->waiting_for_request_) self->stream_.socket().cancel();
+    });
+}
+
+void http_session::do_read_request() {
+    if (closing_ || ctx_.stopping.load()) return do_close();
+    // A fresh parser per request; limits are set before anything is read.
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_.limits.header_limit));
+    parser_->body_limit(ctx_.limits.body_limit);
+    if (buffer_.size() > 0) return do_read_header();  // a pipelined request is already here
+    waiting_for_request_ = true;
+    // Idle keep-alive wait: until the first byte of the next request (the first request gets the header timeout).
+    stream_.expires_after(first_request_ ? ctx_.limits.header_timeout : ctx_.limits.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(first_read_size),
+                            beast::bind_front_handler(&http_session::on_first_bytes, shared_from_this()));
+}
+
+void http_session::on_first_bytes(beast::error_code ec, std::size_t n) {
+    waiting_for_request_ = false;
+    if (ec) return do_close();  // idle timeout, peer closed, or shutdown: nothing to answer
+    buffer_.commit(n);
+    do_read_header();
+}
+
+void http_session::do_read_header() {
+    started_ = std::chrono::steady_clock::now();
+    // The whole header must arrive within this; a client trickling bytes (slowloris) is cut off.
+    stream_.expires_after(ctx_.limits.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t) {
+    first_request_ = false;
+    if (ec) return fail_request(ec);
+    const auto& req = parser_->get();
+    method_ = std::string{req.method_string()};
+    if (parser_->is_done()) return handle_request();
+    auto expect = req[http::field::expect];
+    if (!expect.empty() && beast::iequals(expect, "100-continue")) {
+        // curl and others wait for this before sending a larger body.
+        continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
+        stream_.expires_after(ctx_.limits.write_timeout);
+        return http::async_write(stream_, *continue_,
+                                 beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
+    }
+    do_read_body();
+}
+
+void http_session::on_continue_sent(beast::error_code ec, std::size_t) {
+    continue_.reset();
+    if (ec) return do_close();
+    do_read_body();
+}
+
+void http_session::do_read_body() {
+    stream_.expires_after(ctx_.limits.body_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_body, shared_from_this()));
+}
+
+void http_session::on_body(beast::error_code ec, std::size_t) {
+    if (ec) return fail_request(ec);
+    handle_request();
+}
+
+void http_session::fail_request(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+        return do_close();  // nobody left to answer, or a client too slow to deserve one
+    }
+    // Malformed or oversized: answer once, then close, since the rest of the stream cannot be trusted.
+    route_ = "(rejected)";
+    if (method_.empty()) method_ = "-";
+    do_write(error_response(classify(ec), domain::lang::de), false);
+}
+
+void http_session::handle_request() {
+    auto msg = parser_->release();
+    keep_alive_ = msg.keep_alive();
+
+    http_request req;
+    req.method = std::string{msg.method_string()};
+    req.target = std::string{msg.target()};
+    auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    req.version = msg.version();
+    req.remote_address = remote_;
+    for (const auto& field : msg) req.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
+    req.body = std::move(msg.body());
+    const bool head = req.method == "HEAD";
+
+    // The answer may come from any thread; it is posted back onto this strand. The work guard keeps the
+    // io_context running while a reader or the writer still holds the request.
+    auto reply = [self = shared_from_this(), head, work = net::make_work_guard(stream_.get_executor())](
+                     http_response res) mutable {
+        net::post(self->stream_.get_executor(), [self, head, res = std::move(res)]() mutable {
+            if (head) {
+                res.set("Content-Length", std::to_string(res.body.size()));
+                res.body.clear();
+            }
+            self->do_write(std::move(res), self->keep_alive_);
+        });
+        work.reset();
+    };
+    auto ex = std::make_shared<exchange>(std::move(req), std::move(reply));
+    ctx_.routes.dispatch(ex);
+    route_ = ex->route;
+}
+
+void http_session::do_write(http_response res, bool keep_alive) {
+    keep_alive = keep_alive && !closing_ && !ctx_.stopping.load();
+    response_ = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), 11);
+    bool has_length = false;
+    for (auto& [name, value] : res.headers) {
+        if (iequals(name, "Content-Length")) has_length = true;
+        response_->set(name, value);
+    }
+    response_->set(http::field::server, "seminard");
+    response_->body() = std::move(res.body);
+    if (!has_length) response_->prepare_payload();
+    response_->keep_alive(keep_alive);
+    stream_.expires_after(ctx_.limits.write_timeout);
+    http::async_write(stream_, *response_, beast::bind_front_handler(&http_session::on_write, shared_from_this()));
+}
+
+void http_session::on_write(beast::error_code ec, std::size_t bytes) {
+    const bool keep_alive = response_ && response_->keep_alive();
+    if (ctx_.access_log && response_) {
+        auto elapsed = std::chrono::steady_clock::now() - started_;
+        log_access(remote_, method_, route_, response_->result_int(), bytes, elapsed);
+    }
+    response_.reset();
+    method_.clear();
+    if (ec || !keep_alive) return do_close();
+    do_read_request();
+}
+
+void http_session::do_close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return stream_.socket().close(ec);
+    // Lingering close: a client still sending (say, a body we refused with 413) would otherwise get a reset
+    // from the kernel and could lose our answer. Read and discard for a moment, then close.
+    stream_.expires_after(linger_timeout);
+    do_drain();
+}
+
+void http_session::do_drain() {
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->drained_ += n;
+        if (ec || self->drained_ > max_drain) {
+            beast::error_code ignored;
+            self->stream_.socket().close(ignored);
+            return;
+        }
+        self->do_drain();
+    });
+}
+
+}  // namespace seminard::server

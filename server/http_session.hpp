@@ -1,0 +1,82 @@
+// One HTTP/1.1 connection: reads requests under timeouts and limits, hands them to the router, writes answers.
+#pragma once
+
+#include "config.hpp"
+#include "net.hpp"
+#include "router.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+namespace seminard::server {
+
+class http_session;
+
+/// What every session shares: the router, the limits, and the registry used for graceful shutdown.
+/// Thread-safe: the registry is guarded by its mutex; everything else is read-only after start.
+struct session_context {
+    const router& routes;
+    limits_config limits;
+    bool access_log = true;
+    std::atomic<bool> stopping{false};
+
+    std::mutex mutex;
+    std::unordered_map<http_session*, std::weak_ptr<http_session>> sessions;
+
+    session_context(const router& r, limits_config l, bool log) : routes(r), limits(l), access_log(log) {}
+    std::size_t session_count();
+};
+
+/// Lives as long as an operation is pending (every async call binds shared_from_this()). All of its work runs on
+/// its own strand, so it needs no locks; answers coming from other threads are posted onto that strand.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+    http_session(tcp::socket&& socket, session_context& ctx);
+    ~http_session();
+
+    void run();
+    /// Graceful shutdown: an idle connection closes now, a busy one after its current answer.
+    void shutdown();
+
+private:
+    void do_read_request();
+    void on_first_bytes(beast::error_code ec, std::size_t n);
+    void do_read_header();
+    void on_header(beast::error_code ec, std::size_t n);
+    void do_read_body();
+    void on_body(beast::error_code ec, std::size_t n);
+    void on_continue_sent(beast::error_code ec, std::size_t n);
+    void handle_request();
+    void fail_request(beast::error_code ec);
+    void do_write(http_response res, bool keep_alive);
+    void on_write(beast::error_code ec, std::size_t n);
+    void do_close();
+    void do_drain();
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    session_context& ctx_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<http::response<http::string_body>> response_;
+    std::shared_ptr<http::response<http::empty_body>> continue_;
+    std::string remote_;
+    bool first_request_ = true;
+    bool waiting_for_request_ = false;
+    bool closing_ = false;
+    bool keep_alive_ = false;
+    bool closed_ = false;
+    std::array<char, 4096> drain_{};
+    std::size_t drained_ = 0;
+
+    // For the access log line of the request in flight.
+    std::string method_;
+    std::string route_;
+    std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace seminard::server

@@ -1,0 +1,38 @@
+// Request and response helpers (see http_types.hpp).
+#include "http_types.hpp"
+
+#include <algorithm>
+
+namespace seminard::server {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+               return lower(x) == lower(y);
+           });
+}
+
+std::string_view http_request::header(std::string_view name) const noexcept {
+    for (const auto& [k, v] : headers)
+        if (iequals(k, name)) return v;
+    return {};
+}
+
+http_response& http_response::set(std::string name, std::string value) {
+    for (auto& [k, v] : headers) {
+        if (iequals(k, name)) {
+            v = std::move(value);
+            return *this;
+        }
+    }
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+}
+
+std::string_view http_response::header(std::string_view name) const noexcept {
+    for (const auto& [k, v] : headers)
+        if (iequals(k, name)) return v;
+    return {};
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,42 @@
+// Our own request and response values: what handlers see instead of Beast types, so that routing and handlers
+// compile without Beast and can be tested without a network (the seam of Asio's request_handler).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace seminard::server {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+/// Case-insensitive ASCII comparison for header names and tokens.
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+struct http_request {
+    std::string method;  ///< "GET", "POST", … as sent
+    std::string target;  ///< raw request target, e.g. "/api/v1/seminars?lang=en"
+    std::string path;    ///< target before '?', still percent-encoded
+    std::string query;   ///< target after '?', without it
+    header_list headers;
+    std::string body;
+    std::string remote_address;
+    unsigned version = 11;  ///< 10 or 11
+
+    /// First header with this name (case-insensitive), or empty.
+    std::string_view header(std::string_view name) const noexcept;
+};
+
+struct http_response {
+    int status = 200;
+    header_list headers;
+    std::string body;
+
+    http_response& set(std::string name, std::string value);
+    std::string_view header(std::string_view name) const noexcept;
+};
+
+}  // namespace seminard::server

@@ -1,0 +1,372 @@
+// JSON in and out (see json_codec.hpp).
+#include "json_codec.hpp"
+
+#include "domain/admission.hpp"
+#include "domain/format_de.hpp"
+#include "domain/schedule.hpp"
+#include "domain/text.hpp"
+#include "form.hpp"
+
+#include <set>
+
+namespace seminard::server {
+
+namespace {
+
+using domain::field_problem;
+
+std::string_view media_type(std::string_view content_type) {
+    auto semi = content_type.find(';');
+    auto t = content_type.substr(0, semi);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    return t;
+}
+
+/// Reads typed fields from a JSON object and records a field problem for every wrong type or unknown key.
+class reader {
+public:
+    reader(const json& body, std::set<std::string> known) : body_(body) {
+        for (auto it = body.begin(); it != body.end(); ++it)
+            if (!known.count(it.key())) fields_.emplace(it.key(), field_problem::not_allowed);
+    }
+
+    std::optional<std::string> text(const std::string& name) {
+        auto it = body_.find(name);
+        if (it == body_.end() || it->is_null()) return std::nullopt;
+        if (!it->is_string()) {
+            fields_.emplace(name, field_problem::invalid_value);
+            return std::nullopt;
+        }
+        return it->get<std::string>();
+    }
+
+    /// Present-and-null is distinct from absent: inner nullopt.
+    std::optional<std::optional<std::string>> nullable_text(const std::string& name) {
+        auto it = body_.find(name);
+        if (it == body_.end()) return std::nullopt;
+        if (it->is_null()) return std::optional<std::string>{};
+        return text(name);
+    }
+
+    std::optional<std::int64_t> integer(const std::string& name, std::int64_t min, std::int64_t max) {
+        auto it = body_.find(name);
+        if (it == body_.end() || it->is_null()) return std::nullopt;
+        if (!it->is_number_integer()) {
+            fields_.emplace(name, field_problem::invalid_value);
+            return std::nullopt;
+        }
+        // Unsigned values above int64 and anything out of range are refused before any narrowing.
+        if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+            fields_.emplace(name, field_problem::invalid_value);
+            return std::nullopt;
+        }
+        auto v = it->get<std::int64_t>();
+        if (v < min || v > max) {
+            fields_.emplace(name, field_problem::invalid_value);
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<bool> boolean(const std::string& name) {
+        auto it = body_.find(name);
+        if (it == body_.end() || it->is_null()) return std::nullopt;
+        if (it->is_boolean()) return it->get<bool>();
+        if (it->is_string()) {  // form posts send checkboxes as text
+            auto v = it->get<std::string>();
+            if (v == "on" || v == "true" || v == "1" || v == "yes") return true;
+            if (v == "off" || v == "false" || v == "0" || v == "no" || v.empty()) return false;
+        }
+        fields_.emplace(name, field_problem::invalid_value);
+        return std::nullopt;
+    }
+
+    const json* raw(const std::string& name) const {
+        auto it = body_.find(name);
+        return it == body_.end() ? nullptr : &*it;
+    }
+
+    void add(const std::string& name, field_problem p) { fields_.emplace(name, p); }
+    bool ok() const { return fields_.empty(); }
+    domain::error failure() {
+        domain::error e{domain::errc::invalid_fields};
+        e.fields = fields_;
+        return e;
+    }
+
+private:
+    const json& body_;
+    std::map<std::string, field_problem> fields_;
+};
+
+std::string iso(domain::instant t, const date::time_zone* zone) { return domain::to_iso8601(t, zone); }
+
+}  // namespace
+
+domain::result<json> body_object(const http_request& req, bool allow_form) {
+    auto type = media_type(req.header("Content-Type"));
+    if (iequals(type, "application/json") || (type.empty() && !req.body.empty() && req.body.front() == '{')) {
+        auto body = json::parse(req.body, nullptr, false);  // no exceptions: untrusted input
+        if (body.is_discarded()) return domain::error{domain::errc::bad_request, "malformed JSON"};
+        if (!body.is_object()) return domain::error{domain::errc::bad_request, "JSON body must be an object"};
+        return body;
+    }
+    if (allow_form && iequals(type, "application/x-www-form-urlencoded")) {
+        auto fields = parse_urlencoded(req.body);
+        if (!fields) return domain::error{domain::errc::bad_request, "malformed form encoding"};
+        json body = json::object();
+        for (auto& [k, v] : *fields) {
+            if (!domain::valid_utf8(k) || !domain::valid_utf8(v))
+                return domain::error{domain::errc::bad_request, "form field is not UTF-8"};
+            if (!body.contains(k)) body[k] = v;  // the first value of a repeated field counts
+        }
+        return body;
+    }
+    if (type.empty() && req.body.empty()) return json::object();
+    return domain::errc::unsupported_media_type;
+}
+
+domain::result<domain::seminar_input> seminar_input_from(const json& body) {
+    reader r(body, {"slug", "title", "description", "location", "price_cents", "currency", "organizer_name",
+                    "organizer_email"});
+    domain::seminar_input in;
+    in.slug = r.text("slug");
+    in.title = r.text("title");
+    in.description = r.text("description");
+    in.location = r.text("location");
+    if (auto* p = r.raw("price_cents")) {
+        if (p->is_null())
+            in.price_cents = std::optional<std::int64_t>{};
+        else if (auto v = r.integer("price_cents", 0, domain::limits::max_price_cents))
+            in.price_cents = v;
+    }
+    in.currency = r.text("currency");
+    in.organizer_name = r.text("organizer_name");
+    in.organizer_email = r.text("organizer_email");
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
+domain::result<domain::date_input> date_input_from(const json& body) {
+    reader r(body, {"timezone", "days", "capacity", "waitlist", "registration_closes_at", "status"});
+    domain::date_input in;
+    in.timezone = r.text("timezone");
+    if (auto* days = r.raw("days")) {
+        if (!days->is_array()) {
+            r.add("days", field_problem::invalid_value);
+        } else {
+            std::vector<domain::day_input> list;
+            for (std::size_t i = 0; i < days->size(); ++i) {
+                const auto& d = (*days)[i];
+                auto prefix = "days[" + std::to_string(i) + "].";
+                if (!d.is_object()) {
+                    r.add("days[" + std::to_string(i) + "]", field_problem::invalid_value);
+                    continue;
+                }
+                domain::day_input di;
+                for (auto [key, target] : {std::pair{"date", &di.day}, {"start", &di.start}, {"end", &di.end}}) {
+                    auto it = d.find(key);
+                    if (it == d.end())
+                        r.add(prefix + key, field_problem::required);
+                    else if (!it->is_string())
+                        r.add(prefix + key, field_problem::invalid_value);
+                    else
+                        *target = it->get<std::string>();
+                }
+                list.push_back(std::move(di));
+            }
+            in.days = std::move(list);
+        }
+    }
+    if (auto v = r.integer("capacity", 0, domain::limits::max_capacity)) in.capacity = static_cast<int>(*v);
+    in.waitlist = r.boolean("waitlist");
+    in.registration_closes_at = r.nullable_text("registration_closes_at");
+    in.status = r.text("status");
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
+domain::result<domain::registration_input> registration_input_from(const json& body) {
+    // "website" is the honeypot of the HTML form; "date_id" comes with the form's date choice.
+    reader r(body, {"first_name", "last_name", "email", "company", "job_title", "phone", "privacy_consent", "website",
+                    "date_id", "lang"});
+    domain::registration_input in;
+    in.first_name = r.text("first_name").value_or("");
+    in.last_name = r.text("last_name").value_or("");
+    in.email = r.text("email").value_or("");
+    in.company = r.text("company").value_or("");
+    in.job_title = r.text("job_title").value_or("");
+    in.phone = r.text("phone").value_or("");
+    in.privacy_consent = r.boolean("privacy_consent").value_or(false);
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
+json seminar_json(const domain::seminar& s) {
+    json j{{"slug", s.slug},
+           {"title", s.title},
+           {"description", s.description},
+           {"location", s.location},
+           {"price_cents", s.price_cents ? json(*s.price_cents) : json(nullptr)},
+           {"currency", s.currency},
+           {"organizer_name", s.organizer_name},
+           {"organizer_email", s.organizer_email},
+           {"created_at", iso(s.created_at, nullptr)},
+           {"updated_at", iso(s.updated_at, nullptr)}};
+    return j;
+}
+
+json date_json(const domain::seminar& s,
+               const domain::seminar_date& d,
+               const domain::date_availability& a,
+               domain::instant now,
+               domain::lang lang,
+               const link_base& links) {
+    const auto* zone = domain::find_zone(d.timezone);
+    auto intervals = domain::day_intervals(d);
+    json days = json::array();
+    for (std::size_t i = 0; i < d.days.size(); ++i) {
+        days.push_back({{"date", domain::format_day(d.days[i].day)},
+                        {"start", domain::format_clock(d.days[i].start)},
+                        {"end", domain::format_clock(d.days[i].end)},
+                        {"starts_at", i < intervals.size() ? iso(intervals[i].start, zone) : ""},
+                        {"ends_at", i < intervals.size() ? iso(intervals[i].end, zone) : ""}});
+    }
+    const bool open = domain::registration_open(d, now);
+    const bool cancelled = d.status == domain::date_status::cancelled;
+    const int seats_left = cancelled ? 0 : std::max(0, d.capacity - a.confirmed);
+    const auto base = links.public_url + "/api/v1/dates/" + std::to_string(d.id);
+    return json{{"id", d.id},
+                {"seminar", s.slug},
+                {"timezone", d.timezone},
+                {"days", std::move(days)},
+                {"schedule", domain::format_schedule(d.days, lang)},
+                {"capacity", d.capacity},
+                {"waitlist", d.waitlist},
+                {"status", domain::to_string(d.status)},
+                {"sequence", d.sequence},
+                {"registration_closes_at", iso(domain::closes_at(d), zone)},
+                {"registration_open", open},
+                {"past", domain::is_past(d, now)},
+                {"seats_left", seats_left},
+                {"confirmed", a.confirmed},
+                {"waitlist_length", a.waitlisted},
+                {"links", {{"register", base + "/registrations"}, {"calendar", base + "/calendar.ics"}}}};
+}
+
+json registration_json(const domain::registration& r) {
+    return json{{"code", r.code},
+                {"date_id", r.date_id},
+                {"status", domain::to_string(r.status)},
+                {"waitlist_position", r.waitlist_position ? json(*r.waitlist_position) : json(nullptr)},
+                {"first_name", r.person.first_name},
+                {"last_name", r.person.last_name},
+                {"email", r.person.email},
+                {"company", r.person.company},
+                {"job_title", r.person.job_title},
+                {"phone", r.person.phone},
+                {"privacy_consent_at", iso(r.consent_at, nullptr)},
+                {"created_at", iso(r.created_at, nullptr)},
+                {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
+}
+
+namespace {
+
+std::string status_text(const domain::registration& r, domain::lang lang) {
+    const bool de = lang == domain::lang::de;
+    switch (r.status) {
+        case domain::registration_status::confirmed: return de ? "Anmeldung bestätigt" : "Registration confirmed";
+        case domain::registration_status::waitlisted:
+            return (de ? "Warteliste, Platz " : "Waiting list, position ") + std::to_string(r.waitlist_position.value_or(0));
+        case domain::registration_status::cancelled: return de ? "Anmeldung storniert" : "Registration cancelled";
+    }
+    return {};
+}
+
+/// The plain-text confirmation e-mail in the attendee's language. The private link is in the e-mail (only the
+/// attendee gets it), never in calendar data.
+std::string confirmation_text(const domain::seminar& s,
+                              const domain::seminar_date& d,
+                              const domain::registration& r,
+                              const std::string& self_link,
+                              domain::lang lang) {
+    const bool de = lang == domain::lang::de;
+    std::string t;
+    t += (de ? "Guten Tag " : "Hello ") + r.person.first_name + " " + r.person.last_name + ",\n\n";
+    switch (r.status) {
+        case domain::registration_status::confirmed:
+            t += de ? "vielen Dank für Ihre Anmeldung. Ihr Platz ist bestätigt.\n\n"
+                    : "thank you for registering. Your seat is confirmed.\n\n";
+            break;
+        case domain::registration_status::waitlisted:
+            t += de ? "vielen Dank für Ihre Anmeldung. Der Termin ist ausgebucht; Sie stehen auf Platz " +
+                          std::to_string(r.waitlist_position.value_or(0)) +
+                          " der Warteliste. Wird ein Platz frei, rücken Sie automatisch nach und erhalten eine "
+                          "Bestätigung.\n\n"
+                    : "thank you for registering. The date is fully booked; you are number " +
+                          std::to_string(r.waitlist_position.value_or(0)) +
+                          " on the waiting list. If a seat becomes free you move up automatically and get a "
+                          "confirmation.\n\n";
+            break;
+        case domain::registration_status::cancelled:
+            t += de ? "Ihre Anmeldung wurde storniert.\n\n" : "Your registration has been cancelled.\n\n";
+            break;
+    }
+    t += (de ? "Seminar: " : "Seminar: ") + s.title + "\n";
+    for (const auto& line : domain::schedule_lines(d.days, lang)) t += (de ? "Termin: " : "Date: ") + line + "\n";
+    if (!s.location.empty()) t += (de ? "Ort: " : "Location: ") + s.location + "\n";
+    t += (de ? "Anmeldecode: " : "Registration code: ") + r.code + "\n\n";
+    if (r.status != domain::registration_status::cancelled) {
+        t += de ? "Ihre Anmeldung ansehen, in den Kalender übernehmen oder stornieren:\n"
+                : "View your registration, add it to your calendar or cancel it:\n";
+        t += self_link + "\n\n";
+    }
+    t += de ? "Mit freundlichen Grüßen\n" : "Kind regards\n";
+    t += s.organizer_name + "\n" + s.organizer_email + "\n";
+    return t;
+}
+
+}  // namespace
+
+json attendee_view_json(const domain::seminar& s,
+                        const domain::seminar_date& d,
+                        const domain::registration& r,
+                        std::string_view token,
+                        domain::instant now,
+                        domain::lang lang,
+                        const link_base& links) {
+    const bool de = lang == domain::lang::de;
+    const auto self = links.public_url + "/api/v1/registrations/" + std::string{token};
+    auto date = date_json(s, d, {}, now, lang, links);
+    for (auto key : {"seats_left", "confirmed", "waitlist_length", "capacity"}) date.erase(key);
+    const auto subject = std::string{de ? "Ihre Anmeldung: " : "Your registration: "} + s.title + ", " +
+                         domain::format_day_range(d.days, lang);
+    json j{{"code", r.code},
+           {"status", domain::to_string(r.status)},
+           {"attendee",
+            {{"first_name", r.person.first_name},
+             {"last_name", r.person.last_name},
+             {"email", r.person.email},
+             {"company", r.person.company},
+             {"job_title", r.person.job_title},
+             {"phone", r.person.phone}}},
+           {"created_at", iso(r.created_at, nullptr)},
+           {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)},
+           {"seminar", {{"slug", s.slug}, {"title", s.title}, {"location", s.location}}},
+           {"date", std::move(date)},
+           {"confirmation",
+            {{"status_text", status_text(r, lang)},
+             {"schedule", domain::format_schedule(d.days, lang)},
+             {"price", domain::format_price(s.price_cents, s.currency, lang)},
+             {"email",
+              {{"to", r.person.email},
+               {"from", s.organizer_email},
+               {"subject", subject},
+               {"text", confirmation_text(s, d, r, self, lang)}}}}},
+           {"links", {{"self", self}, {"ics", self + "/invite.ics"}, {"cancel", self}}}};
+    if (r.waitlist_position) j["waitlist_position"] = *r.waitlist_position;
+    if (!token.empty()) j["token"] = std::string{token};
+    return j;
+}
+
+}  // namespace seminard::server

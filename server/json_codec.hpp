@@ -1,0 +1,50 @@
+// JSON in and out: request bodies into domain inputs (type errors become 422 field problems), domain values into
+// the documented response shapes (docs/api.md).
+#pragma once
+
+#include "domain/messages.hpp"
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "domain/validation.hpp"
+#include "http_types.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace seminard::server {
+
+using json = nlohmann::json;
+
+/// The request body as a JSON object: JSON bodies parsed (never throwing), form bodies turned into an object of
+/// strings. 415 for other content types, 400 for malformed JSON, invalid UTF-8 or a body that is not an object.
+domain::result<json> body_object(const http_request& req, bool allow_form);
+
+domain::result<domain::seminar_input> seminar_input_from(const json& body);
+domain::result<domain::date_input> date_input_from(const json& body);
+domain::result<domain::registration_input> registration_input_from(const json& body);
+
+/// Everything the public needs to render links.
+struct link_base {
+    std::string public_url;  ///< no trailing slash
+};
+
+json seminar_json(const domain::seminar& s);
+json date_json(const domain::seminar& s,
+               const domain::seminar_date& d,
+               const domain::date_availability& a,
+               domain::instant now,
+               domain::lang lang,
+               const link_base& links);
+/// The organiser's view of one registration (all attendee fields).
+json registration_json(const domain::registration& r);
+/// What the attendee gets: status, code, the date, the confirmation text, the private links.
+json attendee_view_json(const domain::seminar& s,
+                        const domain::seminar_date& d,
+                        const domain::registration& r,
+                        std::string_view token,
+                        domain::instant now,
+                        domain::lang lang,
+                        const link_base& links);
+
+}  // namespace seminard::server

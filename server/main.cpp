@@ -1,0 +1,70 @@
+// seminard's entry point: parse options, build the pieces, run, shut down in order.
+#include "access_log.hpp"
+#include "admin_token.hpp"
+#include "demo.hpp"
+#include "handlers.hpp"
+#include "http_server.hpp"
+#include "options.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+using namespace seminard;
+
+int main(int argc, char** argv) {
+    const char* env_token = std::getenv("SEMINARD_ADMIN_TOKEN");
+    auto opts = server::parse_options({argv + 1, argv + argc}, env_token ? env_token : "");
+    if (!opts.error.empty()) {
+        std::cerr << "seminard: " << opts.error << "\n";
+        return 2;
+    }
+    if (opts.show_help) {
+        std::cout << server::usage_text();
+        return 0;
+    }
+    auto cfg = opts.cfg;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    if (cfg.io_threads == 0) cfg.io_threads = cores;
+    if (cfg.reader_threads == 0) cfg.reader_threads = std::max(2u, cores);
+
+    try {
+        std::filesystem::path db_path{cfg.db.path};
+        if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path());
+
+        storage::writer writer{cfg.db};  // opens, migrates, starts the writer thread
+        storage::reader_pool readers{cfg.db, cfg.reader_threads};
+        server::services svc{cfg, writer, readers};
+
+        auto token = server::setup_admin_token(writer, cfg.admin_token);
+        svc.admin_token_hash = token.hash;
+        if (cfg.demo && server::seed_demo(writer, svc.now())) server::log_event("info", "seeded the demo seminar");
+
+        server::router routes;
+        server::add_routes(routes, svc);
+        server::http_server http{cfg, routes};
+        if (cfg.public_url.empty()) {
+            auto host = cfg.listen_address.find(':') != std::string::npos ? "[" + cfg.listen_address + "]"
+                                                                          : cfg.listen_address;
+            cfg.public_url = "http://" + host + ":" + std::to_string(http.port());
+        }
+        http.on_listening([&](std::uint16_t port) {
+            std::printf("seminard listening on %s (port %u, database %s)\n", cfg.public_url.c_str(), port,
+                        cfg.db.path.c_str());
+            if (!token.shown_once.empty())
+                std::printf("organiser token (shown once, only its hash is stored): %s\n", token.shown_once.c_str());
+            std::fflush(stdout);
+        });
+        http.run();
+        // In-flight requests are answered; now the writer commits what is left and the database closes.
+        readers.stop();
+        writer.stop();
+        server::log_event("info", "stopped cleanly");
+    } catch (const std::exception& e) {
+        server::log_event("error", std::string{"cannot run: "} + e.what());
+        return 1;
+    }
+    return 0;
+}

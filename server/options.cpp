@@ -1,0 +1,137 @@
+// Command line parsing (see options.hpp).
+#include "options.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace seminard::server {
+
+namespace {
+
+template <class T>
+bool to_number(const std::string& s, T& out, T min, T max) {
+    T v{};
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || v < min || v > max) return false;
+    out = v;
+    return true;
+}
+
+bool split_listen(const std::string& s, config& cfg) {
+    auto colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    auto host = s.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    unsigned port = 0;
+    if (!to_number(s.substr(colon + 1), port, 0u, 65535u)) return false;
+    cfg.listen_address = host;
+    cfg.listen_port = static_cast<std::uint16_t>(port);
+    return true;
+}
+
+}  // namespace
+
+std::string usage_text() {
+    return R"(seminard - seminar and event registration server
+
+Usage: seminard [options]
+
+  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
+  --db PATH               SQLite database file (default var/seminard.db; created if missing)
+  --public-url URL        base of links in confirmations and invites (default http://HOST:PORT)
+  --demo                  seed the demo seminar if the database has no seminar yet
+  --threads N             IO threads (default: number of cores)
+  --readers N             database reader threads (default: number of cores, at least 2)
+  --sync full|normal      SQLite synchronous level (default full: a 2xx survives power loss;
+                          normal: survives a crash of seminard, may lose the last commits on power loss)
+  --body-limit BYTES      largest request body (default 65536; 413 beyond)
+  --header-timeout SEC    time to send a request header (default 10)
+  --body-timeout SEC      time to send a request body (default 30)
+  --idle-timeout SEC      keep-alive idle time (default 60)
+  --shutdown-grace SEC    time in-flight requests get after SIGTERM (default 10)
+  --admin-token-file PATH read the organiser token from a file
+  --no-access-log         do not write the access log to stdout
+  --help                  show this text
+
+The organiser token is read from SEMINARD_ADMIN_TOKEN (or --admin-token-file). Without one, seminard generates a
+token on first start, stores only its hash, and prints it once.
+)";
+}
+
+parsed_options parse_options(const std::vector<std::string>& args, const std::string& env_token) {
+    parsed_options out;
+    auto& cfg = out.cfg;
+    cfg.admin_token = env_token;
+    auto fail = [&](std::string msg) {
+        out.error = std::move(msg);
+        return out;
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        auto value = [&](std::string& v) {
+            if (i + 1 >= args.size()) return false;
+            v = args[++i];
+            return true;
+        };
+        std::string v;
+        auto seconds = [&](std::chrono::seconds& target) {
+            long n = 0;
+            if (!value(v) || !to_number(v, n, 1L, 86400L)) return false;
+            target = std::chrono::seconds{n};
+            return true;
+        };
+        if (a == "--help" || a == "-h") {
+            out.show_help = true;
+        } else if (a == "--listen") {
+            if (!value(v) || !split_listen(v, cfg)) return fail("--listen needs HOST:PORT");
+        } else if (a == "--db") {
+            if (!value(v) || v.empty()) return fail("--db needs a path");
+            cfg.db.path = v;
+        } else if (a == "--public-url") {
+            if (!value(v) || (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0))
+                return fail("--public-url needs an http:// or https:// URL");
+            while (!v.empty() && v.back() == '/') v.pop_back();
+            cfg.public_url = v;
+        } else if (a == "--demo") {
+            cfg.demo = true;
+        } else if (a == "--threads") {
+            if (!value(v) || !to_number(v, cfg.io_threads, 1u, 256u)) return fail("--threads needs 1..256");
+        } else if (a == "--readers") {
+            if (!value(v) || !to_number(v, cfg.reader_threads, 1u, 256u)) return fail("--readers needs 1..256");
+        } else if (a == "--sync") {
+            if (!value(v) || (v != "full" && v != "normal")) return fail("--sync needs full or normal");
+            cfg.db.synchronous_full = v == "full";
+        } else if (a == "--body-limit") {
+            if (!value(v) || !to_number(v, cfg.limits.body_limit, std::size_t{64}, std::size_t{64} << 20))
+                return fail("--body-limit needs 64..67108864 bytes");
+        } else if (a == "--header-timeout") {
+            if (!seconds(cfg.limits.header_timeout)) return fail("--header-timeout needs 1..86400 seconds");
+        } else if (a == "--body-timeout") {
+            if (!seconds(cfg.limits.body_timeout)) return fail("--body-timeout needs 1..86400 seconds");
+        } else if (a == "--idle-timeout") {
+            if (!seconds(cfg.limits.idle_timeout)) return fail("--idle-timeout needs 1..86400 seconds");
+        } else if (a == "--shutdown-grace") {
+            if (!seconds(cfg.limits.shutdown_grace)) return fail("--shutdown-grace needs 1..86400 seconds");
+        } else if (a == "--admin-token-file") {
+            if (!value(v)) return fail("--admin-token-file needs a path");
+            std::ifstream f(v);
+            std::stringstream ss;
+            if (!f || !(ss << f.rdbuf())) return fail("cannot read " + v);
+            auto token = ss.str();
+            while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
+                token.pop_back();
+            if (token.empty()) return fail(v + " is empty");
+            cfg.admin_token = token;
+        } else if (a == "--no-access-log") {
+            cfg.access_log = false;
+        } else {
+            return fail("unknown option " + a + " (see --help)");
+        }
+    }
+    if (!cfg.admin_token.empty() && cfg.admin_token.size() < 16)
+        return fail("the organiser token must have at least 16 characters");
+    return out;
+}
+
+}  // namespace seminard::server

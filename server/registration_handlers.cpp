@@ -1,0 +1,179 @@
+// Registrations: the public "Jetzt anmelden" POST, the attendee's private token routes, the organiser's list
+// and cancel.
+#include "handlers.hpp"
+#include "form.hpp"
+#include "json_codec.hpp"
+
+#include "domain/admission.hpp"
+#include "storage/store.hpp"
+
+namespace seminard::server {
+
+namespace {
+
+constexpr int default_page_size = 50;
+constexpr int max_page_size = 500;
+constexpr std::size_t token_length = 22;  // 128 bits in base64url
+
+bool plausible_token(std::string_view t) {
+    if (t.size() != token_length) return false;
+    for (char c : t)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    return true;
+}
+
+bool wants_html(const http_request& req) {
+    return req.header("Accept").find("text/html") != std::string_view::npos;
+}
+
+/// Everything the attendee view needs, loaded in the same transaction or snapshot as the change.
+struct attendee_view {
+    domain::seminar seminar;
+    domain::seminar_date date;
+    domain::registration registration;
+    std::string token;
+};
+
+domain::result<attendee_view> load_view(storage::connection& c, domain::registration reg, std::string token) {
+    auto d = storage::find_date(c, reg.date_id);
+    if (!d) return domain::errc::not_found;
+    auto s = storage::find_seminar_by_id(c, d->seminar_id);
+    if (!s) return domain::errc::not_found;
+    return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token)};
+}
+
+}  // namespace
+
+void add_registration_routes(router& r, services& svc) {
+    r.add("POST", "/api/v1/dates/{id}/registrations", [&svc](const std::shared_ptr<exchange>& ex) {
+        auto id = parse_id(ex->param("id"));
+        if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        auto body = body_object(ex->request(), true);
+        if (!body) return ex->respond(error_response(body.err(), ex->lang));
+        auto input = registration_input_from(*body);
+        if (!input) return ex->respond(error_response(input.err(), ex->lang));
+        auto person = domain::make_attendee(*input);
+        if (!person) return ex->respond(error_response(person.err(), ex->lang));
+        const bool redirect = wants_html(ex->request()) &&
+                              iequals(ex->request().header("Content-Type").substr(0, 33), "application/x-www-form-urlencoded");
+        svc.write<attendee_view>(
+            ex,
+            [id = *id, p = std::move(*person), now = svc.now()](storage::connection& c) -> domain::result<attendee_view> {
+                auto created = storage::register_attendee(c, id, p, now);
+                if (!created) return std::move(created).err();
+                return load_view(c, std::move(created->registration), std::move(created->token));
+            },
+            [&svc, lang = ex->lang, redirect](attendee_view& v) {
+                link_base links{svc.cfg.public_url};
+                auto self = svc.cfg.public_url + "/api/v1/registrations/" + v.token;
+                if (redirect) {
+                    http_response res;
+                    res.status = 303;
+                    res.set("Location", self + (lang == domain::lang::en ? "?lang=en" : ""));
+                    res.set("Cache-Control", "no-store");
+                    return res;
+                }
+                auto res = json_response(
+                    201, attendee_view_json(v.seminar, v.date, v.registration, v.token, svc.now(), lang, links));
+                res.set("Location", self);
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+    });
+
+    r.add("GET", "/api/v1/registrations/{token}", [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        if (!plausible_token(token)) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+            if (!reg) return error_response(domain::errc::not_found, ex->lang);
+            auto v = load_view(c, std::move(*reg), token);
+            if (!v) return error_response(v.err(), ex->lang);
+            auto res = json_response(200, attendee_view_json(v->seminar, v->date, v->registration, token, svc.now(),
+                                                             ex->lang, link_base{svc.cfg.public_url}));
+            res.set("Cache-Control", "no-store");
+            return res;
+        });
+    });
+
+    r.add("DELETE", "/api/v1/registrations/{token}", [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        if (!plausible_token(token)) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        svc.write<attendee_view>(
+            ex,
+            [token, now = svc.now()](storage::connection& c) -> domain::result<attendee_view> {
+                auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+                if (!reg) return domain::errc::not_found;
+                auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
+                if (!change) return std::move(change).err();
+                return load_view(c, std::move(change->registration), token);
+            },
+            [&svc, lang = ex->lang](attendee_view& v) {
+                auto res = json_response(200, attendee_view_json(v.seminar, v.date, v.registration, v.token, svc.now(),
+                                                                 lang, link_base{svc.cfg.public_url}));
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+    });
+
+    r.add("POST", "/api/v1/registrations/{code}/cancel", [&svc](const std::shared_ptr<exchange>& ex) {
+        if (!svc.authorize(ex)) return;
+        auto code = domain::canonical_code(ex->param("code"));
+        if (code.empty()) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        svc.write<storage::registration_change>(
+            ex,
+            [code, now = svc.now()](storage::connection& c) -> domain::result<storage::registration_change> {
+                auto reg = storage::find_registration_by_code(c, code);
+                if (!reg) return domain::errc::not_found;
+                return storage::cancel_registration(c, reg->id, storage::canceller::organiser, now);
+            },
+            [](storage::registration_change& change) {
+                auto j = registration_json(change.registration);
+                json promoted = json::array();
+                for (const auto& p : change.promoted) promoted.push_back(p.code);
+                j["promoted"] = std::move(promoted);
+                return json_response(200, j);
+            });
+    });
+
+    r.add("GET", "/api/v1/dates/{id}/registrations", [&svc](const std::shared_ptr<exchange>& ex) {
+        if (!svc.authorize(ex)) return;
+        auto id = parse_id(ex->param("id"));
+        if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        const auto& query = ex->request().query;
+        domain::error problems{domain::errc::invalid_fields};
+        int limit = default_page_size;
+        if (auto v = query_param(query, "limit")) {
+            auto n = parse_id(*v);
+            if (!n || *n > max_page_size) problems.fields.emplace("limit", domain::field_problem::invalid_value);
+            else limit = static_cast<int>(*n);
+        }
+        std::int64_t cursor = 0;
+        if (auto v = query_param(query, "cursor")) {
+            auto n = parse_id(*v);
+            if (!n) problems.fields.emplace("cursor", domain::field_problem::invalid_value);
+            else cursor = *n;
+        }
+        std::optional<domain::registration_status> status;
+        if (auto v = query_param(query, "status")) {
+            status = domain::parse_registration_status(*v);
+            if (!status) problems.fields.emplace("status", domain::field_problem::invalid_value);
+        }
+        if (!problems.fields.empty()) return ex->respond(error_response(problems, ex->lang));
+        svc.read(ex, [ex, id = *id, status, limit, cursor](storage::connection& c) {
+            if (!storage::find_date(c, id)) return error_response(domain::errc::not_found, ex->lang);
+            auto page = storage::list_registrations(c, id, status, limit, cursor);
+            json items = json::array();
+            for (const auto& reg : page.items) items.push_back(registration_json(reg));
+            auto res = json_response(200, json{{"items", std::move(items)},
+                                               {"total", page.total},
+                                               {"next_cursor", page.next_cursor ? json(std::to_string(*page.next_cursor))
+                                                                                : json(nullptr)}});
+            res.set("Cache-Control", "no-store");
+            return res;
+        });
+    });
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,102 @@
+// Routing (see router.hpp).
+#include "router.hpp"
+
+#include "form.hpp"
+#include "responses.hpp"
+
+#include <cstdio>
+#include <exception>
+
+namespace seminard::server {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> out;
+    if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    while (true) {
+        auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+bool is_param(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void router::add(std::string method, std::string pattern, handler h) {
+    route r{std::move(method), std::move(pattern), {}, std::move(h)};
+    for (auto s : split_path(r.pattern)) r.segments.emplace_back(s);
+    routes_.push_back(std::move(r));
+}
+
+void router::dispatch(const std::shared_ptr<exchange>& ex) const {
+    const auto& req = ex->request();
+    ex->lang = negotiate_language(req);
+    if (req.path.empty() || req.path.front() != '/') {
+        ex->route = "(invalid)";
+        ex->respond(error_response(domain::errc::bad_request, ex->lang));
+        return;
+    }
+    // Decode every segment once; a bad escape, or an encoded '/' or NUL, makes the whole path malformed.
+    std::vector<std::string> segments;
+    for (auto raw : split_path(req.path)) {
+        auto decoded = percent_decode(raw, false);
+        if (!decoded || decoded->find('/') != std::string::npos || decoded->find('\0') != std::string::npos) {
+            ex->route = "(invalid)";
+            ex->respond(error_response(domain::errc::bad_request, ex->lang));
+            return;
+        }
+        segments.push_back(std::move(*decoded));
+    }
+    const std::string_view method = req.method == "HEAD" ? std::string_view{"GET"} : std::string_view{req.method};
+
+    std::string allow;
+    for (const auto& r : routes_) {
+        if (r.segments.size() != segments.size()) continue;
+        std::map<std::string, std::string> params;
+        bool match = true;
+        for (std::size_t i = 0; i < segments.size() && match; ++i) {
+            if (is_param(r.segments[i])) {
+                if (segments[i].empty()) match = false;
+                else params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
+            } else {
+                match = r.segments[i] == segments[i];
+            }
+        }
+        if (!match) continue;
+        if (r.method != method) {
+            if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
+            if (r.method == "GET" && allow.find("HEAD") == std::string::npos) allow += ", HEAD";
+            continue;
+        }
+        ex->params = std::move(params);
+        ex->route = r.pattern;
+        try {
+            r.run(ex);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(),
+                         e.what());
+            ex->respond(error_response(domain::errc::internal, ex->lang));
+        } catch (...) {
+            ex->respond(error_response(domain::errc::internal, ex->lang));
+        }
+        return;
+    }
+    if (!allow.empty()) {
+        ex->route = "(method not allowed)";
+        auto res = error_response(domain::errc::method_not_allowed, ex->lang);
+        res.set("Allow", allow);
+        ex->respond(std::move(res));
+        return;
+    }
+    ex->route = "(not found)";
+    ex->respond(error_response(domain::errc::not_found, ex->lang));
+}
+
+}  // namespace seminard::server

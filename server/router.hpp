@@ -1,0 +1,37 @@
+// Maps method and path pattern to a handler: request in, answer out, no sockets (testable without a network).
+#pragma once
+
+#include "exchange.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace seminard::server {
+
+/// A handler answers its exchange exactly once, now or later from another thread.
+using handler = std::function<void(const std::shared_ptr<exchange>&)>;
+
+/// Routes are added at start-up and then only read: dispatch() is thread-safe once add() calls are done.
+class router {
+public:
+    /// `pattern` is a path like "/api/v1/seminars/{slug}"; "{name}" captures one decoded segment.
+    void add(std::string method, std::string pattern, handler h);
+
+    /// Finds the route, sets params/route/lang, runs the handler. Answers 404 for an unknown path, 405 with Allow
+    /// for a known path and wrong method, 400 for a path that cannot be decoded, and turns anything a handler
+    /// throws into a JSON 500 instead of a dropped connection. HEAD runs the GET route.
+    void dispatch(const std::shared_ptr<exchange>& ex) const;
+
+private:
+    struct route {
+        std::string method;
+        std::string pattern;
+        std::vector<std::string> segments;
+        handler run;
+    };
+    std::vector<route> routes_;
+};
+
+}  // namespace seminard::server

@@ -1,0 +1,65 @@
+// What handlers work with: the writer, the readers, the clock, the organiser check, and the two helpers that
+// move work off the IO threads and always answer the exchange.
+#pragma once
+
+#include "config.hpp"
+#include "domain/model.hpp"
+#include "exchange.hpp"
+#include "responses.hpp"
+#include "storage/crypto.hpp"
+#include "storage/reader_pool.hpp"
+#include "storage/writer.hpp"
+
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <memory>
+
+namespace seminard::server {
+
+/// Long-lived and shared by all handlers; thread-safe (each member is).
+struct services {
+    const config& cfg;
+    storage::writer& writer;
+    storage::reader_pool& readers;
+    storage::digest admin_token_hash{};
+    std::function<domain::instant()> clock = [] {
+        return date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    };
+
+    domain::instant now() const { return clock(); }
+
+    /// True when the request carries the organiser's bearer token; answers 401/403 itself otherwise.
+    bool authorize(const std::shared_ptr<exchange>& ex) const;
+
+    /// Runs `f(connection&) -> http_response` on a reader thread and answers with its result. A throw becomes a
+    /// 503 (storage) or 500, never a hung request.
+    template <class F>
+    void read(const std::shared_ptr<exchange>& ex, F f) {
+        readers.post([ex, f = std::move(f)](storage::connection& c) mutable {
+            try {
+                ex->respond(f(c));
+            } catch (const SQLite::Exception&) {
+                ex->respond(error_response(domain::errc::unavailable, ex->lang));
+            } catch (const std::exception&) {
+                ex->respond(error_response(domain::errc::internal, ex->lang));
+            }
+        });
+    }
+
+    /// Runs `op(connection&) -> domain::result<T>` on the writer; `render(T&)` builds the answer after COMMIT.
+    /// Domain errors become their documented status.
+    template <class T, class Op, class Render>
+    void write(const std::shared_ptr<exchange>& ex, Op op, Render render) {
+        writer.submit<T>(std::move(op), [ex, render = std::move(render)](domain::result<T> r) mutable {
+            if (!r) return ex->respond(error_response(r.err(), ex->lang));
+            try {
+                ex->respond(render(r.value()));
+            } catch (const std::exception&) {
+                ex->respond(error_response(domain::errc::internal, ex->lang));
+            }
+        });
+    }
+};
+
+}  // namespace seminard::server

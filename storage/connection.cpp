@@ -1,0 +1,133 @@
+// Connection setup and schema migrations (see connection.hpp).
+#include "connection.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace seminard::storage {
+
+namespace {
+
+int open_flags(access mode) {
+    return mode == access::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+}
+
+// Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
+// append a new one instead.
+constexpr std::array<std::string_view, 1> migrations = {
+    R"sql(
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE seminars (
+    id              INTEGER PRIMARY KEY,
+    slug            TEXT NOT NULL UNIQUE,
+    title           TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    location        TEXT NOT NULL DEFAULT '',
+    price_cents     INTEGER,
+    currency        TEXT NOT NULL DEFAULT 'EUR',
+    organizer_name  TEXT NOT NULL,
+    organizer_email TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE TABLE dates (
+    id                     INTEGER PRIMARY KEY,
+    seminar_id             INTEGER NOT NULL REFERENCES seminars(id),
+    uid                    TEXT NOT NULL UNIQUE,
+    timezone               TEXT NOT NULL,
+    capacity               INTEGER NOT NULL CHECK (capacity >= 0),
+    waitlist               INTEGER NOT NULL CHECK (waitlist IN (0, 1)),
+    status                 TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
+    registration_closes_at INTEGER,
+    sequence               INTEGER NOT NULL DEFAULT 0,
+    created_at             INTEGER NOT NULL,
+    updated_at             INTEGER NOT NULL
+);
+CREATE INDEX dates_by_seminar ON dates(seminar_id);
+CREATE TABLE date_days (
+    date_id   INTEGER NOT NULL REFERENCES dates(id) ON DELETE CASCADE,
+    day       TEXT NOT NULL,
+    start_min INTEGER NOT NULL,
+    end_min   INTEGER NOT NULL,
+    PRIMARY KEY (date_id, day)
+) WITHOUT ROWID;
+CREATE TABLE registrations (
+    id           INTEGER PRIMARY KEY,
+    date_id      INTEGER NOT NULL REFERENCES dates(id),
+    code         TEXT NOT NULL UNIQUE,
+    token_hash   BLOB NOT NULL UNIQUE,
+    status       TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled')),
+    first_name   TEXT NOT NULL,
+    last_name    TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    email_norm   TEXT NOT NULL,
+    company      TEXT NOT NULL DEFAULT '',
+    job_title    TEXT NOT NULL DEFAULT '',
+    phone        TEXT NOT NULL DEFAULT '',
+    consent_at   INTEGER NOT NULL,
+    created_at   INTEGER NOT NULL,
+    cancelled_at INTEGER,
+    updated_at   INTEGER NOT NULL
+);
+-- The duplicate rule, enforced by the database as well as by the writer.
+CREATE UNIQUE INDEX registrations_active_email ON registrations(date_id, email_norm) WHERE status != 'cancelled';
+-- Seat counts, waiting-list order (arrival = id) and the organiser's list all walk this index.
+CREATE INDEX registrations_by_date_status ON registrations(date_id, status, id);
+)sql",
+};
+
+}  // namespace
+
+connection::connection(const db_options& options, access mode) : db_(options.path, open_flags(mode)) {
+    db_.setBusyTimeout(options.busy_timeout_ms);
+    if (mode == access::read_write) {
+        // WAL: readers never block the writer and a COMMIT is one append to the log.
+        db_.exec("PRAGMA journal_mode=WAL");
+    }
+    db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db_.exec("PRAGMA foreign_keys=ON");
+}
+
+statement_ref connection::prepare(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(db_, sql);
+    } else {
+        slot->clearBindings();
+    }
+    return statement_ref{*slot};
+}
+
+int latest_schema_version() noexcept { return static_cast<int>(migrations.size()); }
+
+int migrate(connection& c) {
+    auto& db = c.db();
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    int current = 0;
+    {
+        SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        if (q.executeStep()) current = q.getColumn(0).getInt();
+    }
+    if (current > latest_schema_version())
+        throw std::runtime_error("database schema version " + std::to_string(current) +
+                                 " is newer than this build knows (" + std::to_string(latest_schema_version()) + ")");
+    for (int v = current; v < latest_schema_version(); ++v) {
+        // IMMEDIATE: a second process starting at the same time waits instead of migrating twice.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);  // rolls back in its destructor on throw
+        db.exec(std::string{migrations[static_cast<std::size_t>(v)]});
+        SQLite::Statement ins(db, "INSERT INTO schema_version(version) VALUES (?)");
+        ins.bind(1, v + 1);
+        ins.exec();
+        tx.commit();
+    }
+    return latest_schema_version() > current ? latest_schema_version() : current;
+}
+
+}  // namespace seminard::storage

@@ -1,0 +1,70 @@
+// One SQLite connection with our pragmas and a cache of prepared statements.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace seminard::storage {
+
+/// How the database file is opened. `synchronous_full` decides what survives a power loss (see README).
+struct db_options {
+    std::string path = "var/seminard.db";
+    bool synchronous_full = true;  ///< FULL: every COMMIT is fsynced; NORMAL: survives a crash, not power loss
+    int busy_timeout_ms = 5000;
+};
+
+enum class access { read_write, read_only };
+
+/// A cached statement borrowed for one use. Resets it when it goes out of scope: a statement left mid-step
+/// would keep its read transaction open, and every later read on that connection would see an old snapshot.
+class statement_ref {
+public:
+    explicit statement_ref(SQLite::Statement& s) noexcept : s_(&s) {}
+    ~statement_ref() { s_->tryReset(); }
+    statement_ref(const statement_ref&) = delete;
+    statement_ref& operator=(const statement_ref&) = delete;
+
+    template <class... Args>
+    void bind(int index, Args&&... args) {
+        s_->bind(index, std::forward<Args>(args)...);
+    }
+    bool executeStep() { return s_->executeStep(); }
+    int exec() { return s_->exec(); }
+    SQLite::Column getColumn(int index) { return s_->getColumn(index); }
+
+private:
+    SQLite::Statement* s_;
+};
+
+/// A connection and its prepared statements. Not thread-safe: one thread owns it (the writer thread, or one
+/// reader thread); SQLiteCpp's Database "shall not be shared by multiple threads".
+class connection {
+public:
+    connection(const db_options& options, access mode);
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    SQLite::Database& db() noexcept { return db_; }
+
+    /// A prepared statement for `sql` with its bindings cleared. Cached by the address of the literal, so pass
+    /// string literals only, and do not borrow one statement twice at the same time.
+    statement_ref prepare(const char* sql);
+
+private:
+    SQLite::Database db_;
+    std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+/// Runs every schema migration not yet applied, each once and in its own transaction.
+/// Returns the schema version afterwards.
+int migrate(connection& c);
+
+/// The highest schema version this build knows.
+int latest_schema_version() noexcept;
+
+}  // namespace seminard::storage

@@ -1,0 +1,477 @@
+// Queries and commands on the seminard schema (see store.hpp).
+#include "store.hpp"
+
+#include "domain/admission.hpp"
+#include "domain/schedule.hpp"
+#include "domain/text.hpp"
+
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <utility>
+
+namespace seminard::storage {
+
+namespace {
+
+using domain::instant;
+
+std::int64_t to_db(instant t) { return t.time_since_epoch().count(); }
+instant from_db(std::int64_t s) { return instant{std::chrono::seconds{s}}; }
+
+std::string text(statement_ref& q, int col) { return q.getColumn(col).getString(); }
+
+domain::seminar read_seminar(statement_ref& q) {
+    domain::seminar s;
+    s.id = q.getColumn(0).getInt64();
+    s.slug = text(q, 1);
+    s.title = text(q, 2);
+    s.description = text(q, 3);
+    s.location = text(q, 4);
+    if (!q.getColumn(5).isNull()) s.price_cents = q.getColumn(5).getInt64();
+    s.currency = text(q, 6);
+    s.organizer_name = text(q, 7);
+    s.organizer_email = text(q, 8);
+    s.created_at = from_db(q.getColumn(9).getInt64());
+    s.updated_at = from_db(q.getColumn(10).getInt64());
+    return s;
+}
+
+#define SEMINARD_DATE_COLUMNS \
+    "id, seminar_id, uid, timezone, capacity, waitlist, status, registration_closes_at, sequence, created_at, updated_at"
+
+domain::seminar_date read_date_row(statement_ref& q) {
+    domain::seminar_date d;
+    d.id = q.getColumn(0).getInt64();
+    d.seminar_id = q.getColumn(1).getInt64();
+    d.uid = text(q, 2);
+    d.timezone = text(q, 3);
+    d.capacity = q.getColumn(4).getInt();
+    d.waitlist = q.getColumn(5).getInt() != 0;
+    d.status = text(q, 6) == "cancelled" ? domain::date_status::cancelled : domain::date_status::scheduled;
+    if (!q.getColumn(7).isNull()) d.registration_closes_at = from_db(q.getColumn(7).getInt64());
+    d.sequence = q.getColumn(8).getInt();
+    d.created_at = from_db(q.getColumn(9).getInt64());
+    d.updated_at = from_db(q.getColumn(10).getInt64());
+    return d;
+}
+
+void load_days(connection& c, domain::seminar_date& d) {
+    auto q = c.prepare("SELECT day, start_min, end_min FROM date_days WHERE date_id = ? ORDER BY day");
+    q.bind(1, d.id);
+    d.days.clear();
+    while (q.executeStep()) {
+        auto day = domain::parse_day(q.getColumn(0).getString());
+        if (!day) throw std::runtime_error("corrupt day in date_days");
+        d.days.push_back({*day, domain::clock_time{q.getColumn(1).getInt()}, domain::clock_time{q.getColumn(2).getInt()}});
+    }
+}
+
+void save_days(connection& c, const domain::seminar_date& d) {
+    auto del = c.prepare("DELETE FROM date_days WHERE date_id = ?");
+    del.bind(1, d.id);
+    del.exec();
+    for (const auto& day : d.days) {
+        auto ins = c.prepare("INSERT INTO date_days(date_id, day, start_min, end_min) VALUES (?, ?, ?, ?)");
+        ins.bind(1, d.id);
+        ins.bind(2, domain::format_day(day.day));
+        ins.bind(3, static_cast<int>(day.start.count()));
+        ins.bind(4, static_cast<int>(day.end.count()));
+        ins.exec();
+    }
+}
+
+#define SEMINARD_REGISTRATION_COLUMNS                                                                               \
+    "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "    \
+    "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, "                                                    \
+    "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
+    "w.status = 'waitlisted' AND w.id <= r.id) END"
+
+domain::registration read_registration(statement_ref& q) {
+    domain::registration r;
+    r.id = q.getColumn(0).getInt64();
+    r.date_id = q.getColumn(1).getInt64();
+    r.code = text(q, 2);
+    r.status = domain::parse_registration_status(text(q, 3)).value_or(domain::registration_status::cancelled);
+    r.person = {text(q, 4), text(q, 5), text(q, 6), text(q, 7), text(q, 8), text(q, 9)};
+    r.consent_at = from_db(q.getColumn(10).getInt64());
+    r.created_at = from_db(q.getColumn(11).getInt64());
+    if (!q.getColumn(12).isNull()) r.cancelled_at = from_db(q.getColumn(12).getInt64());
+    r.updated_at = from_db(q.getColumn(13).getInt64());
+    if (!q.getColumn(14).isNull()) r.waitlist_position = q.getColumn(14).getInt();
+    return r;
+}
+
+std::optional<domain::registration> find_registration_by_id(connection& c, std::int64_t id) {
+    auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_registration(q);
+}
+
+bool code_exists(connection& c, const std::string& code) {
+    auto q = c.prepare("SELECT 1 FROM registrations WHERE code = ?");
+    q.bind(1, code);
+    return q.executeStep();
+}
+
+std::string unused_code(connection& c) {
+    // 40 bits: a collision is rare but possible, so look before taking one.
+    for (;;) {
+        std::array<std::uint8_t, domain::code_random_bytes> raw{};
+        random_bytes(raw);
+        auto code = domain::make_code(raw);
+        if (!code_exists(c, code)) return code;
+    }
+}
+
+/// Moves as many people up from the waiting list as there are free seats, first come first served.
+std::vector<domain::registration> promote(connection& c, const domain::seminar_date& d, instant now) {
+    std::vector<domain::registration> promoted;
+    if (d.status != domain::date_status::scheduled) return promoted;
+    auto counts = availability(c, d.id);
+    int n = domain::promotions(d.capacity, counts.confirmed, counts.waitlisted);
+    if (n == 0) return promoted;
+    std::vector<std::int64_t> ids;
+    {
+        auto q = c.prepare(
+            "SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY id LIMIT ?");
+        q.bind(1, d.id);
+        q.bind(2, n);
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    }
+    for (auto id : ids) {
+        auto u = c.prepare("UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?");
+        u.bind(1, to_db(now));
+        u.bind(2, id);
+        u.exec();
+        if (auto r = find_registration_by_id(c, id)) promoted.push_back(std::move(*r));
+    }
+    return promoted;
+}
+
+bool is_unique_violation(const SQLite::Exception& e) { return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE; }
+
+}  // namespace
+
+// ---- reads -------------------------------------------------------------------------------------------------
+
+std::vector<domain::seminar> list_seminars(connection& c) {
+    auto q = c.prepare(
+        "SELECT id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, "
+        "created_at, updated_at FROM seminars ORDER BY title, id");
+    std::vector<domain::seminar> out;
+    while (q.executeStep()) out.push_back(read_seminar(q));
+    return out;
+}
+
+std::optional<domain::seminar> find_seminar(connection& c, std::string_view slug) {
+    auto q = c.prepare(
+        "SELECT id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, "
+        "created_at, updated_at FROM seminars WHERE slug = ?");
+    q.bind(1, std::string{slug});
+    if (!q.executeStep()) return std::nullopt;
+    return read_seminar(q);
+}
+
+std::optional<domain::seminar> find_seminar_by_id(connection& c, std::int64_t id) {
+    auto q = c.prepare(
+        "SELECT id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, "
+        "created_at, updated_at FROM seminars WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_seminar(q);
+}
+
+std::optional<domain::seminar_date> find_date(connection& c, std::int64_t id) {
+    std::optional<domain::seminar_date> d;
+    {
+        auto q = c.prepare("SELECT " SEMINARD_DATE_COLUMNS " FROM dates WHERE id = ?");
+        q.bind(1, id);
+        if (!q.executeStep()) return std::nullopt;
+        d = read_date_row(q);
+    }
+    load_days(c, *d);
+    return d;
+}
+
+std::vector<domain::seminar_date> dates_of(connection& c, std::int64_t seminar_id) {
+    std::vector<domain::seminar_date> out;
+    {
+        auto q = c.prepare("SELECT " SEMINARD_DATE_COLUMNS
+                            " FROM dates WHERE seminar_id = ? ORDER BY (SELECT MIN(day) FROM date_days WHERE "
+                            "date_id = dates.id), id");
+        q.bind(1, seminar_id);
+        while (q.executeStep()) out.push_back(read_date_row(q));
+    }
+    for (auto& d : out) load_days(c, d);
+    return out;
+}
+
+domain::date_availability availability(connection& c, std::int64_t date_id) {
+    auto q = c.prepare(
+        "SELECT status, COUNT(*) FROM registrations WHERE date_id = ? AND status IN ('confirmed', 'waitlisted') "
+        "GROUP BY status");
+    q.bind(1, date_id);
+    domain::date_availability a;
+    while (q.executeStep()) {
+        (q.getColumn(0).getString() == "confirmed" ? a.confirmed : a.waitlisted) = q.getColumn(1).getInt();
+    }
+    return a;
+}
+
+std::optional<domain::registration> find_registration_by_token(connection& c, const digest& token_hash) {
+    auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.token_hash = ?");
+    q.bind(1, token_hash.data(), static_cast<int>(token_hash.size()));
+    if (!q.executeStep()) return std::nullopt;
+    return read_registration(q);
+}
+
+std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code) {
+    auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.code = ?");
+    q.bind(1, std::string{code});
+    if (!q.executeStep()) return std::nullopt;
+    return read_registration(q);
+}
+
+registration_page list_registrations(connection& c,
+                                     std::int64_t date_id,
+                                     std::optional<domain::registration_status> status,
+                                     int limit,
+                                     std::int64_t after_id) {
+    registration_page page;
+    const std::string status_text{status ? domain::to_string(*status) : std::string_view{}};
+    {
+        auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                            " FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND r.id > ?3 "
+                            "ORDER BY r.id LIMIT ?4");
+        q.bind(1, date_id);
+        q.bind(2, status_text);
+        q.bind(3, after_id);
+        q.bind(4, limit + 1);  // one more tells whether another page follows
+        while (q.executeStep()) page.items.push_back(read_registration(q));
+    }
+    if (static_cast<int>(page.items.size()) > limit) {
+        page.items.pop_back();
+        page.next_cursor = page.items.back().id;
+    }
+    auto n = c.prepare("SELECT COUNT(*) FROM registrations WHERE date_id = ?1 AND (?2 = '' OR status = ?2)");
+    n.bind(1, date_id);
+    n.bind(2, status_text);
+    if (n.executeStep()) page.total = n.getColumn(0).getInt64();
+    return page;
+}
+
+std::optional<std::string> get_setting(connection& c, std::string_view key) {
+    auto q = c.prepare("SELECT value FROM settings WHERE key = ?");
+    q.bind(1, std::string{key});
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+}
+
+// ---- commands ----------------------------------------------------------------------------------------------
+
+domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s, instant now) {
+    if (find_seminar(c, s.slug)) return domain::errc::slug_taken;
+    s.created_at = s.updated_at = now;
+    auto q = c.prepare(
+        "INSERT INTO seminars(slug, title, description, location, price_cents, currency, organizer_name, "
+        "organizer_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, s.slug);
+    q.bind(2, s.title);
+    q.bind(3, s.description);
+    q.bind(4, s.location);
+    if (s.price_cents) q.bind(5, *s.price_cents);
+    q.bind(6, s.currency);
+    q.bind(7, s.organizer_name);
+    q.bind(8, s.organizer_email);
+    q.bind(9, to_db(now));
+    q.bind(10, to_db(now));
+    q.exec();
+    s.id = c.db().getLastInsertRowid();
+    return s;
+}
+
+domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s, instant now) {
+    auto before = find_seminar_by_id(c, s.id);
+    if (!before) return domain::errc::not_found;
+    if (s.slug != before->slug && find_seminar(c, s.slug)) return domain::errc::slug_taken;
+    s.updated_at = now;
+    auto q = c.prepare(
+        "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
+        "organizer_name = ?, organizer_email = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, s.slug);
+    q.bind(2, s.title);
+    q.bind(3, s.description);
+    q.bind(4, s.location);
+    if (s.price_cents)
+        q.bind(5, *s.price_cents);
+    else
+        q.bind(5);
+    q.bind(6, s.currency);
+    q.bind(7, s.organizer_name);
+    q.bind(8, s.organizer_email);
+    q.bind(9, to_db(now));
+    q.bind(10, s.id);
+    q.exec();
+    const bool calendar_visible = s.title != before->title || s.location != before->location ||
+                                  s.description != before->description || s.organizer_name != before->organizer_name ||
+                                  s.organizer_email != before->organizer_email || s.slug != before->slug;
+    if (calendar_visible) {
+        auto b = c.prepare(
+            "UPDATE dates SET sequence = sequence + 1, updated_at = ? WHERE seminar_id = ? AND status = 'scheduled'");
+        b.bind(1, to_db(now));
+        b.bind(2, s.id);
+        b.exec();
+    }
+    return s;
+}
+
+domain::result<domain::seminar_date> create_date(connection& c, domain::seminar_date d, instant now) {
+    if (!find_seminar_by_id(c, d.seminar_id)) return domain::errc::not_found;
+    std::array<std::uint8_t, 16> raw{};
+    random_bytes(raw);
+    d.uid = to_hex(raw) + "@seminard";
+    d.created_at = d.updated_at = now;
+    auto q = c.prepare(
+        "INSERT INTO dates(seminar_id, uid, timezone, capacity, waitlist, status, registration_closes_at, sequence, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, d.seminar_id);
+    q.bind(2, d.uid);
+    q.bind(3, d.timezone);
+    q.bind(4, d.capacity);
+    q.bind(5, d.waitlist ? 1 : 0);
+    q.bind(6, std::string{domain::to_string(d.status)});
+    if (d.registration_closes_at) q.bind(7, to_db(*d.registration_closes_at));
+    q.bind(8, d.sequence);
+    q.bind(9, to_db(now));
+    q.bind(10, to_db(now));
+    q.exec();
+    d.id = c.db().getLastInsertRowid();
+    save_days(c, d);
+    return d;
+}
+
+domain::result<date_update> update_date(connection& c,
+                                        std::int64_t date_id,
+                                        const domain::date_input& patch,
+                                        instant now) {
+    auto current = find_date(c, date_id);
+    if (!current) return domain::errc::not_found;
+    auto counts = availability(c, date_id);
+    auto change = domain::patch_date(*current, patch, counts.confirmed);
+    if (!change) return std::move(change).err();
+    auto& d = change->updated;
+    d.updated_at = now;
+    auto q = c.prepare(
+        "UPDATE dates SET timezone = ?, capacity = ?, waitlist = ?, status = ?, registration_closes_at = ?, "
+        "sequence = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, d.timezone);
+    q.bind(2, d.capacity);
+    q.bind(3, d.waitlist ? 1 : 0);
+    q.bind(4, std::string{domain::to_string(d.status)});
+    if (d.registration_closes_at)
+        q.bind(5, to_db(*d.registration_closes_at));
+    else
+        q.bind(5);
+    q.bind(6, d.sequence);
+    q.bind(7, to_db(now));
+    q.bind(8, d.id);
+    q.exec();
+    if (d.days != current->days) save_days(c, d);
+    date_update out{d, {}};
+    out.promoted = promote(c, d, now);
+    return out;
+}
+
+domain::result<registration_change> register_attendee(connection& c,
+                                                      std::int64_t date_id,
+                                                      const domain::attendee& person,
+                                                      instant now) {
+    auto d = find_date(c, date_id);
+    if (!d) return domain::errc::not_found;
+    if (!domain::registration_open(*d, now)) return domain::errc::registration_closed;
+    const auto email_norm = domain::normalize_email(person.email);
+    {
+        auto q = c.prepare(
+            "SELECT 1 FROM registrations WHERE date_id = ? AND email_norm = ? AND status != 'cancelled'");
+        q.bind(1, date_id);
+        q.bind(2, email_norm);
+        if (q.executeStep()) return domain::errc::already_registered;
+    }
+    auto counts = availability(c, date_id);
+    auto decision = domain::admit(d->capacity, counts.confirmed, counts.waitlisted, d->waitlist);
+    if (decision == domain::admission::full) return domain::errc::full;
+
+    registration_change out;
+    out.token = new_token();
+    const auto hash = sha256(out.token);
+    auto& r = out.registration;
+    r.date_id = date_id;
+    r.code = unused_code(c);
+    r.status = decision == domain::admission::confirmed ? domain::registration_status::confirmed
+                                                        : domain::registration_status::waitlisted;
+    r.person = person;
+    r.consent_at = r.created_at = r.updated_at = now;
+    auto q = c.prepare(
+        "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
+        "company, job_title, phone, consent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)");
+    q.bind(1, date_id);
+    q.bind(2, r.code);
+    q.bind(3, hash.data(), static_cast<int>(hash.size()));
+    q.bind(4, std::string{domain::to_string(r.status)});
+    q.bind(5, person.first_name);
+    q.bind(6, person.last_name);
+    q.bind(7, person.email);
+    q.bind(8, email_norm);
+    q.bind(9, person.company);
+    q.bind(10, person.job_title);
+    q.bind(11, person.phone);
+    q.bind(12, to_db(now));
+    q.bind(13, to_db(now));
+    q.bind(14, to_db(now));
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return domain::errc::already_registered;  // the index backs the check above
+        throw;
+    }
+    r.id = c.db().getLastInsertRowid();
+    if (r.status == domain::registration_status::waitlisted) r.waitlist_position = counts.waitlisted + 1;
+    return out;
+}
+
+domain::result<registration_change> cancel_registration(connection& c,
+                                                        std::int64_t registration_id,
+                                                        canceller who,
+                                                        instant now) {
+    auto r = find_registration_by_id(c, registration_id);
+    if (!r) return domain::errc::not_found;
+    if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
+    auto d = find_date(c, r->date_id);
+    if (!d) return domain::errc::not_found;
+    // Attendees may withdraw until the seminar starts; the organiser may always tidy up the list.
+    if (who == canceller::attendee && now >= domain::first_start(*d)) return domain::errc::registration_closed;
+    auto q = c.prepare(
+        "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, to_db(now));
+    q.bind(2, to_db(now));
+    q.bind(3, registration_id);
+    q.exec();
+    registration_change out;
+    out.promoted = promote(c, *d, now);
+    out.registration = *find_registration_by_id(c, registration_id);
+    return out;
+}
+
+void put_setting(connection& c, std::string_view key, std::string_view value) {
+    auto q = c.prepare(
+        "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    q.bind(1, std::string{key});
+    q.bind(2, std::string{value});
+    q.exec();
+}
+
+}  // namespace seminard::storage

@@ -1,0 +1,87 @@
+// Queries and commands on the seminard schema. Every function takes the connection it runs on: reads run on
+// a reader's connection, commands only inside the writer (see writer.hpp), which gives them their transaction.
+#pragma once
+
+#include "connection.hpp"
+#include "crypto.hpp"
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "domain/validation.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seminard::storage {
+
+// ---- reads -------------------------------------------------------------------------------------------------
+
+std::vector<domain::seminar> list_seminars(connection& c);
+std::optional<domain::seminar> find_seminar(connection& c, std::string_view slug);
+std::optional<domain::seminar> find_seminar_by_id(connection& c, std::int64_t id);
+std::optional<domain::seminar_date> find_date(connection& c, std::int64_t id);
+/// Dates of a seminar ordered by their first day.
+std::vector<domain::seminar_date> dates_of(connection& c, std::int64_t seminar_id);
+domain::date_availability availability(connection& c, std::int64_t date_id);
+
+std::optional<domain::registration> find_registration_by_token(connection& c, const digest& token_hash);
+std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code);
+
+struct registration_page {
+    std::vector<domain::registration> items;
+    std::optional<std::int64_t> next_cursor;  ///< pass as `after_id` to get the next page
+    std::int64_t total = 0;                   ///< matching rows in all pages
+};
+/// The organiser's list, in arrival order, `limit` at a time after registration id `after_id`.
+registration_page list_registrations(connection& c,
+                                     std::int64_t date_id,
+                                     std::optional<domain::registration_status> status,
+                                     int limit,
+                                     std::int64_t after_id);
+
+std::optional<std::string> get_setting(connection& c, std::string_view key);
+
+// ---- commands (writer only) ----------------------------------------------------------------------------------
+
+domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s, domain::instant now);
+/// Replaces the fields of seminar `id` (slug included); bumps SEQUENCE of its dates when what calendars show
+/// (title, location, description) changed.
+domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s, domain::instant now);
+
+domain::result<domain::seminar_date> create_date(connection& c, domain::seminar_date d, domain::instant now);
+
+/// What a change to registrations did: the registration itself and everybody who moved up.
+struct registration_change {
+    domain::registration registration;
+    std::string token;  ///< only set when the registration was just created (the only time we know it)
+    std::vector<domain::registration> promoted;
+};
+
+struct date_update {
+    domain::seminar_date date;
+    std::vector<domain::registration> promoted;
+};
+/// Applies an organiser's PATCH (see domain::patch_date); more capacity promotes from the waiting list.
+domain::result<date_update> update_date(connection& c,
+                                        std::int64_t date_id,
+                                        const domain::date_input& patch,
+                                        domain::instant now);
+
+/// Registers a person: closed/duplicate/full checks, seat or waiting list, code and token, in the caller's
+/// transaction. Never oversells: the writer is the only one counting and inserting.
+domain::result<registration_change> register_attendee(connection& c,
+                                                      std::int64_t date_id,
+                                                      const domain::attendee& person,
+                                                      domain::instant now);
+
+enum class canceller { attendee, organiser };
+/// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction.
+domain::result<registration_change> cancel_registration(connection& c,
+                                                        std::int64_t registration_id,
+                                                        canceller who,
+                                                        domain::instant now);
+
+void put_setting(connection& c, std::string_view key, std::string_view value);
+
+}  // namespace seminard::storage

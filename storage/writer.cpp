@@ -1,0 +1,105 @@
+// The single writer with group commit (see writer.hpp).
+#include "writer.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+namespace seminard::storage {
+
+namespace {
+/// Upper bound of one batch, so that one huge burst does not delay its first answers for long.
+constexpr std::size_t max_batch = 1024;
+}  // namespace
+
+writer::writer(const db_options& options) : conn_(std::make_unique<connection>(options, access::read_write)) {
+    migrate(*conn_);
+    thread_ = std::thread([this] { loop(); });
+}
+
+writer::~writer() { stop(); }
+
+void writer::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    // Whatever arrived after the thread ended is answered, never dropped silently.
+    std::deque<job> rest;
+    {
+        std::lock_guard lock(mutex_);
+        rest.swap(queue_);
+    }
+    for (auto& j : rest) j.finish(false);
+}
+
+void writer::enqueue(job j) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_ || thread_.joinable()) {
+            queue_.push_back(std::move(j));
+            wake_.notify_one();
+            return;
+        }
+    }
+    j.finish(false);
+}
+
+void writer::loop() {
+    std::deque<job> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping and drained
+            while (!queue_.empty() && batch.size() < max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        const bool committed = commit_batch(batch);
+        for (auto& j : batch) j.finish(committed);
+        batch.clear();
+    }
+}
+
+bool writer::commit_batch(std::deque<job>& batch) {
+    auto& db = conn_->db();
+    try {
+        conn_->prepare("BEGIN IMMEDIATE").exec();
+    } catch (const SQLite::Exception& e) {
+        std::fprintf(stderr, "level=error msg=\"cannot begin write transaction\" error=\"%s\"\n", e.what());
+        return false;
+    }
+    bool changed = false;
+    try {
+        for (auto& j : batch) {
+            conn_->prepare("SAVEPOINT command").exec();
+            if (j.run(*conn_)) {
+                changed = true;
+            } else {
+                // A refused or failed command leaves no trace; the rest of the batch goes on.
+                conn_->prepare("ROLLBACK TO command").exec();
+            }
+            conn_->prepare("RELEASE command").exec();
+        }
+        conn_->prepare("COMMIT").exec();
+    } catch (const SQLite::Exception& e) {
+        std::fprintf(stderr, "level=error msg=\"write batch failed\" error=\"%s\"\n", e.what());
+        if (db.getHandle() && !sqlite3_get_autocommit(db.getHandle())) {
+            try {
+                db.exec("ROLLBACK");
+            } catch (const SQLite::Exception&) {
+            }
+        }
+        return false;
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    commands_.fetch_add(batch.size(), std::memory_order_relaxed);
+    if (changed) generation_.fetch_add(1, std::memory_order_acq_rel);
+    return true;
+}
+
+}  // namespace seminard::storage

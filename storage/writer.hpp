@@ -1,0 +1,104 @@
+// The single writer: one thread owns the only read-write connection and commits queued commands in groups.
+#pragma once
+
+#include "connection.hpp"
+#include "domain/result.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace seminard::storage {
+
+/// Every change to the database goes through here. Commands queue up from any thread; the writer thread takes
+/// all that are waiting, runs each in its own SAVEPOINT inside one `BEGIN IMMEDIATE` transaction, COMMITs once,
+/// and only then completes each command (group commit). So:
+///  - seat checks and inserts are serialised: nobody can oversell, whatever the number of IO threads;
+///  - a command's completion means its change is on disk (fsynced with synchronous=FULL);
+///  - one fsync serves a whole batch, which is what keeps registrations fast under load.
+/// Thread-safe: submit() from any thread. Completions run on the writer thread and must be short (post away).
+class writer {
+public:
+    explicit writer(const db_options& options);
+    ~writer();
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+
+    /// Queues `op` (domain::result<T>(connection&)); `done(domain::result<T>)` runs after the batch committed,
+    /// or with errc::unavailable when it could not be committed. After stop(), `done` gets errc::unavailable.
+    template <class T, class Op, class Done>
+    void submit(Op op, Done done) {
+        auto slot = std::make_shared<std::optional<domain::result<T>>>();
+        job j;
+        j.run = [op = std::move(op), slot](connection& c) mutable {
+            try {
+                slot->emplace(op(c));
+            } catch (const SQLite::Exception& e) {
+                slot->emplace(domain::error{domain::errc::unavailable, e.what()});
+            } catch (const std::exception& e) {
+                slot->emplace(domain::error{domain::errc::internal, e.what()});
+            }
+            return slot->value().ok();
+        };
+        j.finish = [slot, done = std::move(done)](bool committed) mutable {
+            if (!slot->has_value()) {
+                done(domain::result<T>{domain::errc::unavailable});
+            } else if (!committed && slot->value().ok()) {
+                done(domain::result<T>{domain::errc::unavailable});
+            } else {
+                done(std::move(**slot));
+            }
+        };
+        enqueue(std::move(j));
+    }
+
+    /// Runs `op` and waits for its commit. For start-up work (seeding, settings), never on an IO thread.
+    template <class T, class Op>
+    domain::result<T> run(Op op) {
+        std::promise<domain::result<T>> p;
+        auto f = p.get_future();
+        submit<T>(std::move(op), [&p](domain::result<T> r) { p.set_value(std::move(r)); });
+        return f.get();
+    }
+
+    /// Rises after every commit; readers use it to know that cached representations are stale.
+    std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+
+    /// Commits what is queued, then ends the thread. Idempotent.
+    void stop();
+
+    /// Batches committed and commands run so far (for the benchmark's report).
+    std::uint64_t batches() const noexcept { return batches_.load(std::memory_order_relaxed); }
+    std::uint64_t commands() const noexcept { return commands_.load(std::memory_order_relaxed); }
+
+private:
+    struct job {
+        std::function<bool(connection&)> run;
+        std::function<void(bool committed)> finish;
+    };
+
+    void enqueue(job j);
+    void loop();
+    bool commit_batch(std::deque<job>& batch);
+
+    std::unique_ptr<connection> conn_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<job> queue_;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> generation_{0};
+    std::atomic<std::uint64_t> batches_{0};
+    std::atomic<std::uint64_t> commands_{0};
+    std::thread thread_;
+};
+
+}  // namespace seminard::storage
