@@ -12,7 +12,8 @@ namespace {
 domain::date_input two_days(std::string first, std::string second) {
     domain::date_input in;
     in.timezone = "Europe/Berlin";
-    in.days = std::vector<domain::day_input>{{std::move(first), "09:00", "17:00"}, {std::move(second), "09:00", "17:00"}};
+    in.days =
+        std::vector<domain::day_input>{{std::move(first), "09:00", "17:00"}, {std::move(second), "09:00", "17:00"}};
     in.capacity = 12;
     in.waitlist = true;
     return in;

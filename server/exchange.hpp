@@ -31,8 +31,8 @@ public:
     bool answered() const noexcept { return answered_.load(); }
 
     std::map<std::string, std::string> params;  ///< set by the router before the handler runs
-    std::string route;                         ///< the matched pattern, for the access log
-    domain::lang lang = domain::lang::de;      ///< negotiated by the router
+    std::string route;                          ///< the matched pattern, for the access log
+    domain::lang lang = domain::lang::de;       ///< negotiated by the router
 
 private:
     http_request request_;

@@ -20,6 +20,7 @@ void add_routes(router& r, services& svc) {
     add_health_routes(r, svc);
     add_seminar_routes(r, svc);
     add_registration_routes(r, svc);
+    add_calendar_routes(r, svc);
 }
 
 std::optional<std::int64_t> parse_id(std::string_view s) {

@@ -62,8 +62,9 @@ struct http_server::impl {
         signals.async_wait([this](beast::error_code ec, int sig) {
             if (ec) return;
             if (!shutting_down) {
-                log_event("info", std::string{"signal "} + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                                      ": finishing in-flight requests (again to stop at once)");
+                log_event("info",
+                          std::string{"signal "} + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                              ": finishing in-flight requests (again to stop at once)");
                 begin_shutdown();
                 wait_signal();
             } else {

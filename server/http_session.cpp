@@ -44,7 +44,8 @@ void http_session::run() {
         std::lock_guard lock(ctx_.mutex);
         ctx_.sessions.emplace(this, weak_from_this());
     }
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read_request, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&http_session::do_read_request, shared_from_this()));
 }
 
 void http_session::shutdown() {
@@ -80,8 +81,8 @@ void http_session::do_read_header() {
     started_ = std::chrono::steady_clock::now();
     // The whole header must arrive within this; a client trickling bytes (slowloris) is cut off.
     stream_.expires_after(ctx_.limits.header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+    http::async_read_header(
+        stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_header, shared_from_this()));
 }
 
 void http_session::on_header(beast::error_code ec, std::size_t) {
@@ -95,8 +96,8 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
         // curl and others wait for this before sending a larger body.
         continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
         stream_.expires_after(ctx_.limits.write_timeout);
-        return http::async_write(stream_, *continue_,
-                                 beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
+        return http::async_write(
+            stream_, *continue_, beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
     }
     do_read_body();
 }
@@ -140,7 +141,8 @@ void http_session::handle_request() {
     if (q != std::string::npos) req.query = req.target.substr(q + 1);
     req.version = msg.version();
     req.remote_address = remote_;
-    for (const auto& field : msg) req.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
+    for (const auto& field : msg)
+        req.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
     req.body = std::move(msg.body());
     const bool head = req.method == "HEAD";
 

@@ -127,8 +127,9 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
 }
 
 domain::result<domain::seminar_input> seminar_input_from(const json& body) {
-    reader r(body, {"slug", "title", "description", "location", "price_cents", "currency", "organizer_name",
-                    "organizer_email"});
+    reader r(
+        body,
+        {"slug", "title", "description", "location", "price_cents", "currency", "organizer_name", "organizer_email"});
     domain::seminar_input in;
     in.slug = r.text("slug");
     in.title = r.text("title");
@@ -188,8 +189,17 @@ domain::result<domain::date_input> date_input_from(const json& body) {
 
 domain::result<domain::registration_input> registration_input_from(const json& body) {
     // "website" is the honeypot of the HTML form; "date_id" comes with the form's date choice.
-    reader r(body, {"first_name", "last_name", "email", "company", "job_title", "phone", "privacy_consent", "website",
-                    "date_id", "lang"});
+    reader r(body,
+             {"first_name",
+              "last_name",
+              "email",
+              "company",
+              "job_title",
+              "phone",
+              "privacy_consent",
+              "website",
+              "date_id",
+              "lang"});
     domain::registration_input in;
     in.first_name = r.text("first_name").value_or("");
     in.last_name = r.text("last_name").value_or("");
@@ -275,10 +285,13 @@ namespace {
 std::string status_text(const domain::registration& r, domain::lang lang) {
     const bool de = lang == domain::lang::de;
     switch (r.status) {
-        case domain::registration_status::confirmed: return de ? "Anmeldung bestätigt" : "Registration confirmed";
+        case domain::registration_status::confirmed:
+            return de ? "Anmeldung bestätigt" : "Registration confirmed";
         case domain::registration_status::waitlisted:
-            return (de ? "Warteliste, Platz " : "Waiting list, position ") + std::to_string(r.waitlist_position.value_or(0));
-        case domain::registration_status::cancelled: return de ? "Anmeldung storniert" : "Registration cancelled";
+            return (de ? "Warteliste, Platz " : "Waiting list, position ") +
+                   std::to_string(r.waitlist_position.value_or(0));
+        case domain::registration_status::cancelled:
+            return de ? "Anmeldung storniert" : "Registration cancelled";
     }
     return {};
 }

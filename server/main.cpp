@@ -46,13 +46,13 @@ int main(int argc, char** argv) {
         server::add_routes(routes, svc);
         server::http_server http{cfg, routes};
         if (cfg.public_url.empty()) {
-            auto host = cfg.listen_address.find(':') != std::string::npos ? "[" + cfg.listen_address + "]"
-                                                                          : cfg.listen_address;
+            auto host =
+                cfg.listen_address.find(':') != std::string::npos ? "[" + cfg.listen_address + "]" : cfg.listen_address;
             cfg.public_url = "http://" + host + ":" + std::to_string(http.port());
         }
         http.on_listening([&](std::uint16_t port) {
-            std::printf("seminard listening on %s (port %u, database %s)\n", cfg.public_url.c_str(), port,
-                        cfg.db.path.c_str());
+            std::printf(
+                "seminard listening on %s (port %u, database %s)\n", cfg.public_url.c_str(), port, cfg.db.path.c_str());
             if (!token.shown_once.empty())
                 std::printf("organiser token (shown once, only its hash is stored): %s\n", token.shown_once.c_str());
             std::fflush(stdout);

@@ -51,6 +51,8 @@ Usage: seminard [options]
   --idle-timeout SEC      keep-alive idle time (default 60)
   --shutdown-grace SEC    time in-flight requests get after SIGTERM (default 10)
   --admin-token-file PATH read the organiser token from a file
+  --calendar-organizer EMAIL
+                          ORGANIZER address of invites (e.g. a no-reply address; default: the seminar's)
   --no-access-log         do not write the access log to stdout
   --help                  show this text
 
@@ -123,6 +125,10 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
                 token.pop_back();
             if (token.empty()) return fail(v + " is empty");
             cfg.admin_token = token;
+        } else if (a == "--calendar-organizer") {
+            if (!value(v) || v.find('@') == std::string::npos || v.find_first_of("\r\n\";:, ") != std::string::npos)
+                return fail("--calendar-organizer needs an e-mail address");
+            cfg.calendar_organizer_email = v;
         } else if (a == "--no-access-log") {
             cfg.access_log = false;
         } else {

@@ -1,7 +1,7 @@
 // Registrations: the public "Jetzt anmelden" POST, the attendee's private token routes, the organiser's list
 // and cancel.
-#include "handlers.hpp"
 #include "form.hpp"
+#include "handlers.hpp"
 #include "json_codec.hpp"
 
 #include "domain/admission.hpp"
@@ -23,9 +23,7 @@ bool plausible_token(std::string_view t) {
     return true;
 }
 
-bool wants_html(const http_request& req) {
-    return req.header("Accept").find("text/html") != std::string_view::npos;
-}
+bool wants_html(const http_request& req) { return req.header("Accept").find("text/html") != std::string_view::npos; }
 
 /// Everything the attendee view needs, loaded in the same transaction or snapshot as the change.
 struct attendee_view {
@@ -55,11 +53,12 @@ void add_registration_routes(router& r, services& svc) {
         if (!input) return ex->respond(error_response(input.err(), ex->lang));
         auto person = domain::make_attendee(*input);
         if (!person) return ex->respond(error_response(person.err(), ex->lang));
-        const bool redirect = wants_html(ex->request()) &&
-                              iequals(ex->request().header("Content-Type").substr(0, 33), "application/x-www-form-urlencoded");
+        const bool redirect = wants_html(ex->request()) && iequals(ex->request().header("Content-Type").substr(0, 33),
+                                                                   "application/x-www-form-urlencoded");
         svc.write<attendee_view>(
             ex,
-            [id = *id, p = std::move(*person), now = svc.now()](storage::connection& c) -> domain::result<attendee_view> {
+            [id = *id, p = std::move(*person), now = svc.now()](
+                storage::connection& c) -> domain::result<attendee_view> {
                 auto created = storage::register_attendee(c, id, p, now);
                 if (!created) return std::move(created).err();
                 return load_view(c, std::move(created->registration), std::move(created->token));
@@ -90,8 +89,10 @@ void add_registration_routes(router& r, services& svc) {
             if (!reg) return error_response(domain::errc::not_found, ex->lang);
             auto v = load_view(c, std::move(*reg), token);
             if (!v) return error_response(v.err(), ex->lang);
-            auto res = json_response(200, attendee_view_json(v->seminar, v->date, v->registration, token, svc.now(),
-                                                             ex->lang, link_base{svc.cfg.public_url}));
+            auto res = json_response(
+                200,
+                attendee_view_json(
+                    v->seminar, v->date, v->registration, token, svc.now(), ex->lang, link_base{svc.cfg.public_url}));
             res.set("Cache-Control", "no-store");
             return res;
         });
@@ -110,8 +111,10 @@ void add_registration_routes(router& r, services& svc) {
                 return load_view(c, std::move(change->registration), token);
             },
             [&svc, lang = ex->lang](attendee_view& v) {
-                auto res = json_response(200, attendee_view_json(v.seminar, v.date, v.registration, v.token, svc.now(),
-                                                                 lang, link_base{svc.cfg.public_url}));
+                auto res = json_response(
+                    200,
+                    attendee_view_json(
+                        v.seminar, v.date, v.registration, v.token, svc.now(), lang, link_base{svc.cfg.public_url}));
                 res.set("Cache-Control", "no-store");
                 return res;
             });
@@ -146,14 +149,18 @@ void add_registration_routes(router& r, services& svc) {
         int limit = default_page_size;
         if (auto v = query_param(query, "limit")) {
             auto n = parse_id(*v);
-            if (!n || *n > max_page_size) problems.fields.emplace("limit", domain::field_problem::invalid_value);
-            else limit = static_cast<int>(*n);
+            if (!n || *n > max_page_size)
+                problems.fields.emplace("limit", domain::field_problem::invalid_value);
+            else
+                limit = static_cast<int>(*n);
         }
         std::int64_t cursor = 0;
         if (auto v = query_param(query, "cursor")) {
             auto n = parse_id(*v);
-            if (!n) problems.fields.emplace("cursor", domain::field_problem::invalid_value);
-            else cursor = *n;
+            if (!n)
+                problems.fields.emplace("cursor", domain::field_problem::invalid_value);
+            else
+                cursor = *n;
         }
         std::optional<domain::registration_status> status;
         if (auto v = query_param(query, "status")) {
@@ -166,10 +173,11 @@ void add_registration_routes(router& r, services& svc) {
             auto page = storage::list_registrations(c, id, status, limit, cursor);
             json items = json::array();
             for (const auto& reg : page.items) items.push_back(registration_json(reg));
-            auto res = json_response(200, json{{"items", std::move(items)},
-                                               {"total", page.total},
-                                               {"next_cursor", page.next_cursor ? json(std::to_string(*page.next_cursor))
-                                                                                : json(nullptr)}});
+            auto res = json_response(
+                200,
+                json{{"items", std::move(items)},
+                     {"total", page.total},
+                     {"next_cursor", page.next_cursor ? json(std::to_string(*page.next_cursor)) : json(nullptr)}});
             res.set("Cache-Control", "no-store");
             return res;
         });

@@ -63,8 +63,10 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
         bool match = true;
         for (std::size_t i = 0; i < segments.size() && match; ++i) {
             if (is_param(r.segments[i])) {
-                if (segments[i].empty()) match = false;
-                else params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
+                if (segments[i].empty())
+                    match = false;
+                else
+                    params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
             } else {
                 match = r.segments[i] == segments[i];
             }
@@ -80,8 +82,8 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
         try {
             r.run(ex);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(),
-                         e.what());
+            std::fprintf(
+                stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(), e.what());
             ex->respond(error_response(domain::errc::internal, ex->lang));
         } catch (...) {
             ex->respond(error_response(domain::errc::internal, ex->lang));

@@ -12,11 +12,8 @@ namespace {
 
 link_base links_of(const services& svc) { return {svc.cfg.public_url}; }
 
-json seminar_with_dates(storage::connection& c,
-                        const domain::seminar& s,
-                        domain::instant now,
-                        domain::lang lang,
-                        const link_base& links) {
+json seminar_with_dates(
+    storage::connection& c, const domain::seminar& s, domain::instant now, domain::lang lang, const link_base& links) {
     auto j = seminar_json(s);
     j["price"] = domain::format_price(s.price_cents, s.currency, lang);
     json dates = json::array();
@@ -36,19 +33,23 @@ struct seminar_and_date {
 
 void add_seminar_routes(router& r, services& svc) {
     r.add("GET", "/api/v1/seminars", [&svc](const std::shared_ptr<exchange>& ex) {
-        svc.read(ex, [&svc, lang = ex->lang](storage::connection& c) {
-            json list = json::array();
-            const auto now = svc.now();
-            for (const auto& s : storage::list_seminars(c)) list.push_back(seminar_with_dates(c, s, now, lang, links_of(svc)));
-            return json_response(200, json{{"seminars", std::move(list)}});
-        });
+        svc.cached_read(ex,
+                        std::string{"seminars|"} + (ex->lang == domain::lang::en ? "en" : "de"),
+                        [&svc, lang = ex->lang](storage::connection& c) {
+                            json list = json::array();
+                            const auto now = svc.now();
+                            for (const auto& s : storage::list_seminars(c))
+                                list.push_back(seminar_with_dates(c, s, now, lang, links_of(svc)));
+                            return json_response(200, json{{"seminars", std::move(list)}});
+                        });
     });
 
     r.add("GET", "/api/v1/seminars/{slug}", [&svc](const std::shared_ptr<exchange>& ex) {
-        svc.read(ex, [&svc, ex](storage::connection& c) {
-            auto s = storage::find_seminar(c, ex->param("slug"));
-            if (!s) return error_response(domain::errc::not_found, ex->lang);
-            return json_response(200, seminar_with_dates(c, *s, svc.now(), ex->lang, links_of(svc)));
+        auto key = "seminar|" + ex->param("slug") + (ex->lang == domain::lang::en ? "|en" : "|de");
+        svc.cached_read(ex, std::move(key), [&svc, slug = ex->param("slug"), lang = ex->lang](storage::connection& c) {
+            auto s = storage::find_seminar(c, slug);
+            if (!s) return error_response(domain::errc::not_found, lang);
+            return json_response(200, seminar_with_dates(c, *s, svc.now(), lang, links_of(svc)));
         });
     });
 
@@ -62,7 +63,9 @@ void add_seminar_routes(router& r, services& svc) {
         if (!seminar) return ex->respond(error_response(seminar.err(), ex->lang));
         svc.write<domain::seminar>(
             ex,
-            [s = std::move(*seminar), now = svc.now()](storage::connection& c) { return storage::create_seminar(c, s, now); },
+            [s = std::move(*seminar), now = svc.now()](storage::connection& c) {
+                return storage::create_seminar(c, s, now);
+            },
             [&svc](domain::seminar& s) {
                 auto res = json_response(201, seminar_json(s));
                 res.set("Location", svc.cfg.public_url + "/api/v1/seminars/" + s.slug);
@@ -109,7 +112,8 @@ void add_seminar_routes(router& r, services& svc) {
                 return seminar_and_date{std::move(*s), std::move(*created), {}};
             },
             [&svc, lang = ex->lang](seminar_and_date& sd) {
-                auto res = json_response(201, date_json(sd.seminar, sd.date, sd.availability, svc.now(), lang, links_of(svc)));
+                auto res =
+                    json_response(201, date_json(sd.seminar, sd.date, sd.availability, svc.now(), lang, links_of(svc)));
                 res.set("Location", svc.cfg.public_url + "/api/v1/dates/" + std::to_string(sd.date.id));
                 return res;
             });
@@ -123,7 +127,8 @@ void add_seminar_routes(router& r, services& svc) {
             if (!d) return error_response(domain::errc::not_found, ex->lang);
             auto s = storage::find_seminar_by_id(c, d->seminar_id);
             if (!s) return error_response(domain::errc::not_found, ex->lang);
-            return json_response(200, date_json(*s, *d, storage::availability(c, id), svc.now(), ex->lang, links_of(svc)));
+            return json_response(200,
+                                 date_json(*s, *d, storage::availability(c, id), svc.now(), ex->lang, links_of(svc)));
         });
     });
 
@@ -146,7 +151,8 @@ void add_seminar_routes(router& r, services& svc) {
                 if (!u) return std::move(u).err();
                 auto s = storage::find_seminar_by_id(c, u->date.seminar_id);
                 if (!s) return domain::errc::not_found;
-                return patched{{std::move(*s), std::move(u->date), storage::availability(c, id)}, std::move(u->promoted)};
+                return patched{{std::move(*s), std::move(u->date), storage::availability(c, id)},
+                               std::move(u->promoted)};
             },
             [&svc, lang = ex->lang](patched& p) {
                 auto j = date_json(p.sd.seminar, p.sd.date, p.sd.availability, svc.now(), lang, links_of(svc));

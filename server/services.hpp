@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "domain/model.hpp"
 #include "exchange.hpp"
+#include "response_cache.hpp"
 #include "responses.hpp"
 #include "storage/crypto.hpp"
 #include "storage/reader_pool.hpp"
@@ -19,10 +20,13 @@ namespace seminard::server {
 
 /// Long-lived and shared by all handlers; thread-safe (each member is).
 struct services {
+    services(const config& c, storage::writer& w, storage::reader_pool& r) : cfg(c), writer(w), readers(r) {}
+
     const config& cfg;
     storage::writer& writer;
     storage::reader_pool& readers;
     storage::digest admin_token_hash{};
+    response_cache cache;
     std::function<domain::instant()> clock = [] {
         return date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     };
@@ -45,6 +49,27 @@ struct services {
                 ex->respond(error_response(domain::errc::internal, ex->lang));
             }
         });
+    }
+
+    /// Like read(), for public answers that are the same for everyone: served from the cache while nothing was
+    /// committed since they were rendered (and for at most a second). `finish(request, response)` adapts a cached
+    /// or fresh answer to this request (e.g. If-None-Match → 304) and runs on the thread that answers.
+    template <class F, class Finish>
+    void cached_read(const std::shared_ptr<exchange>& ex, std::string key, F f, Finish finish) {
+        const auto generation = writer.generation();  // read before the query: a later commit makes it stale
+        if (auto hit = cache.find(key, generation)) return ex->respond(finish(ex->request(), std::move(*hit)));
+        read(ex,
+             [this, key = std::move(key), generation, f = std::move(f), finish = std::move(finish), ex](
+                 storage::connection& c) mutable {
+                 auto res = f(c);
+                 if (res.status == 200) cache.store(key, generation, res);
+                 return finish(ex->request(), std::move(res));
+             });
+    }
+
+    template <class F>
+    void cached_read(const std::shared_ptr<exchange>& ex, std::string key, F f) {
+        cached_read(ex, std::move(key), std::move(f), [](const http_request&, http_response res) { return res; });
     }
 
     /// Runs `op(connection&) -> domain::result<T>` on the writer; `render(T&)` builds the answer after COMMIT.
