@@ -38,8 +38,9 @@ domain::seminar read_seminar(statement_ref& q) {
     return s;
 }
 
-#define SEMINARD_DATE_COLUMNS \
-    "id, seminar_id, uid, timezone, capacity, waitlist, status, registration_closes_at, sequence, created_at, updated_at"
+#define SEMINARD_DATE_COLUMNS                                                                                   \
+    "id, seminar_id, uid, timezone, capacity, waitlist, status, registration_closes_at, sequence, created_at, " \
+    "updated_at"
 
 domain::seminar_date read_date_row(statement_ref& q) {
     domain::seminar_date d;
@@ -64,7 +65,8 @@ void load_days(connection& c, domain::seminar_date& d) {
     while (q.executeStep()) {
         auto day = domain::parse_day(q.getColumn(0).getString());
         if (!day) throw std::runtime_error("corrupt day in date_days");
-        d.days.push_back({*day, domain::clock_time{q.getColumn(1).getInt()}, domain::clock_time{q.getColumn(2).getInt()}});
+        d.days.push_back(
+            {*day, domain::clock_time{q.getColumn(1).getInt()}, domain::clock_time{q.getColumn(2).getInt()}});
     }
 }
 
@@ -83,7 +85,7 @@ void save_days(connection& c, const domain::seminar_date& d) {
 }
 
 #define SEMINARD_REGISTRATION_COLUMNS                                                                               \
-    "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "    \
+    "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "      \
     "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, "                                                    \
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
     "w.status = 'waitlisted' AND w.id <= r.id) END"
@@ -135,8 +137,8 @@ std::vector<domain::registration> promote(connection& c, const domain::seminar_d
     if (n == 0) return promoted;
     std::vector<std::int64_t> ids;
     {
-        auto q = c.prepare(
-            "SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY id LIMIT ?");
+        auto q =
+            c.prepare("SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY id LIMIT ?");
         q.bind(1, d.id);
         q.bind(2, n);
         while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
@@ -200,8 +202,8 @@ std::vector<domain::seminar_date> dates_of(connection& c, std::int64_t seminar_i
     std::vector<domain::seminar_date> out;
     {
         auto q = c.prepare("SELECT " SEMINARD_DATE_COLUMNS
-                            " FROM dates WHERE seminar_id = ? ORDER BY (SELECT MIN(day) FROM date_days WHERE "
-                            "date_id = dates.id), id");
+                           " FROM dates WHERE seminar_id = ? ORDER BY (SELECT MIN(day) FROM date_days WHERE "
+                           "date_id = dates.id), id");
         q.bind(1, seminar_id);
         while (q.executeStep()) out.push_back(read_date_row(q));
     }
@@ -244,8 +246,8 @@ registration_page list_registrations(connection& c,
     const std::string status_text{status ? domain::to_string(*status) : std::string_view{}};
     {
         auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
-                            " FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND r.id > ?3 "
-                            "ORDER BY r.id LIMIT ?4");
+                           " FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND r.id > ?3 "
+                           "ORDER BY r.id LIMIT ?4");
         q.bind(1, date_id);
         q.bind(2, status_text);
         q.bind(3, after_id);
@@ -394,8 +396,8 @@ domain::result<registration_change> register_attendee(connection& c,
     if (!domain::registration_open(*d, now)) return domain::errc::registration_closed;
     const auto email_norm = domain::normalize_email(person.email);
     {
-        auto q = c.prepare(
-            "SELECT 1 FROM registrations WHERE date_id = ? AND email_norm = ? AND status != 'cancelled'");
+        auto q =
+            c.prepare("SELECT 1 FROM registrations WHERE date_id = ? AND email_norm = ? AND status != 'cancelled'");
         q.bind(1, date_id);
         q.bind(2, email_norm);
         if (q.executeStep()) return domain::errc::already_registered;
@@ -454,8 +456,7 @@ domain::result<registration_change> cancel_registration(connection& c,
     if (!d) return domain::errc::not_found;
     // Attendees may withdraw until the seminar starts; the organiser may always tidy up the list.
     if (who == canceller::attendee && now >= domain::first_start(*d)) return domain::errc::registration_closed;
-    auto q = c.prepare(
-        "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
+    auto q = c.prepare("UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
     q.bind(1, to_db(now));
     q.bind(2, to_db(now));
     q.bind(3, registration_id);
