@@ -173,8 +173,12 @@ void http_session::do_write(http_response res, bool keep_alive) {
         response_->set(name, value);
     }
     response_->set(http::field::server, "seminard");
+    // Personal data must not linger in shared caches; public answers that may be cached say so themselves.
+    if (res.header("Cache-Control").empty()) response_->set(http::field::cache_control, "no-store");
     response_->body() = std::move(res.body);
-    if (!has_length) response_->prepare_payload();
+    // A 304 carries no body and must not claim Content-Length: 0 (RFC 9110 8.6); 1xx/204 have none either.
+    const bool bodyless = res.status == 304 || res.status == 204 || res.status < 200;
+    if (!has_length && !bodyless) response_->prepare_payload();
     response_->keep_alive(keep_alive);
     stream_.expires_after(ctx_.limits.write_timeout);
     http::async_write(stream_, *response_, beast::bind_front_handler(&http_session::on_write, shared_from_this()));

@@ -1,5 +1,6 @@
 // Registrations: the public "Jetzt anmelden" POST, the attendee's private token routes, the organiser's list
 // and cancel.
+#include "access_log.hpp"
 #include "form.hpp"
 #include "handlers.hpp"
 #include "json_codec.hpp"
@@ -21,6 +22,12 @@ bool plausible_token(std::string_view t) {
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
             return false;
     return true;
+}
+
+/// The registration form's hidden "website" field: people never see it, form-filling bots do.
+bool honeypot_filled(const json& body) {
+    auto it = body.find("website");
+    return it != body.end() && it->is_string() && !it->get<std::string>().empty();
 }
 
 bool wants_html(const http_request& req) { return req.header("Accept").find("text/html") != std::string_view::npos; }
@@ -49,6 +56,17 @@ void add_registration_routes(router& r, services& svc) {
         if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
         auto body = body_object(ex->request(), true);
         if (!body) return ex->respond(error_response(body.err(), ex->lang));
+        if (honeypot_filled(*body)) {
+            // A bot filled the field people cannot see: answer like a success, store nothing.
+            log_event("info", "honeypot: dropped a registration");
+            if (wants_html(ex->request())) {
+                http_response res;
+                res.status = 303;
+                res.set("Location", svc.cfg.public_url + "/");
+                return ex->respond(std::move(res));
+            }
+            return ex->respond(json_response(202, json{{"status", "received"}}));
+        }
         auto input = registration_input_from(*body);
         if (!input) return ex->respond(error_response(input.err(), ex->lang));
         auto person = domain::make_attendee(*input);

@@ -131,7 +131,8 @@ std::string unused_code(connection& c) {
 /// Moves as many people up from the waiting list as there are free seats, first come first served.
 std::vector<domain::registration> promote(connection& c, const domain::seminar_date& d, instant now) {
     std::vector<domain::registration> promoted;
-    if (d.status != domain::date_status::scheduled) return promoted;
+    // Nobody moves up once the seminar has begun: a seat offered then could not be taken any more.
+    if (d.status != domain::date_status::scheduled || now >= domain::first_start(d)) return promoted;
     auto counts = availability(c, d.id);
     int n = domain::promotions(d.capacity, counts.confirmed, counts.waitlisted);
     if (n == 0) return promoted;
