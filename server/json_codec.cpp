@@ -165,6 +165,9 @@ domain::result<domain::date_input> date_input_from(const json& body) {
                     continue;
                 }
                 domain::day_input di;
+                for (auto it = d.begin(); it != d.end(); ++it)
+                    if (it.key() != "date" && it.key() != "start" && it.key() != "end")
+                        r.add(prefix + it.key(), field_problem::not_allowed);
                 for (auto [key, target] : {std::pair{"date", &di.day}, {"start", &di.start}, {"end", &di.end}}) {
                     auto it = d.find(key);
                     if (it == d.end())

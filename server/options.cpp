@@ -91,9 +91,13 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             if (!value(v) || v.empty()) return fail("--db needs a path");
             cfg.db.path = v;
         } else if (a == "--public-url") {
-            if (!value(v) || (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0))
+            if (!value(v)) return fail("--public-url needs an http:// or https:// URL");
+            const std::size_t scheme = v.rfind("http://", 0) == 0 ? 7 : v.rfind("https://", 0) == 0 ? 8 : 0;
+            while (v.size() > scheme && v.back() == '/') v.pop_back();
+            // A host must follow the scheme, and nothing that could break a header or a calendar line.
+            if (scheme == 0 || v.size() == scheme || v[scheme] == '/' ||
+                v.find_first_of(" \t\r\n\"<>\\") != std::string::npos)
                 return fail("--public-url needs an http:// or https:// URL");
-            while (!v.empty() && v.back() == '/') v.pop_back();
             cfg.public_url = v;
         } else if (a == "--demo") {
             cfg.demo = true;

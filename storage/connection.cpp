@@ -110,24 +110,26 @@ int latest_schema_version() noexcept { return static_cast<int>(migrations.size()
 int migrate(connection& c) {
     auto& db = c.db();
     db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    int current = 0;
-    {
+    auto read_version = [&db] {
         SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-        if (q.executeStep()) current = q.getColumn(0).getInt();
-    }
-    if (current > latest_schema_version())
-        throw std::runtime_error("database schema version " + std::to_string(current) +
-                                 " is newer than this build knows (" + std::to_string(latest_schema_version()) + ")");
-    for (int v = current; v < latest_schema_version(); ++v) {
-        // IMMEDIATE: a second process starting at the same time waits instead of migrating twice.
+        return q.executeStep() ? q.getColumn(0).getInt() : 0;
+    };
+    for (;;) {
+        // IMMEDIATE, and the version read inside it: a second process starting at the same time waits for the
+        // lock, then sees the first one's work and skips it instead of migrating twice.
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);  // rolls back in its destructor on throw
-        db.exec(std::string{migrations[static_cast<std::size_t>(v)]});
+        const int current = read_version();
+        if (current > latest_schema_version())
+            throw std::runtime_error("database schema version " + std::to_string(current) +
+                                     " is newer than this build knows (" + std::to_string(latest_schema_version()) +
+                                     ")");
+        if (current == latest_schema_version()) return current;
+        db.exec(std::string{migrations[static_cast<std::size_t>(current)]});
         SQLite::Statement ins(db, "INSERT INTO schema_version(version) VALUES (?)");
-        ins.bind(1, v + 1);
+        ins.bind(1, current + 1);
         ins.exec();
         tx.commit();
     }
-    return latest_schema_version() > current ? latest_schema_version() : current;
 }
 
 }  // namespace seminard::storage

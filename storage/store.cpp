@@ -244,6 +244,7 @@ registration_page list_registrations(connection& c,
                                      int limit,
                                      std::int64_t after_id) {
     registration_page page;
+    if (limit < 1) return page;
     const std::string status_text{status ? domain::to_string(*status) : std::string_view{}};
     {
         auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS

@@ -14,6 +14,7 @@ constexpr std::size_t max_batch = 1024;
 
 writer::writer(const db_options& options) : conn_(std::make_unique<connection>(options, access::read_write)) {
     migrate(*conn_);
+    running_ = true;
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -30,6 +31,7 @@ void writer::stop() {
     std::deque<job> rest;
     {
         std::lock_guard lock(mutex_);
+        running_ = false;
         rest.swap(queue_);
     }
     for (auto& j : rest) j.finish(false);
@@ -38,7 +40,7 @@ void writer::stop() {
 void writer::enqueue(job j) {
     {
         std::lock_guard lock(mutex_);
-        if (!stopping_ || thread_.joinable()) {
+        if (running_) {
             queue_.push_back(std::move(j));
             wake_.notify_one();
             return;

@@ -46,6 +46,8 @@ public:
                 slot->emplace(domain::error{domain::errc::unavailable, e.what()});
             } catch (const std::exception& e) {
                 slot->emplace(domain::error{domain::errc::internal, e.what()});
+            } catch (...) {
+                slot->emplace(domain::error{domain::errc::internal, "unknown exception"});
             }
             return slot->value().ok();
         };
@@ -95,6 +97,7 @@ private:
     std::condition_variable wake_;
     std::deque<job> queue_;
     bool stopping_ = false;
+    bool running_ = false;  ///< the thread takes jobs; guarded by mutex_
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::uint64_t> batches_{0};
     std::atomic<std::uint64_t> commands_{0};

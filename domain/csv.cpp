@@ -1,0 +1,148 @@
+// CSV for the organiser's export (see csv.hpp).
+#include "csv.hpp"
+
+#include "schedule.hpp"
+#include "text.hpp"
+
+#include <array>
+
+namespace seminard::domain {
+
+namespace {
+
+/// Copies `s`, replacing every byte that does not start or continue a valid UTF-8 sequence with U+FFFD.
+std::string valid_utf8_copy(std::string_view s) {
+    if (valid_utf8(s)) return std::string{s};
+    std::string out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80                   ? 1
+                          : (c >= 0xC2 && c <= 0xDF) ? 2
+                          : (c >= 0xE0 && c <= 0xEF) ? 3
+                          : (c >= 0xF0 && c <= 0xF4) ? 4
+                                                     : 0;
+        if (len > 0 && i + len <= s.size() && valid_utf8(s.substr(i, len))) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out.append("\xEF\xBF\xBD");
+            ++i;
+        }
+    }
+    return out;
+}
+
+bool formula_trigger(std::string_view v) {
+    if (v.empty()) return false;
+    switch (v.front()) {
+        case '=':
+        case '+':
+        case '-':
+        case '@':
+        case '\t':
+        case '\r':
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+csv_format format_of(csv_dialect d) noexcept {
+    return d == csv_dialect::excel ? csv_format{';', true} : csv_format{',', false};
+}
+
+void append_csv_cell(std::string& out, std::string_view value, csv_dialect d) {
+    const auto sep = format_of(d).separator;
+    auto text = valid_utf8_copy(value);
+    if (formula_trigger(text)) text.insert(0, "'");
+    const bool quote = text.find_first_of(std::string{sep} + "\"\r\n") != std::string::npos;
+    if (!quote) {
+        out += text;
+        return;
+    }
+    out.push_back('"');
+    for (char c : text) {
+        if (c == '"') out.push_back('"');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+std::string csv_header(csv_dialect d, lang l) {
+    static constexpr std::array<std::string_view, 12> de = {"Code",
+                                                            "Status",
+                                                            "Wartelistenplatz",
+                                                            "Angemeldet am",
+                                                            "Vorname",
+                                                            "Nachname",
+                                                            "E-Mail",
+                                                            "Firma",
+                                                            "Position",
+                                                            "Telefon",
+                                                            "Einwilligung",
+                                                            "Storniert am"};
+    static constexpr std::array<std::string_view, 12> en = {"Code",
+                                                            "Status",
+                                                            "Waiting list position",
+                                                            "Registered at",
+                                                            "First name",
+                                                            "Last name",
+                                                            "Email",
+                                                            "Company",
+                                                            "Job title",
+                                                            "Phone",
+                                                            "Consent",
+                                                            "Cancelled at"};
+    const auto& names = l == lang::en ? en : de;
+    std::string out;
+    if (format_of(d).bom) out += "\xEF\xBB\xBF";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) out.push_back(format_of(d).separator);
+        append_csv_cell(out, names[i], d);
+    }
+    out += "\r\n";
+    return out;
+}
+
+std::string csv_row(const registration& r, const date::time_zone* zone, csv_dialect d, lang l) {
+    const char sep = format_of(d).separator;
+    const bool de = l == lang::de;
+    std::string status;
+    switch (r.status) {
+        case registration_status::confirmed:
+            status = de ? "bestätigt" : "confirmed";
+            break;
+        case registration_status::waitlisted:
+            status = de ? "Warteliste" : "waiting list";
+            break;
+        case registration_status::cancelled:
+            status = de ? "storniert" : "cancelled";
+            break;
+    }
+    const std::string cells[] = {
+        r.code,
+        status,
+        r.waitlist_position ? std::to_string(*r.waitlist_position) : std::string{},
+        to_iso8601(r.created_at, zone),
+        r.person.first_name,
+        r.person.last_name,
+        r.person.email,
+        r.person.company,
+        r.person.job_title,
+        r.person.phone,
+        to_iso8601(r.consent_at, zone),
+        r.cancelled_at ? to_iso8601(*r.cancelled_at, zone) : std::string{},
+    };
+    std::string out;
+    for (std::size_t i = 0; i < std::size(cells); ++i) {
+        if (i) out.push_back(sep);
+        append_csv_cell(out, cells[i], d);
+    }
+    out += "\r\n";
+    return out;
+}
+
+}  // namespace seminard::domain

@@ -1,0 +1,35 @@
+// CSV for the organiser's export: RFC 4180 quoting, the German-Excel dialect, formula neutralisation.
+#pragma once
+
+#include "messages.hpp"
+#include "model.hpp"
+
+#include <date/tz.h>
+
+#include <string>
+#include <string_view>
+
+namespace seminard::domain {
+
+/// How a CSV file is written. `excel`: what German Excel opens correctly by double-click (UTF-8 BOM, ';', CRLF);
+/// `plain`: RFC 4180 (',', CRLF, no BOM).
+enum class csv_dialect { plain, excel };
+
+struct csv_format {
+    char separator;
+    bool bom;
+};
+csv_format format_of(csv_dialect d) noexcept;
+
+/// Appends one cell, quoted when it holds the separator, a quote, CR or LF (quotes doubled). A cell a spreadsheet
+/// would run as a formula (starting with = + - @, TAB or CR) gets a leading apostrophe first (OWASP's advice), so
+/// "=HYPERLINK(…)" shows as text. Invalid UTF-8 bytes are replaced with U+FFFD: the file is always valid UTF-8.
+void append_csv_cell(std::string& out, std::string_view value, csv_dialect d);
+
+/// The header row (German by default), ending in CRLF.
+std::string csv_header(csv_dialect d, lang l);
+
+/// One registration as a row, times in the date's zone as ISO 8601 with offset, ending in CRLF.
+std::string csv_row(const registration& r, const date::time_zone* zone, csv_dialect d, lang l);
+
+}  // namespace seminard::domain

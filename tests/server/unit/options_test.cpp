@@ -1,0 +1,216 @@
+// Tests of command line and environment parsing: defaults, every option, and refusals with their messages.
+#include "server/options.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace server = seminard::server;
+using args = std::vector<std::string>;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string good_token = "0123456789abcdef";  // exactly the 16-character minimum
+
+/// A file with the given content in a fresh temp directory; removed on destruction.
+class temp_file {
+public:
+    explicit temp_file(const std::string& content) {
+        auto pattern = (std::filesystem::temp_directory_path() / "seminard-options-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        dir_ = pattern;
+        std::ofstream(path()) << content;
+    }
+    ~temp_file() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    std::string path() const { return (dir_ / "token").string(); }
+
+private:
+    std::filesystem::path dir_;
+};
+
+server::parsed_options ok(const args& a, const std::string& env = "") {
+    auto p = server::parse_options(a, env);
+    INFO("error: " << p.error);
+    REQUIRE(p.error.empty());
+    return p;
+}
+
+std::string error_of(const args& a, const std::string& env = "") { return server::parse_options(a, env).error; }
+
+}  // namespace
+
+TEST_CASE("no options give the documented defaults", "[options]") {
+    const auto p = ok({});
+    const auto& c = p.cfg;
+    CHECK_FALSE(p.show_help);
+    CHECK(c.listen_address == "127.0.0.1");
+    CHECK(c.listen_port == 8080);
+    CHECK(c.db.path == "var/seminard.db");
+    CHECK(c.db.synchronous_full);
+    CHECK(c.db.busy_timeout_ms == 5000);
+    CHECK(c.public_url.empty());
+    CHECK_FALSE(c.demo);
+    CHECK(c.io_threads == 0);
+    CHECK(c.reader_threads == 0);
+    CHECK(c.admin_token.empty());
+    CHECK(c.access_log);
+    CHECK(c.limits.body_limit == 65536);
+    CHECK(c.limits.header_limit == 16384);
+    CHECK(c.limits.header_timeout == 10s);
+    CHECK(c.limits.body_timeout == 30s);
+    CHECK(c.limits.idle_timeout == 60s);
+    CHECK(c.limits.write_timeout == 30s);
+    CHECK(c.limits.shutdown_grace == 10s);
+}
+
+TEST_CASE("the listen address takes HOST:PORT, with IPv6 in brackets and port 0", "[options]") {
+    auto p = ok({"--listen", "0.0.0.0:9000"});
+    CHECK(p.cfg.listen_address == "0.0.0.0");
+    CHECK(p.cfg.listen_port == 9000);
+    p = ok({"--listen", "[::1]:0"});
+    CHECK(p.cfg.listen_address == "::1");
+    CHECK(p.cfg.listen_port == 0);
+    p = ok({"--listen", "localhost:65535"});
+    CHECK(p.cfg.listen_address == "localhost");
+    CHECK(p.cfg.listen_port == 65535);
+}
+
+TEST_CASE("every option sets its field", "[options]") {
+    temp_file token_file("file-token-0123456789\r\n");
+    const auto p = ok({"--db",
+                       "/tmp/x.db",
+                       "--public-url",
+                       "https://seminare.example.org//",
+                       "--demo",
+                       "--threads",
+                       "4",
+                       "--readers",
+                       "3",
+                       "--sync",
+                       "normal",
+                       "--body-limit",
+                       "1024",
+                       "--header-timeout",
+                       "5",
+                       "--body-timeout",
+                       "7",
+                       "--idle-timeout",
+                       "9",
+                       "--shutdown-grace",
+                       "3",
+                       "--admin-token-file",
+                       token_file.path(),
+                       "--no-access-log"});
+    const auto& c = p.cfg;
+    CHECK(c.db.path == "/tmp/x.db");
+    CHECK(c.public_url == "https://seminare.example.org");
+    CHECK(c.demo);
+    CHECK(c.io_threads == 4);
+    CHECK(c.reader_threads == 3);
+    CHECK_FALSE(c.db.synchronous_full);
+    CHECK(c.limits.body_limit == 1024);
+    CHECK(c.limits.header_timeout == 5s);
+    CHECK(c.limits.body_timeout == 7s);
+    CHECK(c.limits.idle_timeout == 9s);
+    CHECK(c.limits.shutdown_grace == 3s);
+    CHECK(c.admin_token == "file-token-0123456789");  // trailing CR LF stripped
+    CHECK_FALSE(c.access_log);
+    CHECK_FALSE(p.show_help);
+
+    CHECK(ok({"--sync", "full"}).cfg.db.synchronous_full);
+    CHECK(ok({"--public-url", "http://localhost:8080"}).cfg.public_url == "http://localhost:8080");
+    CHECK(ok({"--help"}).show_help);
+    CHECK(ok({"-h"}).show_help);
+    CHECK(ok({"--body-limit", "64"}).cfg.limits.body_limit == 64);
+    CHECK(ok({"--body-limit", "67108864"}).cfg.limits.body_limit == 67108864);
+    CHECK(ok({"--idle-timeout", "86400"}).cfg.limits.idle_timeout == 86400s);
+}
+
+TEST_CASE("the organiser token comes from the environment or a file, and must be long enough", "[options]") {
+    CHECK(ok({}, good_token).cfg.admin_token == good_token);
+    CHECK(error_of({}, "short-token") == "the organiser token must have at least 16 characters");
+    CHECK(error_of({}, "0123456789abcde") == "the organiser token must have at least 16 characters");
+
+    SECTION("a token file wins over the environment") {
+        temp_file f("from-file-token-xyz\n");
+        CHECK(ok({"--admin-token-file", f.path()}, good_token).cfg.admin_token == "from-file-token-xyz");
+    }
+    SECTION("a short token in a file is refused too") {
+        temp_file f("short\n");
+        CHECK(error_of({"--admin-token-file", f.path()}) == "the organiser token must have at least 16 characters");
+    }
+    SECTION("an empty file is refused") {
+        temp_file f(" \n");
+        CHECK(error_of({"--admin-token-file", f.path()}) == f.path() + " is empty");
+    }
+    SECTION("a missing file is refused") {
+        CHECK(error_of({"--admin-token-file", "/nonexistent/seminard/token"}) ==
+              "cannot read /nonexistent/seminard/token");
+    }
+}
+
+TEST_CASE("bad values are refused with a message naming the option", "[options]") {
+    const std::string listen = "--listen needs HOST:PORT";
+    for (const char* v : {"8080", ":8080", "host:", "host:abc", "host:65536", "host:-1", "host:80x", "[::1]"}) {
+        INFO(v);
+        CHECK(error_of({"--listen", v}) == listen);
+    }
+    CHECK(error_of({"--listen"}) == listen);
+    CHECK(error_of({"--db"}) == "--db needs a path");
+    CHECK(error_of({"--db", ""}) == "--db needs a path");
+    CHECK(error_of({"--public-url", "ftp://example.org"}) == "--public-url needs an http:// or https:// URL");
+    CHECK(error_of({"--public-url", "example.org"}) == "--public-url needs an http:// or https:// URL");
+    CHECK(error_of({"--public-url"}) == "--public-url needs an http:// or https:// URL");
+    for (const char* v : {"0", "257", "-1", "x", "4x", ""}) {
+        INFO(v);
+        CHECK(error_of({"--threads", v}) == "--threads needs 1..256");
+        CHECK(error_of({"--readers", v}) == "--readers needs 1..256");
+    }
+    CHECK(error_of({"--sync", "fast"}) == "--sync needs full or normal");
+    CHECK(error_of({"--sync", "FULL"}) == "--sync needs full or normal");
+    CHECK(error_of({"--body-limit", "63"}) == "--body-limit needs 64..67108864 bytes");
+    CHECK(error_of({"--body-limit", "67108865"}) == "--body-limit needs 64..67108864 bytes");
+    CHECK(error_of({"--header-timeout", "0"}) == "--header-timeout needs 1..86400 seconds");
+    CHECK(error_of({"--body-timeout", "86401"}) == "--body-timeout needs 1..86400 seconds");
+    CHECK(error_of({"--idle-timeout", "1.5"}) == "--idle-timeout needs 1..86400 seconds");
+    CHECK(error_of({"--shutdown-grace"}) == "--shutdown-grace needs 1..86400 seconds");
+    CHECK(error_of({"--frobnicate"}) == "unknown option --frobnicate (see --help)");
+    CHECK(error_of({"serve"}) == "unknown option serve (see --help)");
+}
+
+TEST_CASE("a public URL without a host is refused", "[options]") {
+    // Today "https://" passes and the slash stripping leaves "https:" as the base of every link.
+    CHECK(error_of({"--public-url", "https://"}) == "--public-url needs an http:// or https:// URL");
+    CHECK(error_of({"--public-url", "http:///"}) == "--public-url needs an http:// or https:// URL");
+}
+
+TEST_CASE("the usage text lists every option", "[options]") {
+    const auto text = server::usage_text();
+    for (const char* o : {"--listen",
+                          "--db",
+                          "--public-url",
+                          "--demo",
+                          "--threads",
+                          "--readers",
+                          "--sync",
+                          "--body-limit",
+                          "--header-timeout",
+                          "--body-timeout",
+                          "--idle-timeout",
+                          "--shutdown-grace",
+                          "--admin-token-file",
+                          "--no-access-log",
+                          "--help",
+                          "SEMINARD_ADMIN_TOKEN"}) {
+        INFO(o);
+        CHECK(text.find(o) != std::string::npos);
+    }
+}

@@ -1,0 +1,698 @@
+// Tests of the store's rules, run through the writer as the server runs them: seats, waiting list, duplicates,
+// closing, cancellation and promotion, date and seminar changes, the organiser's list, codes and tokens.
+#include "storage/store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "domain/schedule.hpp"
+#include "storage/writer.hpp"
+#include "temp_db.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <chrono>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace storage = seminard::storage;
+namespace domain = seminard::domain;
+using namespace std::chrono_literals;
+using domain::errc;
+using domain::registration_status;
+using seminard::test::db_in;
+using seminard::test::temp_dir;
+
+namespace {
+
+/// "Now" in most tests: well before the date below.
+const domain::instant before_date = date::sys_days{date::year{2026} / 12 / 1} + 10h;
+/// The date's days: 27./28. January 2027, 09:00-17:00 in Berlin, so the first day starts at 08:00 UTC.
+const domain::instant first_start = date::sys_days{date::year{2027} / 1 / 27} + 8h;
+
+domain::seminar_day day(unsigned d, int from_h = 9, int to_h = 17) {
+    return {date::year{2027} / 1 / d, domain::clock_time{from_h * 60}, domain::clock_time{to_h * 60}};
+}
+
+domain::attendee person(std::string email, std::string first = "Anna") {
+    return {std::move(first), "Muster", std::move(email), "Beispiel GmbH", "Marketing", "+49 89 123456"};
+}
+
+/// A writer, a reader connection and one seminar in a fresh database.
+struct store_env {
+    temp_dir dir;
+    storage::db_options opts = db_in(dir, false);  // NORMAL: durability is not under test here, speed is
+    storage::writer w{opts};
+    storage::connection rd{opts, storage::access::read_only};
+    domain::seminar sem = add_seminar("linkedin-marketing", "LinkedIn Marketing für Unternehmen");
+
+    domain::seminar add_seminar(const std::string& slug, const std::string& title) {
+        domain::seminar s;
+        s.slug = slug;
+        s.title = title;
+        s.location = "München";
+        s.price_cents = 149000;
+        s.organizer_name = "Beispiel Kommunikation";
+        s.organizer_email = "seminare@example.org";
+        auto r =
+            w.run<domain::seminar>([s](storage::connection& c) { return storage::create_seminar(c, s, before_date); });
+        REQUIRE(r.ok());
+        return r.value();
+    }
+
+    domain::seminar_date add_date(int capacity,
+                                  bool waitlist,
+                                  std::optional<domain::instant> closes = std::nullopt,
+                                  std::int64_t seminar_id = 0) {
+        domain::seminar_date d;
+        d.seminar_id = seminar_id ? seminar_id : sem.id;
+        d.timezone = "Europe/Berlin";
+        d.days = {day(27), day(28)};
+        d.capacity = capacity;
+        d.waitlist = waitlist;
+        d.registration_closes_at = closes;
+        auto r = w.run<domain::seminar_date>(
+            [d](storage::connection& c) { return storage::create_date(c, d, before_date); });
+        REQUIRE(r.ok());
+        return r.value();
+    }
+
+    domain::result<storage::registration_change> reg(std::int64_t date_id,
+                                                     const std::string& email,
+                                                     domain::instant now = before_date) {
+        return w.run<storage::registration_change>([date_id, p = person(email), now](storage::connection& c) {
+            return storage::register_attendee(c, date_id, p, now);
+        });
+    }
+
+    /// Registers and requires success.
+    domain::registration reg_ok(std::int64_t date_id, const std::string& email) {
+        auto r = reg(date_id, email);
+        REQUIRE(r.ok());
+        return r->registration;
+    }
+
+    domain::result<storage::registration_change> cancel(std::int64_t id,
+                                                        storage::canceller who = storage::canceller::organiser,
+                                                        domain::instant now = before_date) {
+        return w.run<storage::registration_change>(
+            [id, who, now](storage::connection& c) { return storage::cancel_registration(c, id, who, now); });
+    }
+
+    domain::result<storage::date_update> patch(std::int64_t date_id,
+                                               const domain::date_input& in,
+                                               domain::instant now = before_date) {
+        return w.run<storage::date_update>(
+            [date_id, in, now](storage::connection& c) { return storage::update_date(c, date_id, in, now); });
+    }
+
+    domain::registration by_code(const std::string& code) {
+        auto r = storage::find_registration_by_code(rd, code);
+        REQUIRE(r.has_value());
+        return *r;
+    }
+
+    std::vector<int> waitlist_positions(std::int64_t date_id) {
+        auto page = storage::list_registrations(rd, date_id, registration_status::waitlisted, 1000, 0);
+        std::vector<int> out;
+        for (const auto& r : page.items) out.push_back(r.waitlist_position.value_or(-1));
+        return out;
+    }
+};
+
+std::vector<int> one_to(int n) {
+    std::vector<int> v(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = i + 1;
+    return v;
+}
+
+}  // namespace
+
+// ---- admission -----------------------------------------------------------------------------------------------
+
+TEST_CASE("registrations are confirmed up to capacity, then waitlisted in arrival order with positions 1..n",
+          "[store][register]") {
+    store_env env;
+    const auto d = env.add_date(2, true);
+    std::vector<domain::registration> regs;
+    for (int i = 0; i < 5; ++i) regs.push_back(env.reg_ok(d.id, "p" + std::to_string(i) + "@example.org"));
+
+    CHECK(regs[0].status == registration_status::confirmed);
+    CHECK(regs[1].status == registration_status::confirmed);
+    CHECK_FALSE(regs[0].waitlist_position.has_value());
+    for (int i = 2; i < 5; ++i) {
+        CHECK(regs[static_cast<std::size_t>(i)].status == registration_status::waitlisted);
+        CHECK(regs[static_cast<std::size_t>(i)].waitlist_position == i - 1);  // what the command answered
+        CHECK(env.by_code(regs[static_cast<std::size_t>(i)].code).waitlist_position == i - 1);  // what is stored
+    }
+    const auto a = storage::availability(env.rd, d.id);
+    CHECK(a.confirmed == 2);
+    CHECK(a.waitlisted == 3);
+    CHECK(env.waitlist_positions(d.id) == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("a date without a waiting list answers full once its seats are taken and stores nothing",
+          "[store][register]") {
+    store_env env;
+    const auto d = env.add_date(1, false);
+    env.reg_ok(d.id, "first@example.org");
+    auto r = env.reg(d.id, "second@example.org");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::full);
+    const auto page = storage::list_registrations(env.rd, d.id, std::nullopt, 100, 0);
+    CHECK(page.total == 1);
+}
+
+TEST_CASE("registering for an unknown date is not_found", "[store][register]") {
+    store_env env;
+    auto r = env.reg(4242, "a@example.org");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::not_found);
+}
+
+TEST_CASE("one e-mail holds one active registration per date, compared case-insensitively and trimmed",
+          "[store][register]") {
+    store_env env;
+    const auto d = env.add_date(5, true);
+    const auto first = env.reg_ok(d.id, "Anna.Muster@Example.org");
+
+    for (const char* again : {"Anna.Muster@Example.org", "anna.muster@example.org", " ANNA.MUSTER@EXAMPLE.ORG "}) {
+        INFO(again);
+        auto r = env.reg(d.id, again);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().code == errc::already_registered);
+        CHECK(r.err().detail.empty());  // reveals nothing about the existing registration
+    }
+    CHECK(storage::list_registrations(env.rd, d.id, std::nullopt, 100, 0).total == 1);
+
+    SECTION("the same person may register for another date") {
+        const auto other = env.add_date(5, true);
+        CHECK(env.reg(other.id, "anna.muster@example.org").ok());
+    }
+    SECTION("after a cancellation the same e-mail can register again") {
+        REQUIRE(env.cancel(first.id).ok());
+        auto again = env.reg(d.id, "anna.muster@example.org");
+        REQUIRE(again.ok());
+        CHECK(again->registration.status == registration_status::confirmed);
+        CHECK(again->registration.code != first.code);
+        CHECK(storage::list_registrations(env.rd, d.id, std::nullopt, 100, 0).total == 2);
+    }
+}
+
+TEST_CASE("a cancelled date, a past date and a date past its deadline take no registrations", "[store][register]") {
+    store_env env;
+
+    SECTION("cancelled") {
+        const auto d = env.add_date(5, true);
+        domain::date_input cancel;
+        cancel.status = "cancelled";
+        REQUIRE(env.patch(d.id, cancel).ok());
+        auto r = env.reg(d.id, "a@example.org");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().code == errc::registration_closed);
+    }
+    SECTION("past: registration closes when the first day starts") {
+        const auto d = env.add_date(5, true);
+        CHECK(env.reg(d.id, "just-in-time@example.org", first_start - 1s).ok());
+        auto at_start = env.reg(d.id, "at-start@example.org", first_start);
+        REQUIRE_FALSE(at_start.ok());
+        CHECK(at_start.err().code == errc::registration_closed);
+        auto later = env.reg(d.id, "later@example.org", first_start + 24h * 30);
+        REQUIRE_FALSE(later.ok());
+        CHECK(later.err().code == errc::registration_closed);
+    }
+    SECTION("deadline passed") {
+        const auto deadline = date::sys_days{date::year{2027} / 1 / 20} + 11h;
+        const auto d = env.add_date(5, true, deadline);
+        CHECK(env.reg(d.id, "early@example.org", deadline - 1s).ok());
+        auto r = env.reg(d.id, "late@example.org", deadline);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().code == errc::registration_closed);
+    }
+    SECTION("closed refusals store nothing") {
+        const auto d = env.add_date(5, true);
+        (void)env.reg(d.id, "x@example.org", first_start);
+        CHECK(storage::list_registrations(env.rd, d.id, std::nullopt, 100, 0).total == 0);
+    }
+}
+
+// ---- cancellation ----------------------------------------------------------------------------------------------
+
+TEST_CASE("a cancellation promotes the first on the waiting list in the same command", "[store][cancel]") {
+    store_env env;
+    const auto d = env.add_date(2, true);
+    const auto a = env.reg_ok(d.id, "a@example.org");
+    env.reg_ok(d.id, "b@example.org");
+    const auto c = env.reg_ok(d.id, "c@example.org");
+    const auto e = env.reg_ok(d.id, "e@example.org");
+
+    const auto cancel_at = before_date + 1h;
+    auto r = env.cancel(a.id, storage::canceller::attendee, cancel_at);
+    REQUIRE(r.ok());
+    CHECK(r->registration.id == a.id);
+    CHECK(r->registration.status == registration_status::cancelled);
+    CHECK(r->registration.cancelled_at == cancel_at);
+    CHECK(r->token.empty());
+    REQUIRE(r->promoted.size() == 1);
+    CHECK(r->promoted[0].id == c.id);
+    CHECK(r->promoted[0].status == registration_status::confirmed);
+    CHECK_FALSE(r->promoted[0].waitlist_position.has_value());
+
+    CHECK(env.by_code(c.code).status == registration_status::confirmed);
+    CHECK(env.by_code(e.code).waitlist_position == 1);  // moved up from 2
+    const auto av = storage::availability(env.rd, d.id);
+    CHECK(av.confirmed == 2);
+    CHECK(av.waitlisted == 1);
+}
+
+TEST_CASE("cancelling someone on the waiting list closes the gap and promotes nobody", "[store][cancel]") {
+    store_env env;
+    const auto d = env.add_date(1, true);
+    env.reg_ok(d.id, "seat@example.org");
+    std::vector<domain::registration> waiting;
+    for (int i = 0; i < 4; ++i) waiting.push_back(env.reg_ok(d.id, "w" + std::to_string(i) + "@example.org"));
+    REQUIRE(env.waitlist_positions(d.id) == std::vector<int>{1, 2, 3, 4});
+
+    auto r = env.cancel(waiting[1].id);
+    REQUIRE(r.ok());
+    CHECK(r->promoted.empty());
+    CHECK_FALSE(r->registration.waitlist_position.has_value());
+    CHECK(env.waitlist_positions(d.id) == std::vector<int>{1, 2, 3});
+    CHECK(env.by_code(waiting[0].code).waitlist_position == 1);
+    CHECK(env.by_code(waiting[2].code).waitlist_position == 2);
+    CHECK(env.by_code(waiting[3].code).waitlist_position == 3);
+}
+
+TEST_CASE("an attendee may cancel until the seminar starts, the organiser always", "[store][cancel]") {
+    store_env env;
+    const auto d = env.add_date(3, false);
+    const auto a = env.reg_ok(d.id, "a@example.org");
+
+    auto late = env.cancel(a.id, storage::canceller::attendee, first_start);
+    REQUIRE_FALSE(late.ok());
+    CHECK(late.err().code == errc::registration_closed);
+    CHECK(env.by_code(a.code).status == registration_status::confirmed);
+
+    auto by_organiser = env.cancel(a.id, storage::canceller::organiser, first_start + 1h);
+    REQUIRE(by_organiser.ok());
+    CHECK(by_organiser->registration.status == registration_status::cancelled);
+    CHECK(by_organiser->registration.cancelled_at == first_start + 1h);
+
+    SECTION("an attendee just before the start may") {
+        const auto b = env.reg_ok(d.id, "b@example.org");
+        CHECK(env.cancel(b.id, storage::canceller::attendee, first_start - 1s).ok());
+    }
+}
+
+TEST_CASE("cancelling twice is already_cancelled, an unknown registration is not_found", "[store][cancel]") {
+    store_env env;
+    const auto d = env.add_date(3, true);
+    const auto a = env.reg_ok(d.id, "a@example.org");
+    REQUIRE(env.cancel(a.id).ok());
+    auto again = env.cancel(a.id);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.err().code == errc::already_cancelled);
+    auto attendee_again = env.cancel(a.id, storage::canceller::attendee);
+    REQUIRE_FALSE(attendee_again.ok());
+    CHECK(attendee_again.err().code == errc::already_cancelled);
+    auto unknown = env.cancel(987654);
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.err().code == errc::not_found);
+}
+
+// ---- changing a date -------------------------------------------------------------------------------------------
+
+TEST_CASE("raising the capacity promotes as many as fit, in arrival order", "[store][update_date]") {
+    store_env env;
+    const auto d = env.add_date(2, true);
+    std::vector<domain::registration> regs;
+    for (int i = 0; i < 6; ++i) regs.push_back(env.reg_ok(d.id, "p" + std::to_string(i) + "@example.org"));
+
+    domain::date_input more;
+    more.capacity = 5;
+    auto r = env.patch(d.id, more);
+    REQUIRE(r.ok());
+    CHECK(r->date.capacity == 5);
+    CHECK(r->date.sequence == 0);  // seats are not calendar data
+    REQUIRE(r->promoted.size() == 3);
+    CHECK(r->promoted[0].id == regs[2].id);
+    CHECK(r->promoted[1].id == regs[3].id);
+    CHECK(r->promoted[2].id == regs[4].id);
+    CHECK(env.by_code(regs[5].code).waitlist_position == 1);
+    const auto av = storage::availability(env.rd, d.id);
+    CHECK(av.confirmed == 5);
+    CHECK(av.waitlisted == 1);
+
+    SECTION("more seats than people waiting promotes everybody") {
+        domain::date_input lots;
+        lots.capacity = 50;
+        auto r2 = env.patch(d.id, lots);
+        REQUIRE(r2.ok());
+        REQUIRE(r2->promoted.size() == 1);
+        CHECK(r2->promoted[0].id == regs[5].id);
+        CHECK(storage::availability(env.rd, d.id).waitlisted == 0);
+    }
+}
+
+TEST_CASE("capacity below the confirmed count is refused and nothing changes", "[store][update_date]") {
+    store_env env;
+    const auto d = env.add_date(3, true);
+    for (int i = 0; i < 4; ++i) env.reg_ok(d.id, "p" + std::to_string(i) + "@example.org");
+
+    domain::date_input fewer;
+    fewer.capacity = 2;
+    fewer.days = std::vector<domain::day_input>{{"2027-02-03", "09:00", "17:00"}};  // would bump the sequence
+    auto r = env.patch(d.id, fewer);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::capacity_below_confirmed);
+
+    const auto after = storage::find_date(env.rd, d.id);
+    REQUIRE(after.has_value());
+    CHECK(after->capacity == 3);
+    CHECK(after->sequence == 0);
+    CHECK(after->days == d.days);
+    const auto av = storage::availability(env.rd, d.id);
+    CHECK(av.confirmed == 3);
+    CHECK(av.waitlisted == 1);
+
+    SECTION("capacity equal to the confirmed count is fine") {
+        domain::date_input same;
+        same.capacity = 3;
+        CHECK(env.patch(d.id, same).ok());
+    }
+}
+
+TEST_CASE("changing the days bumps the sequence and stores the new days", "[store][update_date]") {
+    store_env env;
+    const auto d = env.add_date(3, true);
+    domain::date_input moved;
+    moved.days = std::vector<domain::day_input>{{"2027-02-03", "10:00", "16:30"}, {"2027-02-04", "09:00", "12:00"}};
+    auto r = env.patch(d.id, moved, before_date + 2h);
+    REQUIRE(r.ok());
+    CHECK(r->date.sequence == 1);
+    CHECK(r->date.updated_at == before_date + 2h);
+
+    const auto stored = storage::find_date(env.rd, d.id);
+    REQUIRE(stored.has_value());
+    CHECK(stored->sequence == 1);
+    REQUIRE(stored->days.size() == 2);
+    CHECK(stored->days[0].day == date::year{2027} / 2 / 3);
+    CHECK(stored->days[0].start == domain::clock_time{600});
+    CHECK(stored->days[0].end == domain::clock_time{990});
+    CHECK(stored->days[1].day == date::year{2027} / 2 / 4);
+    CHECK(stored->days[1].end == domain::clock_time{720});
+
+    SECTION("sending the same days again does not bump it") {
+        auto again = env.patch(d.id, moved);
+        REQUIRE(again.ok());
+        CHECK(again->date.sequence == 1);
+    }
+}
+
+TEST_CASE("cancelling a date bumps its sequence and freezes it", "[store][update_date]") {
+    store_env env;
+    const auto d = env.add_date(1, true);
+    env.reg_ok(d.id, "a@example.org");
+    env.reg_ok(d.id, "b@example.org");
+    domain::date_input cancel;
+    cancel.status = "cancelled";
+    auto r = env.patch(d.id, cancel);
+    REQUIRE(r.ok());
+    CHECK(r->date.status == domain::date_status::cancelled);
+    CHECK(r->date.sequence == 1);
+    CHECK(r->promoted.empty());
+
+    domain::date_input more;
+    more.capacity = 10;
+    auto later = env.patch(d.id, more);
+    REQUIRE_FALSE(later.ok());
+    CHECK(later.err().code == errc::date_cancelled);
+    CHECK(storage::availability(env.rd, d.id).waitlisted == 1);  // nobody promoted onto a cancelled date
+}
+
+TEST_CASE("updating an unknown date is not_found", "[store][update_date]") {
+    store_env env;
+    domain::date_input more;
+    more.capacity = 10;
+    auto r = env.patch(31337, more);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::not_found);
+}
+
+// ---- seminars ----------------------------------------------------------------------------------------------------
+
+TEST_CASE("a new title bumps the sequence of the seminar's scheduled dates, a new price does not",
+          "[store][update_seminar]") {
+    store_env env;
+    const auto d1 = env.add_date(3, true);
+    const auto d2 = env.add_date(3, true);
+    const auto cancelled = env.add_date(3, true);
+    domain::date_input cancel;
+    cancel.status = "cancelled";
+    REQUIRE(env.patch(cancelled.id, cancel).ok());  // sequence 1, frozen
+    const auto other_seminar = env.add_seminar("other", "Other");
+    const auto other_date = env.add_date(3, true, std::nullopt, other_seminar.id);
+
+    auto update = [&](domain::seminar s) {
+        return env.w.run<domain::seminar>(
+            [s](storage::connection& c) { return storage::update_seminar(c, s, before_date + 1h); });
+    };
+
+    auto s = env.sem;
+    s.price_cents = 99000;
+    REQUIRE(update(s).ok());
+    CHECK(storage::find_date(env.rd, d1.id)->sequence == 0);
+
+    s.title = "LinkedIn Marketing für Unternehmen (kompakt)";
+    auto r = update(s);
+    REQUIRE(r.ok());
+    CHECK(r->updated_at == before_date + 1h);
+    CHECK(storage::find_date(env.rd, d1.id)->sequence == 1);
+    CHECK(storage::find_date(env.rd, d2.id)->sequence == 1);
+    CHECK(storage::find_date(env.rd, cancelled.id)->sequence == 1);  // cancelled dates are not touched
+    CHECK(storage::find_date(env.rd, other_date.id)->sequence == 0);
+    const auto stored = storage::find_seminar(env.rd, "linkedin-marketing");
+    REQUIRE(stored.has_value());
+    CHECK(stored->title == "LinkedIn Marketing für Unternehmen (kompakt)");
+    CHECK(stored->price_cents == 99000);
+}
+
+TEST_CASE("a slug can belong to one seminar only", "[store][seminar]") {
+    store_env env;
+    domain::seminar dup;
+    dup.slug = "linkedin-marketing";
+    dup.title = "Copy";
+    dup.organizer_name = "X";
+    dup.organizer_email = "x@example.org";
+    auto r = env.w.run<domain::seminar>(
+        [dup](storage::connection& c) { return storage::create_seminar(c, dup, before_date); });
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::slug_taken);
+    CHECK(storage::list_seminars(env.rd).size() == 1);
+
+    SECTION("renaming onto a taken slug is refused too") {
+        auto other = env.add_seminar("other", "Other");
+        other.slug = "linkedin-marketing";
+        auto u = env.w.run<domain::seminar>(
+            [other](storage::connection& c) { return storage::update_seminar(c, other, before_date); });
+        REQUIRE_FALSE(u.ok());
+        CHECK(u.err().code == errc::slug_taken);
+        CHECK(storage::find_seminar(env.rd, "other").has_value());
+    }
+    SECTION("updating an unknown seminar is not_found") {
+        auto ghost = env.sem;
+        ghost.id = 999;
+        auto u = env.w.run<domain::seminar>(
+            [ghost](storage::connection& c) { return storage::update_seminar(c, ghost, before_date); });
+        REQUIRE_FALSE(u.ok());
+        CHECK(u.err().code == errc::not_found);
+    }
+}
+
+TEST_CASE("a date needs an existing seminar", "[store][seminar]") {
+    store_env env;
+    domain::seminar_date d;
+    d.seminar_id = 777;
+    d.timezone = "Europe/Berlin";
+    d.days = {day(27)};
+    d.capacity = 1;
+    auto r = env.w.run<domain::seminar_date>(
+        [d](storage::connection& c) { return storage::create_date(c, d, before_date); });
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == errc::not_found);
+}
+
+TEST_CASE("a seminar and its dates read back as stored", "[store][seminar]") {
+    store_env env;
+    const auto d = env.add_date(12, true, date::sys_days{date::year{2027} / 1 / 20} + 11h);
+    const auto s = storage::find_seminar(env.rd, "linkedin-marketing");
+    REQUIRE(s.has_value());
+    CHECK(s->id == env.sem.id);
+    CHECK(s->title == "LinkedIn Marketing für Unternehmen");
+    CHECK(s->price_cents == 149000);
+    CHECK(s->currency == "EUR");
+    CHECK(s->created_at == before_date);
+    const auto dates = storage::dates_of(env.rd, env.sem.id);
+    REQUIRE(dates.size() == 1);
+    CHECK(dates[0].id == d.id);
+    CHECK(dates[0].uid == d.uid);
+    CHECK(dates[0].uid.size() == 32 + std::string{"@seminard"}.size());
+    CHECK(dates[0].capacity == 12);
+    CHECK(dates[0].waitlist);
+    CHECK(dates[0].registration_closes_at == date::sys_days{date::year{2027} / 1 / 20} + 11h);
+    CHECK(dates[0].days == std::vector<domain::seminar_day>{day(27), day(28)});
+    CHECK(domain::first_start(dates[0]) == first_start);
+}
+
+// ---- the organiser's list ----------------------------------------------------------------------------------------
+
+TEST_CASE("the organiser's list pages with limit and next_cursor and counts the total", "[store][list]") {
+    store_env env;
+    const auto d = env.add_date(3, true);
+    std::vector<domain::registration> regs;
+    for (int i = 0; i < 5; ++i) regs.push_back(env.reg_ok(d.id, "p" + std::to_string(i) + "@example.org"));
+
+    auto p1 = storage::list_registrations(env.rd, d.id, std::nullopt, 2, 0);
+    REQUIRE(p1.items.size() == 2);
+    CHECK(p1.items[0].id == regs[0].id);
+    CHECK(p1.items[1].id == regs[1].id);
+    CHECK(p1.total == 5);
+    REQUIRE(p1.next_cursor.has_value());
+    CHECK(*p1.next_cursor == regs[1].id);
+
+    auto p2 = storage::list_registrations(env.rd, d.id, std::nullopt, 2, *p1.next_cursor);
+    REQUIRE(p2.items.size() == 2);
+    CHECK(p2.items[0].id == regs[2].id);
+    CHECK(p2.items[1].id == regs[3].id);
+    CHECK(p2.total == 5);
+    REQUIRE(p2.next_cursor.has_value());
+
+    auto p3 = storage::list_registrations(env.rd, d.id, std::nullopt, 2, *p2.next_cursor);
+    REQUIRE(p3.items.size() == 1);
+    CHECK(p3.items[0].id == regs[4].id);
+    CHECK(p3.items[0].waitlist_position == 2);
+    CHECK_FALSE(p3.next_cursor.has_value());
+    CHECK(p3.total == 5);
+
+    SECTION("a page that ends exactly at the last row has no next_cursor") {
+        auto all = storage::list_registrations(env.rd, d.id, std::nullopt, 5, 0);
+        CHECK(all.items.size() == 5);
+        CHECK_FALSE(all.next_cursor.has_value());
+    }
+    SECTION("the status filter applies to items and total") {
+        REQUIRE(env.cancel(regs[4].id).ok());
+        auto waiting = storage::list_registrations(env.rd, d.id, registration_status::waitlisted, 10, 0);
+        REQUIRE(waiting.items.size() == 1);
+        CHECK(waiting.items[0].id == regs[3].id);
+        CHECK(waiting.items[0].waitlist_position == 1);
+        CHECK(waiting.total == 1);
+        auto confirmed = storage::list_registrations(env.rd, d.id, registration_status::confirmed, 2, 0);
+        CHECK(confirmed.items.size() == 2);
+        CHECK(confirmed.total == 3);
+        CHECK(confirmed.next_cursor == regs[1].id);
+        auto cancelled = storage::list_registrations(env.rd, d.id, registration_status::cancelled, 10, 0);
+        REQUIRE(cancelled.items.size() == 1);
+        CHECK(cancelled.items[0].id == regs[4].id);
+        CHECK(cancelled.items[0].cancelled_at == before_date);
+    }
+    SECTION("another date's registrations are not listed") {
+        const auto other = env.add_date(3, true);
+        auto empty = storage::list_registrations(env.rd, other.id, std::nullopt, 10, 0);
+        CHECK(empty.items.empty());
+        CHECK(empty.total == 0);
+        CHECK_FALSE(empty.next_cursor.has_value());
+    }
+}
+
+// ---- codes and tokens --------------------------------------------------------------------------------------------
+
+TEST_CASE("registration codes are unique and look like XXXX-XXXX in Crockford's alphabet", "[store][code]") {
+    store_env env;
+    const auto d = env.add_date(200, false);
+    const std::regex code_format{"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"};
+    std::set<std::string> codes;
+    for (int i = 0; i < 100; ++i) {
+        const auto r = env.reg_ok(d.id, "p" + std::to_string(i) + "@example.org");
+        INFO(r.code);
+        CHECK(std::regex_match(r.code, code_format));
+        codes.insert(r.code);
+        if (i == 0) CHECK(env.by_code(r.code).id == r.id);
+    }
+    CHECK(codes.size() == 100);
+}
+
+TEST_CASE("the token is 22 characters of base64url and only its SHA-256 is stored", "[store][token]") {
+    store_env env;
+    const auto d = env.add_date(3, true);
+    auto r = env.reg(d.id, "anna@example.org");
+    REQUIRE(r.ok());
+    const auto token = r->token;
+    REQUIRE(token.size() == 22);
+    CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+          std::string::npos);
+
+    const auto found = storage::find_registration_by_token(env.rd, storage::sha256(token));
+    REQUIRE(found.has_value());
+    CHECK(found->id == r->registration.id);
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, storage::sha256(token + "x")).has_value());
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, storage::sha256(storage::new_token())).has_value());
+
+    // No column of the stored row holds the token, in any form but its digest.
+    SQLite::Statement row(env.rd.db(), "SELECT * FROM registrations WHERE id = ?");
+    row.bind(1, r->registration.id);
+    REQUIRE(row.executeStep());
+    bool saw_hash = false;
+    for (int i = 0; i < row.getColumnCount(); ++i) {
+        const auto col = row.getColumn(i);
+        INFO("column " << row.getColumnName(i));
+        const std::string value = col.isBlob() ? std::string(static_cast<const char*>(col.getBlob()),
+                                                             static_cast<std::size_t>(col.getBytes()))
+                                               : col.getString();
+        CHECK(value.find(token) == std::string::npos);
+        if (std::string{row.getColumnName(i)} == "token_hash") {
+            const auto expected = storage::sha256(token);
+            CHECK(col.isBlob());
+            CHECK(value == std::string(reinterpret_cast<const char*>(expected.data()), expected.size()));
+            saw_hash = true;
+        }
+    }
+    CHECK(saw_hash);
+    // And no column is meant for it.
+    SQLite::Statement cols(env.rd.db(), "SELECT name FROM pragma_table_info('registrations')");
+    while (cols.executeStep()) CHECK(cols.getColumn(0).getString() != "token");
+}
+
+// ---- concurrency -------------------------------------------------------------------------------------------------
+
+TEST_CASE("hundreds of concurrent registrations never oversell and the waiting list is 1..n", "[store][concurrency]") {
+    store_env env;
+    const auto d = env.add_date(7, true);
+    constexpr int threads = 8;
+    constexpr int per_thread = 30;
+    std::atomic<int> confirmed{0}, waitlisted{0}, failed{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                auto r = env.reg(d.id, "t" + std::to_string(t) + "-" + std::to_string(i) + "@example.org");
+                if (!r)
+                    failed.fetch_add(1);
+                else if (r->registration.status == registration_status::confirmed)
+                    confirmed.fetch_add(1);
+                else
+                    waitlisted.fetch_add(1);
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    CHECK(failed.load() == 0);
+    CHECK(confirmed.load() == 7);
+    CHECK(waitlisted.load() == threads * per_thread - 7);
+    const auto av = storage::availability(env.rd, d.id);
+    CHECK(av.confirmed == 7);
+    CHECK(av.waitlisted == threads * per_thread - 7);
+    CHECK(env.waitlist_positions(d.id) == one_to(threads * per_thread - 7));
+}

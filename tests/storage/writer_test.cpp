@@ -1,0 +1,388 @@
+// Tests of the single writer: group commit, per-command rollback, completion once, run() and stop().
+#include "storage/writer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "storage/store.hpp"
+#include "temp_db.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace storage = seminard::storage;
+namespace domain = seminard::domain;
+using seminard::test::db_in;
+using seminard::test::temp_dir;
+
+namespace {
+
+/// A command that stores one setting.
+auto put(std::string key) {
+    return [key = std::move(key)](storage::connection& c) -> domain::result<domain::done> {
+        storage::put_setting(c, key, "v");
+        return domain::done{};
+    };
+}
+
+/// Keeps the writer thread busy inside a command until released, so that what is submitted meanwhile
+/// queues up and forms the next batch.
+class blocker {
+public:
+    void submit_to(storage::writer& w) {
+        w.submit<domain::done>(
+            [this](storage::connection&) -> domain::result<domain::done> {
+                running_.set_value();
+                release_.get_future().wait();
+                return domain::done{};
+            },
+            [](domain::result<domain::done>) {});
+        running_.get_future().wait();
+    }
+    void release() { release_.set_value(); }
+
+private:
+    std::promise<void> running_;
+    std::promise<void> release_;
+};
+
+/// Counts completions and lets the test wait for a number of them.
+class completions {
+public:
+    void add() {
+        std::lock_guard lock(m_);
+        ++n_;
+        cv_.notify_all();
+    }
+    bool wait_for(int n, std::chrono::seconds timeout = std::chrono::seconds{15}) {
+        std::unique_lock lock(m_);
+        return cv_.wait_for(lock, timeout, [&] { return n_ >= n; });
+    }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    int n_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("run() returns after the commit: a fresh reader sees the change", "[writer]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    storage::writer w(opts);
+    const auto generation_before = w.generation();
+
+    auto r = w.run<domain::done>(put("run-key"));
+    REQUIRE(r.ok());
+    CHECK(w.generation() == generation_before + 1);
+    storage::connection reader(opts, storage::access::read_only);
+    CHECK(storage::get_setting(reader, "run-key") == "v");
+}
+
+TEST_CASE("the writer migrates the schema on construction", "[writer]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    storage::writer w(opts);
+    storage::connection reader(opts, storage::access::read_only);
+    SQLite::Statement q(reader.db(), "SELECT MAX(version) FROM schema_version");
+    REQUIRE(q.executeStep());
+    CHECK(q.getColumn(0).getInt() == storage::latest_schema_version());
+}
+
+TEST_CASE("a writer refuses a database whose schema is newer than this build", "[writer][migrate]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    {
+        storage::connection c(opts, storage::access::read_write);
+        storage::migrate(c);
+        c.db().exec("INSERT INTO schema_version(version) VALUES (" +
+                    std::to_string(storage::latest_schema_version() + 1) + ")");
+    }
+    CHECK_THROWS_AS(storage::writer(opts), std::runtime_error);
+}
+
+TEST_CASE("many threads submitting at once: every completion runs exactly once and commits are grouped",
+          "[writer][concurrency]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    storage::writer w(opts);
+    constexpr int threads = 8;
+    constexpr int per_thread = 150;
+    constexpr int total = threads * per_thread;
+    std::vector<std::atomic<int>> called(total);
+    std::atomic<int> failed{0};
+    completions done;
+
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                const int n = t * per_thread + i;
+                w.submit<domain::done>(put("key-" + std::to_string(n)), [&, n](domain::result<domain::done> r) {
+                    if (!r) failed.fetch_add(1);
+                    called[static_cast<std::size_t>(n)].fetch_add(1);
+                    done.add();
+                });
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    REQUIRE(done.wait_for(total));
+    // Give a (buggy) second completion the chance to show up.
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+
+    int not_once = 0;
+    for (auto& c : called)
+        if (c.load() != 1) ++not_once;
+    CHECK(not_once == 0);
+    CHECK(failed.load() == 0);
+    CHECK(w.commands() == static_cast<std::uint64_t>(total));
+    CHECK(w.batches() >= 1);
+    CHECK(w.batches() < w.commands());  // group commit happened
+
+    storage::connection reader(opts, storage::access::read_only);
+    SQLite::Statement q(reader.db(), "SELECT COUNT(*) FROM settings");
+    REQUIRE(q.executeStep());
+    CHECK(q.getColumn(0).getInt() == total);
+}
+
+TEST_CASE("a failing command rolls back only itself while the rest of its batch commits", "[writer]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    storage::writer w(opts);
+    blocker b;
+    b.submit_to(w);
+
+    std::promise<domain::result<domain::done>> ok1, refused, threw, bad_sql, ok2;
+    w.submit<domain::done>(put("ok-1"), [&](domain::result<domain::done> r) { ok1.set_value(std::move(r)); });
+    w.submit<domain::done>(
+        [](storage::connection& c) -> domain::result<domain::done> {
+            storage::put_setting(c, "refused", "v");  // written, then refused: must leave no trace
+            return domain::errc::full;
+        },
+        [&](domain::result<domain::done> r) { refused.set_value(std::move(r)); });
+    w.submit<domain::done>(
+        [](storage::connection& c) -> domain::result<domain::done> {
+            storage::put_setting(c, "threw", "v");
+            throw std::runtime_error("boom");
+        },
+        [&](domain::result<domain::done> r) { threw.set_value(std::move(r)); });
+    w.submit<domain::done>(
+        [](storage::connection& c) -> domain::result<domain::done> {
+            storage::put_setting(c, "bad-sql", "v");
+            c.db().exec("INSERT INTO no_such_table VALUES (1)");
+            return domain::done{};
+        },
+        [&](domain::result<domain::done> r) { bad_sql.set_value(std::move(r)); });
+    w.submit<domain::done>(put("ok-2"), [&](domain::result<domain::done> r) { ok2.set_value(std::move(r)); });
+    const auto batches_before = w.batches();
+    b.release();
+
+    auto r_ok1 = ok1.get_future().get();
+    auto r_refused = refused.get_future().get();
+    auto r_threw = threw.get_future().get();
+    auto r_bad_sql = bad_sql.get_future().get();
+    auto r_ok2 = ok2.get_future().get();
+
+    CHECK(r_ok1.ok());
+    CHECK(r_ok2.ok());
+    REQUIRE_FALSE(r_refused.ok());
+    CHECK(r_refused.err().code == domain::errc::full);
+    REQUIRE_FALSE(r_threw.ok());
+    CHECK(r_threw.err().code == domain::errc::internal);
+    CHECK(r_threw.err().detail == "boom");
+    REQUIRE_FALSE(r_bad_sql.ok());
+    CHECK(r_bad_sql.err().code == domain::errc::unavailable);
+
+    // The blocker's batch plus exactly one batch for the five queued commands.
+    CHECK(w.batches() == batches_before + 2);
+    CHECK(w.commands() == 6);
+
+    storage::connection reader(opts, storage::access::read_only);
+    CHECK(storage::get_setting(reader, "ok-1") == "v");
+    CHECK(storage::get_setting(reader, "ok-2") == "v");
+    CHECK_FALSE(storage::get_setting(reader, "refused").has_value());
+    CHECK_FALSE(storage::get_setting(reader, "threw").has_value());
+    CHECK_FALSE(storage::get_setting(reader, "bad-sql").has_value());
+}
+
+TEST_CASE("when the COMMIT fails, every command of the batch hears unavailable and nothing is stored", "[writer]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    storage::writer w(opts);
+    blocker b;
+    b.submit_to(w);
+
+    // A deferred foreign-key violation passes the command and its savepoint, and fails only at COMMIT.
+    std::promise<domain::result<domain::done>> good, poison, refused;
+    w.submit<domain::done>(put("good"), [&](domain::result<domain::done> r) { good.set_value(std::move(r)); });
+    w.submit<domain::done>(
+        [](storage::connection& c) -> domain::result<domain::done> {
+            c.db().exec("PRAGMA defer_foreign_keys = ON");
+            c.db().exec(
+                "INSERT INTO dates(seminar_id, uid, timezone, capacity, waitlist, status, created_at, updated_at) "
+                "VALUES (999, 'orphan@x', 'Europe/Berlin', 1, 0, 'scheduled', 0, 0)");
+            return domain::done{};
+        },
+        [&](domain::result<domain::done> r) { poison.set_value(std::move(r)); });
+    w.submit<domain::done>([](storage::connection&) -> domain::result<domain::done> { return domain::errc::full; },
+                           [&](domain::result<domain::done> r) { refused.set_value(std::move(r)); });
+    b.release();
+
+    auto r_good = good.get_future().get();
+    auto r_poison = poison.get_future().get();
+    auto r_refused = refused.get_future().get();
+    REQUIRE_FALSE(r_good.ok());
+    CHECK(r_good.err().code == domain::errc::unavailable);
+    REQUIRE_FALSE(r_poison.ok());
+    CHECK(r_poison.err().code == domain::errc::unavailable);
+    REQUIRE_FALSE(r_refused.ok());
+    CHECK(r_refused.err().code == domain::errc::full);  // its own answer stands
+
+    storage::connection reader(opts, storage::access::read_only);
+    CHECK_FALSE(storage::get_setting(reader, "good").has_value());
+
+    SECTION("and the writer goes on with the next batch") {
+        CHECK(w.run<domain::done>(put("next")).ok());
+        CHECK(storage::get_setting(reader, "next") == "v");
+    }
+}
+
+TEST_CASE("a batch of only refused commands does not raise the generation", "[writer]") {
+    temp_dir dir;
+    storage::writer w(db_in(dir));
+    const auto before = w.generation();
+    auto r = w.run<domain::done>(
+        [](storage::connection&) -> domain::result<domain::done> { return domain::errc::already_registered; });
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == domain::errc::already_registered);
+    CHECK(w.generation() == before);
+}
+
+TEST_CASE("stop() commits what is queued and later submits get unavailable", "[writer]") {
+    temp_dir dir;
+    const auto opts = db_in(dir);
+    storage::writer w(opts);
+    blocker b;
+    b.submit_to(w);
+
+    constexpr int queued = 20;
+    std::vector<std::optional<domain::result<domain::done>>> results(queued);
+    std::mutex m;
+    for (int i = 0; i < queued; ++i) {
+        w.submit<domain::done>(put("queued-" + std::to_string(i)), [&, i](domain::result<domain::done> r) {
+            std::lock_guard lock(m);
+            results[static_cast<std::size_t>(i)].emplace(std::move(r));
+        });
+    }
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        b.release();
+    });
+    w.stop();  // returns once the queue is drained and the thread has ended
+    releaser.join();
+
+    for (int i = 0; i < queued; ++i) {
+        INFO("job " << i);
+        REQUIRE(results[static_cast<std::size_t>(i)].has_value());
+        CHECK(results[static_cast<std::size_t>(i)]->ok());
+    }
+    storage::connection reader(opts, storage::access::read_only);
+    CHECK(storage::get_setting(reader, "queued-0") == "v");
+    CHECK(storage::get_setting(reader, "queued-19") == "v");
+
+    SECTION("submit after stop completes at once with unavailable and runs nothing") {
+        bool ran = false;
+        std::optional<domain::result<domain::done>> late;
+        w.submit<domain::done>(
+            [&](storage::connection&) -> domain::result<domain::done> {
+                ran = true;
+                return domain::done{};
+            },
+            [&](domain::result<domain::done> r) { late.emplace(std::move(r)); });
+        REQUIRE(late.has_value());
+        REQUIRE_FALSE(late->ok());
+        CHECK(late->err().code == domain::errc::unavailable);
+        CHECK_FALSE(ran);
+    }
+    SECTION("run after stop returns unavailable instead of hanging") {
+        auto r = w.run<domain::done>(put("too-late"));
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().code == domain::errc::unavailable);
+        CHECK_FALSE(storage::get_setting(reader, "too-late").has_value());
+    }
+    SECTION("stop is idempotent") {
+        w.stop();
+        w.stop();
+        CHECK(w.commands() == queued + 1);
+    }
+}
+
+TEST_CASE("submits racing with stop() are each answered exactly once", "[writer][concurrency]") {
+    temp_dir dir;
+    const auto opts = db_in(dir, false);
+    storage::writer w(opts);
+    constexpr int threads = 4;
+    constexpr int max_per_thread = 5000;
+    std::atomic<int> committed{0}, unavailable{0}, other{0};
+    std::atomic<bool> go{false}, stopped{false};
+    // One counter per job, per thread; each thread submits until stop() has returned, then ten more.
+    std::vector<std::vector<std::shared_ptr<std::atomic<int>>>> calls(threads);
+
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            while (!go.load()) std::this_thread::yield();
+            auto submit_one = [&](int i) {
+                auto counter = std::make_shared<std::atomic<int>>(0);
+                calls[static_cast<std::size_t>(t)].push_back(counter);
+                w.submit<domain::done>(put("race-" + std::to_string(t) + "-" + std::to_string(i)),
+                                       [&, counter](domain::result<domain::done> r) {
+                                           if (r.ok())
+                                               committed.fetch_add(1);
+                                           else if (r.err().code == domain::errc::unavailable)
+                                               unavailable.fetch_add(1);
+                                           else
+                                               other.fetch_add(1);
+                                           counter->fetch_add(1);
+                                       });
+            };
+            int i = 0;
+            while (i < max_per_thread && !stopped.load()) submit_one(i++);  // before and during stop()
+            while (!stopped.load()) std::this_thread::yield();
+            for (int k = 0; k < 10; ++k) submit_one(i++);  // after stop()
+        });
+    }
+    go.store(true);
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    w.stop();
+    stopped.store(true);
+    for (auto& th : pool) th.join();
+
+    // stop() has returned and nobody submits any more: every completion must have run by now.
+    std::size_t total = 0;
+    int not_once = 0;
+    for (const auto& per_thread : calls) {
+        total += per_thread.size();
+        for (const auto& c : per_thread)
+            if (c->load() != 1) ++not_once;
+    }
+    CHECK(not_once == 0);
+    CHECK(other.load() == 0);
+    CHECK(static_cast<std::size_t>(committed.load() + unavailable.load()) == total);
+    CHECK(unavailable.load() >= threads * 10);  // the submits after stop() at least
+    CHECK(committed.load() > 0);
+    // What was acknowledged is on disk; what was refused is not.
+    storage::connection reader(opts, storage::access::read_only);
+    SQLite::Statement q(reader.db(), "SELECT COUNT(*) FROM settings");
+    REQUIRE(q.executeStep());
+    CHECK(q.getColumn(0).getInt() == committed.load());
+}
