@@ -71,7 +71,7 @@ void append_csv_cell(std::string& out, std::string_view value, csv_dialect d) {
     out.push_back('"');
 }
 
-std::string csv_header(csv_dialect d, lang l) {
+std::string csv_header(csv_dialect d, lang l, bool with_date) {
     static constexpr std::array<std::string_view, 12> de = {"Code",
                                                             "Status",
                                                             "Wartelistenplatz",
@@ -99,6 +99,10 @@ std::string csv_header(csv_dialect d, lang l) {
     const auto& names = l == lang::en ? en : de;
     std::string out;
     if (format_of(d).bom) out += "\xEF\xBB\xBF";
+    if (with_date) {
+        append_csv_cell(out, l == lang::en ? "Date" : "Termin", d);
+        out.push_back(format_of(d).separator);
+    }
     for (std::size_t i = 0; i < names.size(); ++i) {
         if (i) out.push_back(format_of(d).separator);
         append_csv_cell(out, names[i], d);
@@ -107,7 +111,8 @@ std::string csv_header(csv_dialect d, lang l) {
     return out;
 }
 
-std::string csv_row(const registration& r, const date::time_zone* zone, csv_dialect d, lang l) {
+std::string csv_row(
+    const registration& r, const date::time_zone* zone, csv_dialect d, lang l, std::string_view date_label) {
     const char sep = format_of(d).separator;
     const bool de = l == lang::de;
     std::string status;
@@ -137,6 +142,10 @@ std::string csv_row(const registration& r, const date::time_zone* zone, csv_dial
         r.cancelled_at ? to_iso8601(*r.cancelled_at, zone) : std::string{},
     };
     std::string out;
+    if (!date_label.empty()) {
+        append_csv_cell(out, date_label, d);
+        out.push_back(sep);
+    }
     for (std::size_t i = 0; i < std::size(cells); ++i) {
         if (i) out.push_back(sep);
         append_csv_cell(out, cells[i], d);

@@ -26,10 +26,13 @@ csv_format format_of(csv_dialect d) noexcept;
 /// "=HYPERLINK(…)" shows as text. Invalid UTF-8 bytes are replaced with U+FFFD: the file is always valid UTF-8.
 void append_csv_cell(std::string& out, std::string_view value, csv_dialect d);
 
-/// The header row (German by default), ending in CRLF.
-std::string csv_header(csv_dialect d, lang l);
+/// The header row (German by default), with the BOM first for Excel, ending in CRLF. `with_date` adds a leading
+/// "Termin" column (for exports that span all dates of a seminar).
+std::string csv_header(csv_dialect d, lang l, bool with_date = false);
 
-/// One registration as a row, times in the date's zone as ISO 8601 with offset, ending in CRLF.
-std::string csv_row(const registration& r, const date::time_zone* zone, csv_dialect d, lang l);
+/// One registration as a row, times in the date's zone as ISO 8601 with offset, ending in CRLF. A non-empty
+/// `date_label` fills the leading "Termin" column.
+std::string csv_row(
+    const registration& r, const date::time_zone* zone, csv_dialect d, lang l, std::string_view date_label = {});
 
 }  // namespace seminard::domain

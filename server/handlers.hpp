@@ -11,6 +11,7 @@ void add_health_routes(router& r, services& svc);
 void add_seminar_routes(router& r, services& svc);
 void add_registration_routes(router& r, services& svc);
 void add_calendar_routes(router& r, services& svc);
+void add_export_routes(router& r, services& svc);
 
 /// All routes of the HTTP contract.
 void add_routes(router& r, services& svc);

@@ -27,13 +27,13 @@ struct http_server::impl {
     bool shutting_down = false;
     std::function<void(std::uint16_t)> listening;
 
-    impl(const config& c, const router& routes)
+    impl(const config& c, const router& routes, std::function<void(std::function<void()>)> run_blocking)
         : cfg(c),
           ioc(static_cast<int>(c.io_threads)),
           acceptor(net::make_strand(ioc)),
           signals(ioc, SIGINT, SIGTERM),
           watcher(ioc),
-          sessions(routes, c.limits, c.access_log) {
+          sessions(routes, c.limits, c.access_log, std::move(run_blocking)) {
         auto address = net::ip::make_address(cfg.listen_address);
         tcp::endpoint endpoint{address, cfg.listen_port};
         acceptor.open(endpoint.protocol());
@@ -113,7 +113,10 @@ struct http_server::impl {
     }
 };
 
-http_server::http_server(const config& cfg, const router& routes) : impl_(std::make_unique<impl>(cfg, routes)) {}
+http_server::http_server(const config& cfg,
+                         const router& routes,
+                         std::function<void(std::function<void()>)> run_blocking)
+    : impl_(std::make_unique<impl>(cfg, routes, std::move(run_blocking))) {}
 
 http_server::~http_server() = default;
 

@@ -15,7 +15,8 @@ namespace seminard::server {
 /// over. A second signal stops at once. Thread-safe: stop() may be called from any thread.
 class http_server {
 public:
-    http_server(const config& cfg, const router& routes);
+    /// `run_blocking` runs blocking work off the IO threads (the next piece of a streamed body).
+    http_server(const config& cfg, const router& routes, std::function<void(std::function<void()>)> run_blocking);
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;

@@ -152,7 +152,9 @@ void http_session::handle_request() {
                      http_response res) mutable {
         net::post(self->stream_.get_executor(), [self, head, res = std::move(res)]() mutable {
             if (head) {
-                res.set("Content-Length", std::to_string(res.body.size()));
+                // The headers of the GET answer without its body; a streamed body's length is not known.
+                if (!res.stream) res.set("Content-Length", std::to_string(res.body.size()));
+                res.stream.reset();
                 res.body.clear();
             }
             self->do_write(std::move(res), self->keep_alive_);
@@ -166,6 +168,7 @@ void http_session::handle_request() {
 
 void http_session::do_write(http_response res, bool keep_alive) {
     keep_alive = keep_alive && !closing_ && !ctx_.stopping.load();
+    if (res.stream) return do_write_stream(std::move(res), keep_alive);
     response_ = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), 11);
     bool has_length = false;
     for (auto& [name, value] : res.headers) {
@@ -177,7 +180,7 @@ void http_session::do_write(http_response res, bool keep_alive) {
     if (res.header("Cache-Control").empty()) response_->set(http::field::cache_control, "no-store");
     response_->body() = std::move(res.body);
     // A 304 carries no body and must not claim Content-Length: 0 (RFC 9110 8.6); 1xx/204 have none either.
-    const bool bodyless = res.status == 304 || res.status == 204 || res.status < 200;
+    const bool bodyless = res.status == 304 || res.status == 204 || res.status < 200 || method_ == "HEAD";
     if (!has_length && !bodyless) response_->prepare_payload();
     response_->keep_alive(keep_alive);
     stream_.expires_after(ctx_.limits.write_timeout);
@@ -193,6 +196,89 @@ void http_session::on_write(beast::error_code ec, std::size_t bytes) {
     response_.reset();
     method_.clear();
     if (ec || !keep_alive) return do_close();
+    do_read_request();
+}
+
+void http_session::do_write_stream(http_response res, bool keep_alive) {
+    stream_head_ = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(res.status), 11);
+    for (auto& [name, value] : res.headers) stream_head_->set(name, value);
+    stream_head_->set(http::field::server, "seminard");
+    if (res.header("Cache-Control").empty()) stream_head_->set(http::field::cache_control, "no-store");
+    stream_head_->chunked(true);
+    stream_head_->keep_alive(keep_alive);
+    source_ = std::move(res.stream);
+    streamed_bytes_ = 0;
+    stream_serializer_.emplace(*stream_head_);
+    stream_.expires_after(ctx_.limits.write_timeout);
+    http::async_write_header(
+        stream_, *stream_serializer_, beast::bind_front_handler(&http_session::on_stream_head, shared_from_this()));
+}
+
+void http_session::on_stream_head(beast::error_code ec, std::size_t n) {
+    streamed_bytes_ += n;
+    if (ec) return on_stream_done(ec, 0);
+    do_pull();
+}
+
+void http_session::do_pull() {
+    // The source reads the database: that is blocking work, so it runs off the IO threads; the piece comes back
+    // onto this strand. One pull at a time, so memory holds one piece, however long the export.
+    ctx_.run_blocking([self = shared_from_this(), source = source_] {
+        auto piece = std::make_shared<std::string>();
+        bool more = false, failed = false;
+        try {
+            more = source->next(*piece);
+        } catch (const std::exception& e) {
+            log_event("error", std::string{"streamed body failed: "} + e.what());
+            failed = true;
+        }
+        net::post(self->stream_.get_executor(),
+                  [self, piece, more, failed] { self->on_pulled(std::move(piece), more, failed); });
+    });
+}
+
+void http_session::on_pulled(std::shared_ptr<std::string> piece, bool more, bool failed) {
+    if (failed) return on_stream_done(net::error::broken_pipe, 0);  // no last chunk: the client sees a cut transfer
+    if (piece->empty()) {
+        if (more) return do_pull();
+        stream_.expires_after(ctx_.limits.write_timeout);
+        return net::async_write(stream_,
+                                http::make_chunk_last(),
+                                beast::bind_front_handler(&http_session::on_stream_done, shared_from_this()));
+    }
+    piece_ = std::move(*piece);
+    stream_.expires_after(ctx_.limits.write_timeout);
+    net::async_write(stream_,
+                     http::make_chunk(net::buffer(piece_)),
+                     [self = shared_from_this(), more](beast::error_code ec, std::size_t n) {
+                         self->streamed_bytes_ += n;
+                         if (ec) return self->on_stream_done(ec, 0);
+                         if (more) return self->do_pull();
+                         self->stream_.expires_after(self->ctx_.limits.write_timeout);
+                         net::async_write(self->stream_,
+                                          http::make_chunk_last(),
+                                          beast::bind_front_handler(&http_session::on_stream_done, self));
+                     });
+}
+
+void http_session::on_stream_done(beast::error_code ec, std::size_t n) {
+    streamed_bytes_ += n;
+    const bool keep_alive = !ec && stream_head_ && stream_head_->keep_alive();
+    if (ctx_.access_log && stream_head_) {
+        log_access(remote_,
+                   method_,
+                   route_,
+                   stream_head_->result_int(),
+                   streamed_bytes_,
+                   std::chrono::steady_clock::now() - started_);
+    }
+    source_.reset();
+    stream_serializer_.reset();
+    stream_head_.reset();
+    piece_.clear();
+    piece_.shrink_to_fit();
+    method_.clear();
+    if (!keep_alive) return do_close();
     do_read_request();
 }
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,7 +29,11 @@ struct session_context {
     std::mutex mutex;
     std::unordered_map<http_session*, std::weak_ptr<http_session>> sessions;
 
-    session_context(const router& r, limits_config l, bool log) : routes(r), limits(l), access_log(log) {}
+    /// Runs blocking work (a streamed body's next piece) off the IO threads.
+    std::function<void(std::function<void()>)> run_blocking;
+
+    session_context(const router& r, limits_config l, bool log, std::function<void(std::function<void()>)> blocking)
+        : routes(r), limits(l), access_log(log), run_blocking(std::move(blocking)) {}
     std::size_t session_count();
 };
 
@@ -55,6 +60,11 @@ private:
     void fail_request(beast::error_code ec);
     void do_write(http_response res, bool keep_alive);
     void on_write(beast::error_code ec, std::size_t n);
+    void do_write_stream(http_response res, bool keep_alive);
+    void on_stream_head(beast::error_code ec, std::size_t n);
+    void do_pull();
+    void on_pulled(std::shared_ptr<std::string> piece, bool more, bool failed);
+    void on_stream_done(beast::error_code ec, std::size_t n);
     void do_close();
     void do_drain();
 
@@ -64,6 +74,12 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<http::response<http::string_body>> response_;
     std::shared_ptr<http::response<http::empty_body>> continue_;
+    // A streamed answer: its header, the header's serializer, the source and the piece being written.
+    std::shared_ptr<http::response<http::empty_body>> stream_head_;
+    std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+    std::shared_ptr<body_source> source_;
+    std::string piece_;
+    std::size_t streamed_bytes_ = 0;
     std::string remote_;
     bool first_request_ = true;
     bool waiting_for_request_ = false;

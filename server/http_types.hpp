@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,10 +31,21 @@ struct http_request {
     std::string_view header(std::string_view name) const noexcept;
 };
 
+/// A body produced piece by piece and sent with chunked transfer encoding (large exports), so that memory does not
+/// grow with its size. next() runs on a blocking thread, never an IO thread, one call at a time; it appends the next
+/// piece to `out` and returns false after the last. A throw cuts the transfer short (the connection closes without
+/// the last chunk, so the client sees an incomplete download, never a silently short file).
+class body_source {
+public:
+    virtual ~body_source() = default;
+    virtual bool next(std::string& out) = 0;
+};
+
 struct http_response {
     int status = 200;
     header_list headers;
     std::string body;
+    std::shared_ptr<body_source> stream;  ///< when set, the body comes from here instead of `body`
 
     http_response& set(std::string name, std::string value);
     std::string_view header(std::string_view name) const noexcept;

@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
 
         server::router routes;
         server::add_routes(routes, svc);
-        server::http_server http{cfg, routes};
+        server::http_server http{cfg, routes, [&readers](std::function<void()> work) {
+                                     readers.post([work = std::move(work)](storage::connection&) { work(); });
+                                 }};
         if (cfg.public_url.empty()) {
             auto host =
                 cfg.listen_address.find(':') != std::string::npos ? "[" + cfg.listen_address + "]" : cfg.listen_address;

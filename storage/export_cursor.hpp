@@ -1,0 +1,42 @@
+// A forward-only cursor over a date's registrations for exports: its own read-only connection and one consistent
+// snapshot, read row by row so that memory does not grow with the number of rows.
+#pragma once
+
+#include "connection.hpp"
+#include "domain/model.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace seminard::storage {
+
+/// Not thread-safe; may move between threads as long as one thread uses it at a time (exports hand it from one
+/// blocking task to the next). Holds a read transaction until destroyed, so it sees one snapshot throughout.
+class export_cursor {
+public:
+    /// Registrations of the given dates, date by date in the given order, in arrival order within each date;
+    /// optionally only one status. Waiting-list positions are counted on the fly (arrival order), which is exact
+    /// because the cursor walks every waitlisted row of a date in order.
+    export_cursor(const db_options& options,
+                  std::vector<std::int64_t> date_ids,
+                  std::optional<domain::registration_status> status);
+    ~export_cursor();
+
+    /// The next row, or nullopt at the end.
+    std::optional<domain::registration> next();
+
+private:
+    bool open_next_date();
+
+    connection conn_;
+    std::vector<std::int64_t> date_ids_;
+    std::size_t date_index_ = 0;
+    std::optional<domain::registration_status> status_;
+    std::unique_ptr<SQLite::Statement> query_;
+    int waitlisted_seen_ = 0;
+};
+
+}  // namespace seminard::storage
