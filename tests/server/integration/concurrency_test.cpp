@@ -1,0 +1,214 @@
+// Non-negotiable #1 end to end: many clients race for few seats; nobody is oversold, the waiting list is 1..n.
+#include "api.hpp"
+#include "http_client.hpp"
+#include "server_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <thread>
+#include <vector>
+
+using namespace seminard::testing;
+
+namespace {
+
+const std::string slug = "concurrency";
+
+/// What one registration attempt got back.
+struct outcome {
+    int status = 0;  ///< 0: no HTTP answer at all
+    std::string error;
+    std::string registration_status;
+    int waitlist_position = 0;
+    std::string code;
+};
+
+/// Runs `clients` registrations on `threads` threads, all released at once. `email(i)` names client i's address.
+/// Each attempt uses its own connection, as separate browsers would.
+template <class EmailFn>
+std::vector<outcome> race(std::uint16_t port, std::int64_t date_id, int threads, int clients, EmailFn email) {
+    std::vector<outcome> results(static_cast<std::size_t>(clients));
+    std::latch start{threads};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            start.arrive_and_wait();
+            for (int i = t; i < clients; i += threads) {
+                auto& out = results[static_cast<std::size_t>(i)];
+                try {
+                    const std::string address = email(i);
+                    http_client c{port};
+                    const http_reply r = register_json(c, date_id, person(address));
+                    out.status = r.status;
+                    const json j = r.json();
+                    if (r.status == 201) {
+                        out.registration_status = j.at("status").get<std::string>();
+                        out.code = j.at("code").get<std::string>();
+                        if (j.contains("waitlist_position"))
+                            out.waitlist_position = j.at("waitlist_position").get<int>();
+                    } else {
+                        out.error = j.value("error", "");
+                    }
+                } catch (const std::exception& e) {
+                    out.error = std::string{"client: "} + e.what();  // checked below: status stays 0
+                }
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    return results;
+}
+
+std::map<int, int> count_statuses(const std::vector<outcome>& results) {
+    std::map<int, int> counts;
+    for (const auto& r : results) ++counts[r.status];
+    return counts;
+}
+
+std::string describe(const std::vector<outcome>& results) {
+    std::string s;
+    for (const auto& [status, n] : count_statuses(results))
+        s += std::to_string(status) + ": " + std::to_string(n) + "  ";
+    for (const auto& r : results)
+        if (r.status == 0 || r.status >= 500) {
+            s += "\nfirst failure: " + r.error;
+            break;
+        }
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("200 concurrent registrations for 5 seats: exactly 5 confirmed, the rest waitlisted 1..195") {
+    constexpr int capacity = 5;
+    constexpr int clients = 200;
+    constexpr int threads = 50;
+    server_process server;
+    http_client admin{server.port()};
+    const auto date_id = seminar_with_date(admin, slug, capacity, true);
+
+    auto results = race(
+        server.port(), date_id, threads, clients, [](int i) { return "racer" + std::to_string(i) + "@example.org"; });
+    INFO(describe(results));
+    REQUIRE(count_statuses(results) == std::map<int, int>{{201, clients}});
+
+    int confirmed = 0;
+    std::vector<int> positions;
+    for (const auto& r : results) {
+        if (r.registration_status == "confirmed") ++confirmed;
+        if (r.registration_status == "waitlisted") positions.push_back(r.waitlist_position);
+    }
+    REQUIRE(confirmed == capacity);
+    std::sort(positions.begin(), positions.end());
+    std::vector<int> expected(clients - capacity);
+    std::iota(expected.begin(), expected.end(), 1);
+    REQUIRE(positions == expected);  // every position exactly once
+
+    // The database agrees with what the clients were told.
+    auto listed_confirmed = list_registrations(admin, date_id, "confirmed", 50);
+    auto listed_waiting = list_registrations(admin, date_id, "waitlisted", 50);
+    REQUIRE(listed_confirmed.size() == capacity);
+    REQUIRE(listed_waiting.size() == clients - capacity);
+    std::vector<int> listed_positions;
+    for (const auto& item : listed_waiting) listed_positions.push_back(item.at("waitlist_position").get<int>());
+    REQUIRE(listed_positions == expected);  // in arrival (id) order, 1..n without gaps
+    std::map<std::string, int> told;
+    for (const auto& r : results)
+        if (r.registration_status == "waitlisted") told[r.code] = r.waitlist_position;
+    for (const auto& item : listed_waiting)
+        REQUIRE(told.at(item.at("code").get<std::string>()) == item.at("waitlist_position"));
+    auto d = get_date(admin, date_id);
+    REQUIRE(d.at("confirmed") == capacity);
+    REQUIRE(d.at("waitlist_length") == clients - capacity);
+    REQUIRE(d.at("seats_left") == 0);
+}
+
+TEST_CASE("100 concurrent registrations for 3 seats without a waiting list: 3 confirmed, 97 told it is full") {
+    constexpr int capacity = 3;
+    constexpr int clients = 100;
+    server_process server;
+    http_client admin{server.port()};
+    const auto date_id = seminar_with_date(admin, slug, capacity, false);
+
+    auto results =
+        race(server.port(), date_id, 50, clients, [](int i) { return "full" + std::to_string(i) + "@example.org"; });
+    INFO(describe(results));
+    REQUIRE(count_statuses(results) == std::map<int, int>{{201, capacity}, {409, clients - capacity}});
+    for (const auto& r : results) {
+        if (r.status == 201) REQUIRE(r.registration_status == "confirmed");
+        if (r.status == 409) REQUIRE(r.error == "full");
+    }
+    REQUIRE(list_registrations(admin, date_id).size() == capacity);
+    REQUIRE(get_date(admin, date_id).at("seats_left") == 0);
+}
+
+TEST_CASE("concurrent registrations of one e-mail: exactly one succeeds") {
+    constexpr int clients = 40;
+    server_process server;
+    http_client admin{server.port()};
+    const auto date_id = seminar_with_date(admin, slug, 10, true);
+
+    // The same address, written differently: case and surrounding spaces do not make it another person.
+    auto results = race(server.port(), date_id, clients, clients, [](int i) {
+        switch (i % 4) {
+            case 0:
+                return std::string{"same.person@example.org"};
+            case 1:
+                return std::string{"Same.Person@Example.org"};
+            case 2:
+                return std::string{"  same.person@example.org "};
+            default:
+                return std::string{"SAME.PERSON@EXAMPLE.ORG"};
+        }
+    });
+    INFO(describe(results));
+    REQUIRE(count_statuses(results) == std::map<int, int>{{201, 1}, {409, clients - 1}});
+    for (const auto& r : results)
+        if (r.status == 409) REQUIRE(r.error == "already_registered");
+    REQUIRE(list_registrations(admin, date_id).size() == 1);
+}
+
+TEST_CASE("concurrent cancellations and registrations never oversell") {
+    constexpr int capacity = 4;
+    server_process server;
+    http_client admin{server.port()};
+    const auto date_id = seminar_with_date(admin, slug, capacity, true);
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 12; ++i) {
+        auto r = register_json(admin, date_id, person("seed" + std::to_string(i) + "@example.org"));
+        REQUIRE(r.status == 201);
+        tokens.push_back(r.json().at("token").get<std::string>());
+    }
+    // Half the threads cancel the first ten, the other half register newcomers, all at once.
+    std::atomic<int> server_errors{0};
+    std::latch start{20};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 20; ++t) {
+        pool.emplace_back([&, t] {
+            start.arrive_and_wait();
+            try {
+                http_client c{server.port()};
+                http_reply r = t < 10 ? c.del("/api/v1/registrations/" + tokens[static_cast<std::size_t>(t)])
+                                      : register_json(c, date_id, person("new" + std::to_string(t) + "@example.org"));
+                if (r.status >= 500 || (r.status != 200 && r.status != 201)) ++server_errors;
+            } catch (const std::exception&) {
+                ++server_errors;
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    REQUIRE(server_errors == 0);
+    auto confirmed = list_registrations(admin, date_id, "confirmed");
+    auto waiting = list_registrations(admin, date_id, "waitlisted");
+    // 12 + 10 registered, 10 cancelled: 12 active; capacity 4 confirmed, 8 waiting with positions 1..8.
+    REQUIRE(confirmed.size() == capacity);
+    REQUIRE(waiting.size() == 8);
+    for (std::size_t i = 0; i < waiting.size(); ++i)
+        REQUIRE(waiting[i].at("waitlist_position") == static_cast<int>(i + 1));
+}
