@@ -136,9 +136,17 @@ void http_session::handle_request() {
     http_request req;
     req.method = std::string{msg.method_string()};
     req.target = std::string{msg.target()};
-    auto q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    // Absolute form ("GET http://host/path", RFC 9112 3.2.2): route by the path after the authority.
+    std::string_view origin_form = req.target;
+    for (std::string_view scheme : {"http://", "https://"}) {
+        if (origin_form.size() > scheme.size() && iequals(origin_form.substr(0, scheme.size()), scheme)) {
+            auto slash = origin_form.find('/', scheme.size());
+            origin_form = slash == std::string_view::npos ? std::string_view{"/"} : origin_form.substr(slash);
+        }
+    }
+    auto q = origin_form.find('?');
+    req.path = std::string{origin_form.substr(0, q)};
+    if (q != std::string_view::npos) req.query = std::string{origin_form.substr(q + 1)};
     req.version = msg.version();
     req.remote_address = remote_;
     for (const auto& field : msg)

@@ -54,6 +54,12 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
         }
         segments.push_back(std::move(*decoded));
     }
+    // A query that cannot be decoded is malformed as a whole, rather than silently ignored parameter by parameter.
+    if (!req.query.empty() && !parse_urlencoded(req.query)) {
+        ex->route = "(invalid)";
+        ex->respond(error_response(domain::errc::bad_request, ex->lang));
+        return;
+    }
     const std::string_view method = req.method == "HEAD" ? std::string_view{"GET"} : std::string_view{req.method};
 
     std::string allow;
