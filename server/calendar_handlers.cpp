@@ -34,7 +34,11 @@ std::string etag_of(std::string_view ics) {
         ics.remove_prefix(line.size());
     }
     auto d = storage::sha256(stable);
-    return "\"" + storage::to_hex(std::span<const std::uint8_t>{d.data(), 16}) + "\"";
+    // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
+    std::string etag = "\"";
+    etag += storage::to_hex(std::span<const std::uint8_t>{d.data(), 16});
+    etag += '"';
+    return etag;
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {

@@ -7,7 +7,8 @@
 
 namespace seminard::server {
 
-exchange::exchange(http_request request, reply_fn reply) : request_(std::move(request)), reply_(std::move(reply)) {}
+exchange::exchange(http_request request, reply_fn reply, runner_fn runner)
+    : request_(std::move(request)), reply_(std::move(reply)), runner_(std::move(runner)) {}
 
 exchange::~exchange() {
     if (!answered_.load()) {
@@ -20,6 +21,22 @@ const std::string& exchange::param(const std::string& name) const {
     static const std::string none;
     auto it = params.find(name);
     return it == params.end() ? none : it->second;
+}
+
+void exchange::respond_with(std::function<http_response()> make) {
+    auto build = [self = shared_from_this(), make = std::move(make)] {
+        try {
+            self->respond(make());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "level=error msg=\"rendering failed\" route=\"%s\" error=\"%s\"\n",
+                         self->route.c_str(), e.what());
+            self->respond(error_response(domain::errc::internal, self->lang));
+        }
+    };
+    if (runner_)
+        runner_(std::move(build));
+    else
+        build();
 }
 
 void exchange::respond(http_response response) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 namespace seminard::server {
@@ -14,11 +15,14 @@ namespace seminard::server {
 /// Holds the request and the way back to its connection. respond() may be called from any thread; the first
 /// call wins, later ones are ignored. If the last owner drops an unanswered exchange (a bug), the client still
 /// gets a 500 instead of a hanging connection. Owned through std::shared_ptr.
-class exchange {
+class exchange : public std::enable_shared_from_this<exchange> {
 public:
     using reply_fn = std::function<void(http_response)>;
+    /// Runs a function on the connection's own strand (an IO thread).
+    using runner_fn = std::function<void(std::function<void()>)>;
 
-    exchange(http_request request, reply_fn reply);
+    /// Without a runner, respond_with() builds the answer on the calling thread.
+    exchange(http_request request, reply_fn reply, runner_fn runner = {});
     ~exchange();
     exchange(const exchange&) = delete;
     exchange& operator=(const exchange&) = delete;
@@ -28,6 +32,9 @@ public:
     const std::string& param(const std::string& name) const;
 
     void respond(http_response response);
+    /// Builds the answer with `make` on the connection's IO thread, then sends it: for callers whose own thread must
+    /// stay free (the writer commits; rendering JSON is not its job). A throw in `make` becomes a JSON 500.
+    void respond_with(std::function<http_response()> make);
     bool answered() const noexcept { return answered_.load(); }
 
     std::map<std::string, std::string> params;  ///< set by the router before the handler runs
@@ -37,6 +44,7 @@ public:
 private:
     http_request request_;
     reply_fn reply_;
+    runner_fn runner_;
     std::atomic<bool> answered_{false};
 };
 

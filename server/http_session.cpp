@@ -169,7 +169,10 @@ void http_session::handle_request() {
         });
         work.reset();
     };
-    auto ex = std::make_shared<exchange>(std::move(req), std::move(reply));
+    auto runner = [self = shared_from_this()](std::function<void()> work) {
+        net::post(self->stream_.get_executor(), std::move(work));
+    };
+    auto ex = std::make_shared<exchange>(std::move(req), std::move(reply), std::move(runner));
     ctx_.routes.dispatch(ex);
     route_ = ex->route;
 }

@@ -72,17 +72,16 @@ struct services {
         cached_read(ex, std::move(key), std::move(f), [](const http_request&, http_response res) { return res; });
     }
 
-    /// Runs `op(connection&) -> domain::result<T>` on the writer; `render(T&)` builds the answer after COMMIT.
+    /// Runs `op(connection&) -> domain::result<T>` on the writer; `render(T&)` builds the answer after COMMIT, on the
+    /// connection's IO thread.
     /// Domain errors become their documented status.
     template <class T, class Op, class Render>
     void write(const std::shared_ptr<exchange>& ex, Op op, Render render) {
         writer.submit<T>(std::move(op), [ex, render = std::move(render)](domain::result<T> r) mutable {
             if (!r) return ex->respond(error_response(r.err(), ex->lang));
-            try {
-                ex->respond(render(r.value()));
-            } catch (const std::exception&) {
-                ex->respond(error_response(domain::errc::internal, ex->lang));
-            }
+            // The writer thread only commits: the answer is rendered on the connection's IO thread.
+            auto value = std::make_shared<T>(std::move(r).value());
+            ex->respond_with([value, render]() mutable { return render(*value); });
         });
     }
 };

@@ -18,7 +18,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -80,6 +80,34 @@ CREATE TABLE registrations (
 CREATE UNIQUE INDEX registrations_active_email ON registrations(date_id, email_norm) WHERE status != 'cancelled';
 -- Seat counts, waiting-list order (arrival = id) and the organiser's list all walk this index.
 CREATE INDEX registrations_by_date_status ON registrations(date_id, status, id);
+)sql",
+    // 2: seat counts kept on the date by triggers, so that admission reads two numbers instead of counting rows
+    // (counting grew with every registration). Triggers run inside the same transaction as the change, and no code
+    // path can forget them.
+    R"sql(
+ALTER TABLE dates ADD COLUMN confirmed_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dates ADD COLUMN waitlist_count INTEGER NOT NULL DEFAULT 0;
+UPDATE dates SET
+    confirmed_count = (SELECT COUNT(*) FROM registrations r WHERE r.date_id = dates.id AND r.status = 'confirmed'),
+    waitlist_count = (SELECT COUNT(*) FROM registrations r WHERE r.date_id = dates.id AND r.status = 'waitlisted');
+CREATE TRIGGER registrations_count_insert AFTER INSERT ON registrations BEGIN
+    UPDATE dates SET confirmed_count = confirmed_count + (NEW.status = 'confirmed'),
+                     waitlist_count = waitlist_count + (NEW.status = 'waitlisted')
+    WHERE id = NEW.date_id;
+END;
+CREATE TRIGGER registrations_count_update AFTER UPDATE OF status, date_id ON registrations BEGIN
+    UPDATE dates SET confirmed_count = confirmed_count - (OLD.status = 'confirmed'),
+                     waitlist_count = waitlist_count - (OLD.status = 'waitlisted')
+    WHERE id = OLD.date_id;
+    UPDATE dates SET confirmed_count = confirmed_count + (NEW.status = 'confirmed'),
+                     waitlist_count = waitlist_count + (NEW.status = 'waitlisted')
+    WHERE id = NEW.date_id;
+END;
+CREATE TRIGGER registrations_count_delete AFTER DELETE ON registrations BEGIN
+    UPDATE dates SET confirmed_count = confirmed_count - (OLD.status = 'confirmed'),
+                     waitlist_count = waitlist_count - (OLD.status = 'waitlisted')
+    WHERE id = OLD.date_id;
+END;
 )sql",
 };
 

@@ -213,13 +213,13 @@ std::vector<domain::seminar_date> dates_of(connection& c, std::int64_t seminar_i
 }
 
 domain::date_availability availability(connection& c, std::int64_t date_id) {
-    auto q = c.prepare(
-        "SELECT status, COUNT(*) FROM registrations WHERE date_id = ? AND status IN ('confirmed', 'waitlisted') "
-        "GROUP BY status");
+    // Kept by triggers on registrations (schema migration 2), in the same transaction as every change.
+    auto q = c.prepare("SELECT confirmed_count, waitlist_count FROM dates WHERE id = ?");
     q.bind(1, date_id);
     domain::date_availability a;
-    while (q.executeStep()) {
-        (q.getColumn(0).getString() == "confirmed" ? a.confirmed : a.waitlisted) = q.getColumn(1).getInt();
+    if (q.executeStep()) {
+        a.confirmed = q.getColumn(0).getInt();
+        a.waitlisted = q.getColumn(1).getInt();
     }
     return a;
 }

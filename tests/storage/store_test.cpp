@@ -696,3 +696,48 @@ TEST_CASE("hundreds of concurrent registrations never oversell and the waiting l
     CHECK(av.waitlisted == threads * per_thread - 7);
     CHECK(env.waitlist_positions(d.id) == one_to(threads * per_thread - 7));
 }
+
+TEST_CASE("the seat counts kept by triggers always equal the rows, through every kind of change", "[store][counts]") {
+    store_env env;
+    const auto d = env.add_date(3, true);
+    auto counted = [&env, &d] {
+        SQLite::Statement q(env.rd.db(),
+                            "SELECT SUM(status = 'confirmed'), SUM(status = 'waitlisted') FROM registrations "
+                            "WHERE date_id = ?");
+        q.bind(1, d.id);
+        REQUIRE(q.executeStep());
+        return domain::date_availability{q.getColumn(0).getInt(), q.getColumn(1).getInt()};
+    };
+    auto check = [&] {
+        auto kept = storage::availability(env.rd, d.id);
+        auto rows = counted();
+        CHECK(kept.confirmed == rows.confirmed);
+        CHECK(kept.waitlisted == rows.waitlisted);
+    };
+    std::vector<domain::registration> regs;
+    for (int i = 0; i < 8; ++i) regs.push_back(env.reg_ok(d.id, "p" + std::to_string(i) + "@example.com"));
+    check();
+    REQUIRE(env.cancel(regs[0].id).ok());  // confirmed leaves, first waiting moves up
+    check();
+    REQUIRE(env.cancel(regs[6].id).ok());  // a waiting one leaves
+    check();
+    domain::date_input more;
+    more.capacity = 5;
+    REQUIRE(env.patch(d.id, more).ok());  // two move up
+    check();
+    domain::date_input fewer;
+    fewer.capacity = 1;
+    CHECK(env.patch(d.id, fewer).err().code == errc::capacity_below_confirmed);  // refused: counts unchanged
+    check();
+    // A refused command inside a batch rolls back to its savepoint: the counts roll back with it.
+    auto refused = env.w.run<int>([&d](storage::connection& c) -> domain::result<int> {
+        auto r = storage::register_attendee(c, d.id, person("rollback@example.com"), before_date);
+        REQUIRE(r.ok());
+        return errc::internal;
+    });
+    CHECK(!refused.ok());
+    check();
+    auto kept = storage::availability(env.rd, d.id);
+    CHECK(kept.confirmed == 5);
+    CHECK(kept.waitlisted == 1);
+}
