@@ -20,6 +20,7 @@ struct export_spec {
     std::vector<std::int64_t> date_ids;
     std::map<std::int64_t, const date::time_zone*> zones;
     std::map<std::int64_t, std::string> labels;  ///< only for seminar-wide exports
+    bool with_date = false;                      ///< seminar-wide: a leading date column, even with no dates
     std::optional<domain::registration_status> status;
     domain::csv_dialect dialect = domain::csv_dialect::plain;
     domain::lang lang = domain::lang::de;
@@ -32,7 +33,7 @@ public:
     bool next(std::string& out) override {
         if (!cursor_) {
             cursor_ = std::make_unique<storage::export_cursor>(db_, spec_.date_ids, spec_.status);
-            out += domain::csv_header(spec_.dialect, spec_.lang, !spec_.labels.empty());
+            out += domain::csv_header(spec_.dialect, spec_.lang, spec_.with_date);
         }
         while (out.size() < piece_size) {
             auto r = cursor_->next();
@@ -110,6 +111,7 @@ void add_export_routes(router& r, services& svc) {
         svc.read(ex, [&svc, ex, spec = std::move(spec)](storage::connection& c) mutable {
             auto s = storage::find_seminar(c, ex->param("slug"));
             if (!s) return error_response(domain::errc::not_found, ex->lang);
+            spec.with_date = true;
             for (const auto& d : storage::dates_of(c, s->id)) {
                 spec.date_ids.push_back(d.id);
                 spec.zones[d.id] = domain::find_zone(d.timezone);

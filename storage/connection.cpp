@@ -18,7 +18,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -108,6 +108,10 @@ CREATE TRIGGER registrations_count_delete AFTER DELETE ON registrations BEGIN
                      waitlist_count = waitlist_count - (OLD.status = 'waitlisted')
     WHERE id = OLD.date_id;
 END;
+)sql",
+    // 3: exports walk a date's registrations in arrival order, with or without a status filter, without sorting.
+    R"sql(
+CREATE INDEX registrations_by_date ON registrations(date_id, id);
 )sql",
 };
 
