@@ -5,38 +5,64 @@ namespace seminard::domain {
 
 error_info describe(errc e) noexcept {
     switch (e) {
-        case errc::bad_request: return {400, "bad_request"};
-        case errc::invalid_fields: return {422, "invalid_fields"};
-        case errc::unauthorized: return {401, "unauthorized"};
-        case errc::forbidden: return {403, "forbidden"};
-        case errc::not_found: return {404, "not_found"};
-        case errc::method_not_allowed: return {405, "method_not_allowed"};
-        case errc::full: return {409, "full"};
-        case errc::already_registered: return {409, "already_registered"};
-        case errc::registration_closed: return {409, "registration_closed"};
-        case errc::already_cancelled: return {409, "already_cancelled"};
-        case errc::slug_taken: return {409, "slug_taken"};
-        case errc::capacity_below_confirmed: return {409, "capacity_below_confirmed"};
-        case errc::date_cancelled: return {409, "date_cancelled"};
-        case errc::payload_too_large: return {413, "payload_too_large"};
-        case errc::unsupported_media_type: return {415, "unsupported_media_type"};
-        case errc::header_too_large: return {431, "header_too_large"};
-        case errc::unavailable: return {503, "unavailable"};
-        case errc::internal: return {500, "internal"};
+        case errc::bad_request:
+            return {400, "bad_request"};
+        case errc::invalid_fields:
+            return {422, "invalid_fields"};
+        case errc::unauthorized:
+            return {401, "unauthorized"};
+        case errc::forbidden:
+            return {403, "forbidden"};
+        case errc::not_found:
+            return {404, "not_found"};
+        case errc::method_not_allowed:
+            return {405, "method_not_allowed"};
+        case errc::full:
+            return {409, "full"};
+        case errc::already_registered:
+            return {409, "already_registered"};
+        case errc::registration_closed:
+            return {409, "registration_closed"};
+        case errc::already_cancelled:
+            return {409, "already_cancelled"};
+        case errc::slug_taken:
+            return {409, "slug_taken"};
+        case errc::capacity_below_confirmed:
+            return {409, "capacity_below_confirmed"};
+        case errc::date_cancelled:
+            return {409, "date_cancelled"};
+        case errc::payload_too_large:
+            return {413, "payload_too_large"};
+        case errc::unsupported_media_type:
+            return {415, "unsupported_media_type"};
+        case errc::header_too_large:
+            return {431, "header_too_large"};
+        case errc::unavailable:
+            return {503, "unavailable"};
+        case errc::internal:
+            return {500, "internal"};
     }
     return {500, "internal"};
 }
 
 std::string_view to_string(field_problem p) noexcept {
     switch (p) {
-        case field_problem::required: return "required";
-        case field_problem::too_long: return "too_long";
-        case field_problem::invalid_email: return "invalid_email";
-        case field_problem::invalid_format: return "invalid_format";
-        case field_problem::invalid_value: return "invalid_value";
-        case field_problem::must_accept: return "must_accept";
-        case field_problem::unknown_zone: return "unknown_zone";
-        case field_problem::not_allowed: return "not_allowed";
+        case field_problem::required:
+            return "required";
+        case field_problem::too_long:
+            return "too_long";
+        case field_problem::invalid_email:
+            return "invalid_email";
+        case field_problem::invalid_format:
+            return "invalid_format";
+        case field_problem::invalid_value:
+            return "invalid_value";
+        case field_problem::must_accept:
+            return "must_accept";
+        case field_problem::unknown_zone:
+            return "unknown_zone";
+        case field_problem::not_allowed:
+            return "not_allowed";
     }
     return "invalid_value";
 }

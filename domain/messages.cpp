@@ -12,8 +12,10 @@ std::string_view message(errc e, lang l) noexcept {
             return de ? "Bitte prüfen Sie die markierten Angaben." : "Please check the fields marked.";
         case errc::unauthorized:
             return de ? "Anmeldung als Veranstalter erforderlich." : "Organiser authentication required.";
-        case errc::forbidden: return de ? "Dafür fehlt die Berechtigung." : "You are not allowed to do this.";
-        case errc::not_found: return de ? "Nicht gefunden." : "Not found.";
+        case errc::forbidden:
+            return de ? "Dafür fehlt die Berechtigung." : "You are not allowed to do this.";
+        case errc::not_found:
+            return de ? "Nicht gefunden." : "Not found.";
         case errc::method_not_allowed:
             return de ? "Diese Methode ist hier nicht erlaubt." : "This method is not allowed here.";
         case errc::full:
@@ -22,8 +24,7 @@ std::string_view message(errc e, lang l) noexcept {
             return de ? "Mit dieser E-Mail-Adresse besteht für diesen Termin bereits eine Anmeldung."
                       : "This e-mail address is already registered for this date.";
         case errc::registration_closed:
-            return de ? "Für diesen Termin ist keine Anmeldung mehr möglich."
-                      : "Registration for this date is closed.";
+            return de ? "Für diesen Termin ist keine Anmeldung mehr möglich." : "Registration for this date is closed.";
         case errc::already_cancelled:
             return de ? "Diese Anmeldung ist bereits storniert." : "This registration is already cancelled.";
         case errc::slug_taken:
@@ -53,16 +54,22 @@ std::string_view message(errc e, lang l) noexcept {
 std::string_view message(field_problem p, lang l) noexcept {
     const bool de = l == lang::de;
     switch (p) {
-        case field_problem::required: return de ? "Bitte ausfüllen." : "Required.";
-        case field_problem::too_long: return de ? "Zu lang." : "Too long.";
+        case field_problem::required:
+            return de ? "Bitte ausfüllen." : "Required.";
+        case field_problem::too_long:
+            return de ? "Zu lang." : "Too long.";
         case field_problem::invalid_email:
             return de ? "Bitte eine gültige E-Mail-Adresse angeben." : "Please enter a valid e-mail address.";
-        case field_problem::invalid_format: return de ? "Ungültiges Format." : "Invalid format.";
-        case field_problem::invalid_value: return de ? "Ungültiger Wert." : "Invalid value.";
+        case field_problem::invalid_format:
+            return de ? "Ungültiges Format." : "Invalid format.";
+        case field_problem::invalid_value:
+            return de ? "Ungültiger Wert." : "Invalid value.";
         case field_problem::must_accept:
             return de ? "Bitte stimmen Sie der Datenschutzerklärung zu." : "Please accept the privacy policy.";
-        case field_problem::unknown_zone: return de ? "Unbekannte Zeitzone." : "Unknown time zone.";
-        case field_problem::not_allowed: return de ? "Hier nicht erlaubt." : "Not allowed here.";
+        case field_problem::unknown_zone:
+            return de ? "Unbekannte Zeitzone." : "Unknown time zone.";
+        case field_problem::not_allowed:
+            return de ? "Hier nicht erlaubt." : "Not allowed here.";
     }
     return {};
 }

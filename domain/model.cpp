@@ -3,15 +3,16 @@
 
 namespace seminard::domain {
 
-std::string_view to_string(date_status s) noexcept {
-    return s == date_status::cancelled ? "cancelled" : "scheduled";
-}
+std::string_view to_string(date_status s) noexcept { return s == date_status::cancelled ? "cancelled" : "scheduled"; }
 
 std::string_view to_string(registration_status s) noexcept {
     switch (s) {
-        case registration_status::confirmed: return "confirmed";
-        case registration_status::waitlisted: return "waitlisted";
-        case registration_status::cancelled: return "cancelled";
+        case registration_status::confirmed:
+            return "confirmed";
+        case registration_status::waitlisted:
+            return "waitlisted";
+        case registration_status::cancelled:
+            return "cancelled";
     }
     return "confirmed";
 }

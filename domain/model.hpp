@@ -46,14 +46,14 @@ enum class date_status { scheduled, cancelled };
 struct seminar_date {
     std::int64_t id = 0;
     std::int64_t seminar_id = 0;
-    std::string uid;       ///< iCalendar UID; fixed at creation, never changes
-    std::string timezone;  ///< IANA name, e.g. "Europe/Berlin"
+    std::string uid;                ///< iCalendar UID; fixed at creation, never changes
+    std::string timezone;           ///< IANA name, e.g. "Europe/Berlin"
     std::vector<seminar_day> days;  ///< sorted, distinct days
     int capacity = 0;
     bool waitlist = false;
     date_status status = date_status::scheduled;
     std::optional<instant> registration_closes_at;  ///< none: closes when the first day starts
-    int sequence = 0;  ///< iCalendar SEQUENCE; rises with every change attendees must see
+    int sequence = 0;                               ///< iCalendar SEQUENCE; rises with every change attendees must see
     instant created_at{};
     instant updated_at{};
 };

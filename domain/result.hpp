@@ -12,24 +12,24 @@ namespace seminard::domain {
 /// Every failure a client can cause or observe. Each has exactly one HTTP status and one machine code,
 /// given by describe(); the server never invents other codes.
 enum class errc {
-    bad_request,             ///< 400 malformed request (syntax, encoding, wrong JSON shape)
-    invalid_fields,          ///< 422 one or more fields are invalid; error::fields says which
-    unauthorized,            ///< 401 missing or wrong organiser token
-    forbidden,               ///< 403 authenticated but not allowed
-    not_found,               ///< 404 no such resource (also for unknown tokens: never says which part was wrong)
-    method_not_allowed,      ///< 405 path exists, method does not
-    full,                    ///< 409 no seat left and no waiting list
-    already_registered,      ///< 409 this e-mail already holds an active registration on the date
-    registration_closed,     ///< 409 date cancelled, past, or past its deadline
-    already_cancelled,       ///< 409 the registration is cancelled already
-    slug_taken,              ///< 409 a seminar with this slug exists
-    capacity_below_confirmed,///< 409 capacity lower than the confirmed count (we never cancel people silently)
-    date_cancelled,          ///< 409 the date is cancelled and cannot change any more
-    payload_too_large,       ///< 413 body over the configured limit
-    unsupported_media_type,  ///< 415 body in a content type we do not read
-    header_too_large,        ///< 431 request headers over the limit
-    unavailable,             ///< 503 storage not answering or shutting down
-    internal,                ///< 500 a bug on our side; never caused by input alone
+    bad_request,               ///< 400 malformed request (syntax, encoding, wrong JSON shape)
+    invalid_fields,            ///< 422 one or more fields are invalid; error::fields says which
+    unauthorized,              ///< 401 missing or wrong organiser token
+    forbidden,                 ///< 403 authenticated but not allowed
+    not_found,                 ///< 404 no such resource (also for unknown tokens: never says which part was wrong)
+    method_not_allowed,        ///< 405 path exists, method does not
+    full,                      ///< 409 no seat left and no waiting list
+    already_registered,        ///< 409 this e-mail already holds an active registration on the date
+    registration_closed,       ///< 409 date cancelled, past, or past its deadline
+    already_cancelled,         ///< 409 the registration is cancelled already
+    slug_taken,                ///< 409 a seminar with this slug exists
+    capacity_below_confirmed,  ///< 409 capacity lower than the confirmed count (we never cancel people silently)
+    date_cancelled,            ///< 409 the date is cancelled and cannot change any more
+    payload_too_large,         ///< 413 body over the configured limit
+    unsupported_media_type,    ///< 415 body in a content type we do not read
+    header_too_large,          ///< 431 request headers over the limit
+    unavailable,               ///< 503 storage not answering or shutting down
+    internal,                  ///< 500 a bug on our side; never caused by input alone
 };
 
 /// Status and machine code of an error; the only mapping from errc to HTTP.
@@ -46,9 +46,9 @@ enum class field_problem {
     invalid_email,
     invalid_format,
     invalid_value,
-    must_accept,   ///< privacy consent not given
+    must_accept,  ///< privacy consent not given
     unknown_zone,
-    not_allowed,   ///< field may not be set here
+    not_allowed,  ///< field may not be set here
 };
 std::string_view to_string(field_problem p) noexcept;
 

@@ -35,8 +35,8 @@ instant to_instant(const date::time_zone& zone, date::year_month_day day, clock_
     switch (info.result) {
         case date::local_info::unique:
         case date::local_info::ambiguous:  // earliest: the first offset
-            return date::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(local.time_since_epoch() -
-                                                                                       info.first.offset)};
+            return date::sys_seconds{
+                std::chrono::duration_cast<std::chrono::seconds>(local.time_since_epoch() - info.first.offset)};
         case date::local_info::nonexistent:
             return date::floor<std::chrono::seconds>(info.second.begin);
     }
@@ -48,7 +48,8 @@ std::vector<interval> day_intervals(const seminar_date& d) {
     const auto* zone = find_zone(d.timezone);
     if (!zone) return out;
     out.reserve(d.days.size());
-    for (const auto& day : d.days) out.push_back({to_instant(*zone, day.day, day.start), to_instant(*zone, day.day, day.end)});
+    for (const auto& day : d.days)
+        out.push_back({to_instant(*zone, day.day, day.start), to_instant(*zone, day.day, day.end)});
     return out;
 }
 
@@ -105,8 +106,8 @@ std::optional<instant> parse_iso8601(std::string_view s) {
     int offset_minutes = 0;
     if (rest == "Z" || rest == "z") {
         offset_minutes = 0;
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' && all_digits(rest.substr(1, 2)) &&
-               all_digits(rest.substr(4, 2))) {
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
+               all_digits(rest.substr(1, 2)) && all_digits(rest.substr(4, 2))) {
         int oh = to_int(rest.substr(1, 2)), om = to_int(rest.substr(4, 2));
         if (oh > 18 || om > 59) return std::nullopt;
         offset_minutes = (oh * 60 + om) * (rest[0] == '-' ? -1 : 1);

@@ -23,11 +23,8 @@ public:
     }
 
     /// Trims, then checks required-ness, UTF-8, control characters and length. Returns the trimmed text.
-    std::string text(const std::string& field,
-                     std::string_view raw,
-                     std::size_t max_len,
-                     bool required,
-                     bool multiline = false) {
+    std::string text(
+        const std::string& field, std::string_view raw, std::size_t max_len, bool required, bool multiline = false) {
         if (!valid_utf8(raw)) {
             add(field, field_problem::invalid_format);
             return {};
@@ -56,7 +53,8 @@ private:
 
 bool valid_slug(std::string_view s) {
     if (s.empty() || s.size() > limits::slug || s.front() == '-' || s.back() == '-') return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+    return std::all_of(
+        s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 bool valid_currency(std::string_view s) {
@@ -64,8 +62,12 @@ bool valid_currency(std::string_view s) {
 }
 
 void apply_seminar_fields(checker& c, seminar& s, const seminar_input& in, bool creating) {
-    auto field = [&](const std::optional<std::string>& v, const char* name, std::size_t max, bool required,
-                     std::string& target, bool multiline = false) {
+    auto field = [&](const std::optional<std::string>& v,
+                     const char* name,
+                     std::size_t max,
+                     bool required,
+                     std::string& target,
+                     bool multiline = false) {
         if (v) {
             target = c.text(name, *v, max, required, multiline);
         } else if (creating && required) {
@@ -131,7 +133,9 @@ void check_days(checker& c, const std::vector<day_input>& in, std::vector<semina
             entries_ok = false;
     }
     if (!entries_ok) return;
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return date::sys_days{a.day} < date::sys_days{b.day}; });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return date::sys_days{a.day} < date::sys_days{b.day};
+    });
     for (std::size_t i = 1; i < out.size(); ++i)
         if (out[i].day == out[i - 1].day) c.add("days", field_problem::invalid_value);  // one entry per day
 }

@@ -28,8 +28,10 @@ void exchange::respond_with(std::function<http_response()> make) {
         try {
             self->respond(make());
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "level=error msg=\"rendering failed\" route=\"%s\" error=\"%s\"\n",
-                         self->route.c_str(), e.what());
+            std::fprintf(stderr,
+                         "level=error msg=\"rendering failed\" route=\"%s\" error=\"%s\"\n",
+                         self->route.c_str(),
+                         e.what());
             self->respond(error_response(domain::errc::internal, self->lang));
         }
     };

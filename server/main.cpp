@@ -63,8 +63,9 @@ int main(int argc, char** argv) {
         // In-flight requests are answered; now the writer commits what is left and the database closes.
         readers.stop();
         writer.stop();
-        server::log_event("info", "stopped cleanly (writer: " + std::to_string(writer.commands()) + " commands in " +
-                                      std::to_string(writer.batches()) + " commits)");
+        server::log_event("info",
+                          "stopped cleanly (writer: " + std::to_string(writer.commands()) + " commands in " +
+                              std::to_string(writer.batches()) + " commits)");
     } catch (const std::exception& e) {
         server::log_event("error", std::string{"cannot run: "} + e.what());
         return 1;
