@@ -28,7 +28,7 @@ int future_year() {
 }
 
 std::string future_day(int month, int day) {
-    char buf[16];
+    char buf[48];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", future_year(), month, day);
     return buf;
 }
