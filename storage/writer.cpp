@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
 
 namespace seminard::storage {
@@ -14,8 +15,44 @@ constexpr std::size_t max_batch = 1024;
 
 writer::writer(const db_options& options) : conn_(std::make_unique<connection>(options, access::read_write)) {
     migrate(*conn_);
+    checkpoint_conn_ = std::make_unique<connection>(options, access::read_write);
+    // Replaces SQLite's automatic checkpoint (which would run inside our COMMIT) with the hook below.
+    sqlite3_wal_hook(conn_->db().getHandle(), &writer::on_wal_commit, this);
+    checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
     running_ = true;
     thread_ = std::thread([this] { loop(); });
+}
+
+int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
+    auto* w = static_cast<writer*>(self);
+    w->wal_pages_.store(pages, std::memory_order_relaxed);
+    if (pages >= wal_hard_limit) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        w->checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    } else if (pages >= wal_soft_limit) {
+        w->checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void writer::checkpoint_loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(checkpoint_mutex_);
+            checkpoint_wake_.wait_for(lock, std::chrono::seconds{1}, [this] {
+                return checkpoint_stopping_ || wal_pages_.load(std::memory_order_relaxed) >= wal_soft_limit;
+            });
+            if (checkpoint_stopping_) return;
+        }
+        if (wal_pages_.load(std::memory_order_relaxed) < wal_soft_limit) continue;
+        // PASSIVE: copies what no reader still needs, never blocks the writer or readers.
+        int rc = sqlite3_wal_checkpoint_v2(
+            checkpoint_conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            std::fprintf(stderr, "level=warn msg=\"checkpoint failed\" error=\"%s\"\n", sqlite3_errstr(rc));
+        checkpoints_.fetch_add(1, std::memory_order_relaxed);
+        wal_pages_.store(0, std::memory_order_relaxed);  // the next commit reports the real size again
+    }
 }
 
 writer::~writer() { stop(); }
@@ -27,6 +64,12 @@ void writer::stop() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    {
+        std::lock_guard lock(checkpoint_mutex_);
+        checkpoint_stopping_ = true;
+    }
+    checkpoint_wake_.notify_all();
+    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
     // Whatever arrived after the thread ended is answered, never dropped silently.
     std::deque<job> rest;
     {

@@ -82,6 +82,13 @@ public:
     std::uint64_t batches() const noexcept { return batches_.load(std::memory_order_relaxed); }
     std::uint64_t commands() const noexcept { return commands_.load(std::memory_order_relaxed); }
 
+    /// WAL checkpoints run on their own thread and connection, so the writer never stops to copy pages into the
+    /// database file (nor waits for that fsync). Past `wal_hard_limit` pages (a reader pinning old pages, or the
+    /// checkpointer falling behind) the writer checkpoints itself, so the log cannot grow without bound.
+    static constexpr int wal_soft_limit = 1000;
+    static constexpr int wal_hard_limit = 20000;
+    std::uint64_t checkpoints() const noexcept { return checkpoints_.load(std::memory_order_relaxed); }
+
 private:
     struct job {
         std::function<bool(connection&)> run;
@@ -91,6 +98,8 @@ private:
     void enqueue(job j);
     void loop();
     bool commit_batch(std::deque<job>& batch);
+    void checkpoint_loop();
+    static int on_wal_commit(void* self, struct sqlite3* db, const char* name, int pages);
 
     std::unique_ptr<connection> conn_;
     std::mutex mutex_;
@@ -102,6 +111,14 @@ private:
     std::atomic<std::uint64_t> batches_{0};
     std::atomic<std::uint64_t> commands_{0};
     std::thread thread_;
+
+    std::unique_ptr<connection> checkpoint_conn_;
+    std::mutex checkpoint_mutex_;
+    std::condition_variable checkpoint_wake_;
+    bool checkpoint_stopping_ = false;
+    std::atomic<int> wal_pages_{0};
+    std::atomic<std::uint64_t> checkpoints_{0};
+    std::thread checkpoint_thread_;
 };
 
 }  // namespace seminard::storage

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -385,4 +386,31 @@ TEST_CASE("submits racing with stop() are each answered exactly once", "[writer]
     SQLite::Statement q(reader.db(), "SELECT COUNT(*) FROM settings");
     REQUIRE(q.executeStep());
     CHECK(q.getColumn(0).getInt() == committed.load());
+}
+
+TEST_CASE("checkpoints run off the writer thread and keep the write-ahead log bounded", "[writer][checkpoint]") {
+    temp_dir dir;
+    auto opts = db_in(dir, false);
+    storage::writer w{opts};
+    // Each command writes a fresh 4 KiB value, so the log grows by at least a page per commit.
+    REQUIRE(w.run<int>([](storage::connection& c) -> domain::result<int> {
+                 c.db().exec("CREATE TABLE blobs (b BLOB)");
+                 return 0;
+             }).ok());
+    for (int i = 0; i < 3 * storage::writer::wal_soft_limit / 2; ++i) {
+        REQUIRE(w.run<int>([](storage::connection& c) -> domain::result<int> {
+                     c.db().exec("INSERT INTO blobs VALUES (randomblob(4000))");
+                     return 0;
+                 }).ok());
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (w.checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    CHECK(w.checkpoints() > 0);
+    // The pages reached the database file itself, not only the log: the checkpoints copied them there.
+    const auto data_bytes = std::uintmax_t{3} * storage::writer::wal_soft_limit / 2 * 4000;
+    const auto deadline2 = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (std::filesystem::file_size(opts.path) < data_bytes / 2 && std::chrono::steady_clock::now() < deadline2)
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    CHECK(std::filesystem::file_size(opts.path) >= data_bytes / 2);
 }
