@@ -62,6 +62,8 @@ std::string fold_lines(std::string_view text) {
             std::size_t cut = first ? max_line_octets : max_line_octets - 1;
             if (cut < line.size()) {
                 while (cut > 0 && is_continuation(static_cast<unsigned char>(line[cut]))) --cut;
+                // Only continuation bytes up to the cut (never from valid UTF-8): cut hard rather than loop forever.
+                if (cut == 0) cut = first ? max_line_octets : max_line_octets - 1;
             } else {
                 cut = line.size();
             }
@@ -128,6 +130,10 @@ std::string clean_param(std::string_view s) {
             out += '\'';
         } else if (c == '^') {
             out.append(circumflex_modifier);
+        } else if (c == '\\') {
+            // Parameter values have no escapes in RFC 5545, but libical (and others) read a backslash as one and
+            // would swallow the next parameter or the closing quote: a look-alike keeps the name readable.
+            out.append("\xEF\xBC\xBC");  // U+FF3C FULLWIDTH REVERSE SOLIDUS
         } else {
             out += c;
         }

@@ -35,6 +35,8 @@ error_info describe(errc e) noexcept {
             return {413, "payload_too_large"};
         case errc::unsupported_media_type:
             return {415, "unsupported_media_type"};
+        case errc::too_many_requests:
+            return {429, "too_many_requests"};
         case errc::header_too_large:
             return {431, "header_too_large"};
         case errc::unavailable:

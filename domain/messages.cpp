@@ -40,6 +40,9 @@ std::string_view message(errc e, lang l) noexcept {
         case errc::unsupported_media_type:
             return de ? "Dieses Datenformat wird nicht unterstützt. Bitte JSON oder ein Formular senden."
                       : "Unsupported content type. Please send JSON or a form.";
+        case errc::too_many_requests:
+            return de ? "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in Kürze noch einmal."
+                      : "Too many submissions in a short time. Please try again shortly.";
         case errc::header_too_large:
             return de ? "Die Kopfzeilen der Anfrage sind zu groß." : "The request headers are too large.";
         case errc::unavailable:

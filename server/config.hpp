@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace seminard::server {
 
@@ -21,6 +22,16 @@ struct limits_config {
     std::size_t max_connections = 10000;      ///< beyond this, new connections are closed at once
 };
 
+/// How many public registrations one client address may submit. `per_window` tokens flow back into its bucket
+/// evenly over `window`; a bucket holds at most `burst`. per_window == 0 switches the limit off.
+struct rate_limit_config {
+    unsigned per_window = 20;
+    std::chrono::seconds window{60};
+    unsigned burst = 10;
+    bool limit_loopback = false;      ///< false: 127.0.0.0/8 and ::1 are never limited (local use, tests)
+    std::size_t max_clients = 65536;  ///< addresses remembered at once; the least recently seen is forgotten beyond
+};
+
 struct config {
     std::string listen_address = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -33,6 +44,8 @@ struct config {
     std::string admin_token;               ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: stored hash
     bool access_log = true;
     limits_config limits;
+    rate_limit_config rate_limit;
+    std::vector<std::string> cors_origins;  ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
 };
 
 }  // namespace seminard::server

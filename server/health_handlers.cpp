@@ -1,4 +1,5 @@
 // GET /healthz: 200 only when the database answers a query.
+#include "cors.hpp"
 #include "handlers.hpp"
 #include "json_codec.hpp"
 
@@ -17,6 +18,9 @@ void add_health_routes(router& r, services& svc) {
 }
 
 void add_routes(router& r, services& svc) {
+    // The registration form embedded on the organiser's own site posts from another origin: the router answers its
+    // preflight, the session adds the CORS headers to answers of the public routes.
+    r.set_cors(cors_policy{svc.cfg.cors_origins});
     add_health_routes(r, svc);
     add_seminar_routes(r, svc);
     add_registration_routes(r, svc);

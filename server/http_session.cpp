@@ -89,6 +89,16 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
     first_request_ = false;
     if (ec) return fail_request(ec);
     const auto& req = parser_->get();
+    // A Transfer-Encoding that does not end in chunked leaves the body's length unknown; reading on would run the
+    // body as the next request (smuggling). RFC 9112 6.3: answer 400 and close.
+    if (!req[http::field::transfer_encoding].empty() && !parser_->chunked())
+        return fail_request(http::error::bad_transfer_encoding);
+    // HTTP/1.1 requires exactly one Host header with no white space in it (RFC 9112 3.2).
+    if (req.version() >= 11) {
+        auto host = req[http::field::host];
+        if (req.count(http::field::host) != 1 || host.find_first_of(" \t") != std::string_view::npos)
+            return fail_request(http::error::bad_value);
+    }
     method_ = std::string{req.method_string()};
     if (parser_->is_done()) return handle_request();
     auto expect = req[http::field::expect];
@@ -153,12 +163,17 @@ void http_session::handle_request() {
         req.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
     req.body = std::move(msg.body());
     const bool head = req.method == "HEAD";
+    std::string origin{req.header("Origin")};
 
     // The answer may come from any thread; it is posted back onto this strand. The work guard keeps the
     // io_context running while a reader or the writer still holds the request.
-    auto reply = [self = shared_from_this(), head, work = net::make_work_guard(stream_.get_executor())](
-                     http_response res) mutable {
-        net::post(self->stream_.get_executor(), [self, head, res = std::move(res)]() mutable {
+    auto reply = [self = shared_from_this(),
+                  head,
+                  origin = std::move(origin),
+                  work = net::make_work_guard(stream_.get_executor())](http_response res) mutable {
+        net::post(self->stream_.get_executor(), [self, head, origin, res = std::move(res)]() mutable {
+            // On the strand, after handle_request() has noted the matched route.
+            self->ctx_.routes.cors().decorate(origin, self->method_, self->route_, res);
             if (head) {
                 // The headers of the GET answer without its body; a streamed body's length is not known.
                 if (!res.stream) res.set("Content-Length", std::to_string(res.body.size()));

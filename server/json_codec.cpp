@@ -7,7 +7,10 @@
 #include "domain/text.hpp"
 #include "form.hpp"
 
+#include <algorithm>
 #include <set>
+#include <unordered_set>
+#include <vector>
 
 namespace seminard::server {
 
@@ -106,8 +109,31 @@ std::string iso(domain::instant t, const date::time_zone* zone) { return domain:
 domain::result<json> body_object(const http_request& req, bool allow_form) {
     auto type = media_type(req.header("Content-Type"));
     if (iequals(type, "application/json") || (type.empty() && !req.body.empty() && req.body.front() == '{')) {
-        auto body = json::parse(req.body, nullptr, false);  // no exceptions: untrusted input
+        // Duplicate keys are refused: parsers disagree on which one wins, so a proxy or a log could read another
+        // value than we store (I-JSON, RFC 7493). The callback tracks the keys of every open object.
+        std::vector<std::unordered_set<std::string>> open_objects;
+        bool duplicate = false;
+        auto track = [&](int depth, json::parse_event_t event, json& parsed) {
+            (void)depth;
+            switch (event) {
+                case json::parse_event_t::object_start:
+                    open_objects.emplace_back();
+                    break;
+                case json::parse_event_t::object_end:
+                    if (!open_objects.empty()) open_objects.pop_back();
+                    break;
+                case json::parse_event_t::key: {
+                    if (!open_objects.back().insert(parsed.get<std::string>()).second) duplicate = true;
+                    break;
+                }
+                default:
+                    break;
+            }
+            return true;
+        };
+        auto body = json::parse(req.body, track, false);  // no exceptions: untrusted input
         if (body.is_discarded()) return domain::error{domain::errc::bad_request, "malformed JSON"};
+        if (duplicate) return domain::error{domain::errc::bad_request, "duplicate key in a JSON object"};
         if (!body.is_object()) return domain::error{domain::errc::bad_request, "JSON body must be an object"};
         return body;
     }

@@ -1,6 +1,9 @@
 // Command line parsing (see options.hpp).
 #include "options.hpp"
 
+#include "cors.hpp"
+
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -30,6 +33,27 @@ bool split_listen(const std::string& s, config& cfg) {
     return true;
 }
 
+/// "N", "N/s", "N/min" or "N/h": N submissions per that window (a minute when none is given).
+bool parse_rate(const std::string& s, rate_limit_config& out) {
+    constexpr unsigned max_rate = 100000;
+    const auto slash = s.find('/');
+    unsigned n = 0;
+    if (!to_number(s.substr(0, slash), n, 0u, max_rate)) return false;
+    std::chrono::seconds window{60};
+    if (slash != std::string::npos) {
+        const auto unit = s.substr(slash + 1);
+        if (unit == "s")
+            window = std::chrono::seconds{1};
+        else if (unit == "h")
+            window = std::chrono::hours{1};
+        else if (unit != "min")
+            return false;
+    }
+    out.per_window = n;
+    out.window = window;
+    return true;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -54,6 +78,13 @@ Usage: seminard [options]
   --calendar-organizer EMAIL
                           ORGANIZER address of invites (e.g. a no-reply address; default: the seminar's)
   --no-access-log         do not write the access log to stdout
+  --rate-limit N[/s|/min|/h]
+                          public registrations per client address (IPv6: per /64) and window
+                          (default 20/min; 0 switches the limit off); beyond: 429 with Retry-After
+  --rate-burst N          submissions one address may make at once before the rate applies (default 10)
+  --rate-limit-loopback   limit loopback clients too (127.0.0.0/8, ::1; exempt by default)
+  --cors-origin ORIGIN    allow the public API from this web origin, e.g. https://www.example.org
+                          (scheme://host[:port], no path; repeatable; default: none)
   --help                  show this text
 
 The organiser token is read from SEMINARD_ADMIN_TOKEN (or --admin-token-file). Without one, seminard generates a
@@ -135,6 +166,20 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             cfg.calendar_organizer_email = v;
         } else if (a == "--no-access-log") {
             cfg.access_log = false;
+        } else if (a == "--rate-limit") {
+            if (!value(v) || !parse_rate(v, cfg.rate_limit))
+                return fail("--rate-limit needs N, N/s, N/min or N/h with N in 0..100000");
+        } else if (a == "--rate-burst") {
+            if (!value(v) || !to_number(v, cfg.rate_limit.burst, 1u, 10000u))
+                return fail("--rate-burst needs 1..10000");
+        } else if (a == "--rate-limit-loopback") {
+            cfg.rate_limit.limit_loopback = true;
+        } else if (a == "--cors-origin") {
+            std::optional<std::string> origin;
+            if (!value(v) || !(origin = cors_policy::normalize_origin(v)))
+                return fail("--cors-origin needs an origin like https://www.example.org (no path, no trailing slash)");
+            if (std::find(cfg.cors_origins.begin(), cfg.cors_origins.end(), *origin) == cfg.cors_origins.end())
+                cfg.cors_origins.push_back(std::move(*origin));
         } else {
             return fail("unknown option " + a + " (see --help)");
         }

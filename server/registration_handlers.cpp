@@ -48,10 +48,20 @@ domain::result<attendee_view> load_view(storage::connection& c, domain::registra
     return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token)};
 }
 
+/// 429 with the seconds until the client's bucket holds a token again.
+http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {
+    auto res = error_response(domain::errc::too_many_requests, lang);
+    res.set("Retry-After", std::to_string(retry_after.count()));
+    return res;
+}
+
 }  // namespace
 
 void add_registration_routes(router& r, services& svc) {
     r.add("POST", "/api/v1/dates/{id}/registrations", [&svc](const std::shared_ptr<exchange>& ex) {
+        // Counted before anything else, so that garbage and bot submissions use up the budget too.
+        if (auto d = svc.submissions.acquire(ex->request().remote_address); !d.allowed)
+            return ex->respond(too_many_requests(d.retry_after, ex->lang));
         auto id = parse_id(ex->param("id"));
         if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
         auto body = body_object(ex->request(), true);

@@ -63,6 +63,7 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
     const std::string_view method = req.method == "HEAD" ? std::string_view{"GET"} : std::string_view{req.method};
 
     std::string allow;
+    std::vector<const route*> matched;  // every route of this path, collected for OPTIONS only
     for (const auto& r : routes_) {
         if (r.segments.size() != segments.size()) continue;
         std::map<std::string, std::string> params;
@@ -78,6 +79,7 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
             }
         }
         if (!match) continue;
+        if (method == "OPTIONS") matched.push_back(&r);
         if (r.method != method) {
             if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
             if (r.method == "GET" && allow.find("HEAD") == std::string::npos) allow += ", HEAD";
@@ -94,6 +96,22 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
         } catch (...) {
             ex->respond(error_response(domain::errc::internal, ex->lang));
         }
+        return;
+    }
+    if (!matched.empty() && method == "OPTIONS") {
+        // The access log names the path's first pattern; the session adds no CORS headers to an OPTIONS answer.
+        ex->route = matched.front()->pattern;
+        if (cors_policy::is_preflight(req)) {
+            std::vector<std::string> methods;
+            for (const auto* r : matched)
+                if (cors_policy::public_route(r->method, r->pattern)) methods.push_back(r->method);
+            ex->respond(cors_.preflight(req, methods, ex->lang));
+            return;
+        }
+        http_response res;
+        res.status = 204;
+        res.set("Allow", allow + ", OPTIONS");
+        ex->respond(std::move(res));
         return;
     }
     if (!allow.empty()) {

@@ -1,6 +1,7 @@
 // Maps method and path pattern to a handler: request in, answer out, no sockets (testable without a network).
 #pragma once
 
+#include "cors.hpp"
 #include "exchange.hpp"
 
 #include <functional>
@@ -21,8 +22,14 @@ public:
 
     /// Finds the route, sets params/route/lang, runs the handler. Answers 404 for an unknown path, 405 with Allow
     /// for a known path and wrong method, 400 for a path that cannot be decoded, and turns anything a handler
-    /// throws into a JSON 500 instead of a dropped connection. HEAD runs the GET route.
+    /// throws into a JSON 500 instead of a dropped connection. HEAD runs the GET route. OPTIONS on a known path is
+    /// a CORS preflight when it carries Origin and Access-Control-Request-Method (see cors_policy::preflight),
+    /// otherwise 204 with Allow.
     void dispatch(const std::shared_ptr<exchange>& ex) const;
+
+    /// The CORS allow-list; set at start-up like the routes. The session adds the headers of actual answers.
+    void set_cors(cors_policy policy) { cors_ = std::move(policy); }
+    const cors_policy& cors() const noexcept { return cors_; }
 
 private:
     struct route {
@@ -32,6 +39,7 @@ private:
         handler run;
     };
     std::vector<route> routes_;
+    cors_policy cors_;
 };
 
 }  // namespace seminard::server

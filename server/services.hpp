@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "domain/model.hpp"
 #include "exchange.hpp"
+#include "rate_limiter.hpp"
 #include "response_cache.hpp"
 #include "responses.hpp"
 #include "storage/crypto.hpp"
@@ -20,13 +21,15 @@ namespace seminard::server {
 
 /// Long-lived and shared by all handlers; thread-safe (each member is).
 struct services {
-    services(const config& c, storage::writer& w, storage::reader_pool& r) : cfg(c), writer(w), readers(r) {}
+    services(const config& c, storage::writer& w, storage::reader_pool& r)
+        : cfg(c), writer(w), readers(r), submissions(c.rate_limit) {}
 
     const config& cfg;
     storage::writer& writer;
     storage::reader_pool& readers;
     storage::digest admin_token_hash{};
     response_cache cache;
+    rate_limiter submissions;  ///< public registration POSTs per client address
     std::function<domain::instant()> clock = [] {
         return date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     };
