@@ -10,7 +10,6 @@ namespace seminard::server {
 
 namespace {
 
-constexpr std::size_t token_length = 22;
 constexpr std::string_view feed_name_de = "Seminartermine";
 constexpr std::string_view feed_name_en = "Seminar dates";
 
@@ -133,7 +132,7 @@ void add_calendar_routes(router& r, services& svc) {
 
     r.add("GET", "/api/v1/registrations/{token}/invite.ics", [&svc](const std::shared_ptr<exchange>& ex) {
         const auto& token = ex->param("token");
-        if (token.size() != token_length) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        if (!plausible_token(token)) return ex->respond(error_response(domain::errc::not_found, ex->lang));
         svc.read(ex, [&svc, ex, token](storage::connection& c) {
             auto reg = storage::find_registration_by_token(c, storage::sha256(token));
             if (!reg) return error_response(domain::errc::not_found, ex->lang);

@@ -19,4 +19,8 @@ void add_routes(router& r, services& svc);
 /// A path id ("42") as a number; nullopt for anything else (answered as 404, like an unknown id).
 std::optional<std::int64_t> parse_id(std::string_view s);
 
+/// Whether a path segment can be an attendee token (22 base64url characters, 128 bits); anything else is a 404
+/// without a database lookup.
+bool plausible_token(std::string_view t) noexcept;
+
 }  // namespace seminard::server

@@ -38,4 +38,13 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
     return v;
 }
 
+bool plausible_token(std::string_view t) noexcept {
+    constexpr std::size_t token_length = 22;
+    if (t.size() != token_length) return false;
+    for (char c : t)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    return true;
+}
+
 }  // namespace seminard::server

@@ -14,16 +14,6 @@ namespace {
 
 constexpr int default_page_size = 50;
 constexpr int max_page_size = 500;
-constexpr std::size_t token_length = 22;  // 128 bits in base64url
-
-bool plausible_token(std::string_view t) {
-    if (t.size() != token_length) return false;
-    for (char c : t)
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-            return false;
-    return true;
-}
-
 /// The registration form's hidden "website" field: people never see it, form-filling bots do.
 bool honeypot_filled(const json& body) {
     auto it = body.find("website");
@@ -40,8 +30,12 @@ struct attendee_view {
     std::string token;
 };
 
-domain::result<attendee_view> load_view(storage::connection& c, domain::registration reg, std::string token) {
-    auto d = storage::find_date(c, reg.date_id);
+/// `known_date`: the date when the caller has just read it (in the same transaction), so it is not read twice.
+domain::result<attendee_view> load_view(storage::connection& c,
+                                        domain::registration reg,
+                                        std::string token,
+                                        std::optional<domain::seminar_date> known_date = std::nullopt) {
+    auto d = known_date ? std::move(known_date) : storage::find_date(c, reg.date_id);
     if (!d) return domain::errc::not_found;
     auto s = storage::find_seminar_by_id(c, d->seminar_id);
     if (!s) return domain::errc::not_found;
@@ -89,7 +83,8 @@ void add_registration_routes(router& r, services& svc) {
                 storage::connection& c) -> domain::result<attendee_view> {
                 auto created = storage::register_attendee(c, id, p, now);
                 if (!created) return std::move(created).err();
-                return load_view(c, std::move(created->registration), std::move(created->token));
+                return load_view(
+                    c, std::move(created->registration), std::move(created->token), std::move(created->date));
             },
             [&svc, lang = ex->lang, redirect](attendee_view& v) {
                 link_base links{svc.cfg.public_url};
@@ -136,7 +131,7 @@ void add_registration_routes(router& r, services& svc) {
                 if (!reg) return domain::errc::not_found;
                 auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
                 if (!change) return std::move(change).err();
-                return load_view(c, std::move(change->registration), token);
+                return load_view(c, std::move(change->registration), token, std::move(change->date));
             },
             [&svc, lang = ex->lang](attendee_view& v) {
                 auto res = json_response(

@@ -22,6 +22,10 @@ instant from_db(std::int64_t s) { return instant{std::chrono::seconds{s}}; }
 
 std::string text(statement_ref& q, int col) { return q.getColumn(col).getString(); }
 
+#define SEMINARD_SEMINAR_COLUMNS                                                                                   \
+    "id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, created_at, " \
+    "updated_at"
+
 domain::seminar read_seminar(statement_ref& q) {
     domain::seminar s;
     s.id = q.getColumn(0).getInt64();
@@ -36,6 +40,21 @@ domain::seminar read_seminar(statement_ref& q) {
     s.created_at = from_db(q.getColumn(9).getInt64());
     s.updated_at = from_db(q.getColumn(10).getInt64());
     return s;
+}
+
+/// Parameters 1..8 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
+void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
+    q.bind(1, s.slug);
+    q.bind(2, s.title);
+    q.bind(3, s.description);
+    q.bind(4, s.location);
+    if (s.price_cents)
+        q.bind(5, *s.price_cents);
+    else
+        q.bind(5);
+    q.bind(6, s.currency);
+    q.bind(7, s.organizer_name);
+    q.bind(8, s.organizer_email);
 }
 
 #define SEMINARD_DATE_COLUMNS                                                                                   \
@@ -161,27 +180,21 @@ bool is_unique_violation(const SQLite::Exception& e) { return e.getExtendedError
 // ---- reads -------------------------------------------------------------------------------------------------
 
 std::vector<domain::seminar> list_seminars(connection& c) {
-    auto q = c.prepare(
-        "SELECT id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, "
-        "created_at, updated_at FROM seminars ORDER BY title, id");
+    auto q = c.prepare("SELECT " SEMINARD_SEMINAR_COLUMNS " FROM seminars ORDER BY title, id");
     std::vector<domain::seminar> out;
     while (q.executeStep()) out.push_back(read_seminar(q));
     return out;
 }
 
 std::optional<domain::seminar> find_seminar(connection& c, std::string_view slug) {
-    auto q = c.prepare(
-        "SELECT id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, "
-        "created_at, updated_at FROM seminars WHERE slug = ?");
+    auto q = c.prepare("SELECT " SEMINARD_SEMINAR_COLUMNS " FROM seminars WHERE slug = ?");
     q.bind(1, std::string{slug});
     if (!q.executeStep()) return std::nullopt;
     return read_seminar(q);
 }
 
 std::optional<domain::seminar> find_seminar_by_id(connection& c, std::int64_t id) {
-    auto q = c.prepare(
-        "SELECT id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, "
-        "created_at, updated_at FROM seminars WHERE id = ?");
+    auto q = c.prepare("SELECT " SEMINARD_SEMINAR_COLUMNS " FROM seminars WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return read_seminar(q);
@@ -282,14 +295,7 @@ domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s,
     auto q = c.prepare(
         "INSERT INTO seminars(slug, title, description, location, price_cents, currency, organizer_name, "
         "organizer_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, s.slug);
-    q.bind(2, s.title);
-    q.bind(3, s.description);
-    q.bind(4, s.location);
-    if (s.price_cents) q.bind(5, *s.price_cents);
-    q.bind(6, s.currency);
-    q.bind(7, s.organizer_name);
-    q.bind(8, s.organizer_email);
+    bind_seminar_fields(q, s);
     q.bind(9, to_db(now));
     q.bind(10, to_db(now));
     q.exec();
@@ -305,17 +311,7 @@ domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s,
     auto q = c.prepare(
         "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
         "organizer_name = ?, organizer_email = ?, updated_at = ? WHERE id = ?");
-    q.bind(1, s.slug);
-    q.bind(2, s.title);
-    q.bind(3, s.description);
-    q.bind(4, s.location);
-    if (s.price_cents)
-        q.bind(5, *s.price_cents);
-    else
-        q.bind(5);
-    q.bind(6, s.currency);
-    q.bind(7, s.organizer_name);
-    q.bind(8, s.organizer_email);
+    bind_seminar_fields(q, s);
     q.bind(9, to_db(now));
     q.bind(10, s.id);
     q.exec();
@@ -409,6 +405,7 @@ domain::result<registration_change> register_attendee(connection& c,
     if (decision == domain::admission::full) return domain::errc::full;
 
     registration_change out;
+    out.date = *d;
     out.token = new_token();
     const auto hash = sha256(out.token);
     auto& r = out.registration;
@@ -464,6 +461,7 @@ domain::result<registration_change> cancel_registration(connection& c,
     q.bind(3, registration_id);
     q.exec();
     registration_change out;
+    out.date = *d;
     out.promoted = promote(c, *d, now);
     out.registration = *find_registration_by_id(c, registration_id);
     return out;

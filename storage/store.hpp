@@ -56,6 +56,7 @@ struct registration_change {
     domain::registration registration;
     std::string token;  ///< only set when the registration was just created (the only time we know it)
     std::vector<domain::registration> promoted;
+    domain::seminar_date date;  ///< the registration's date as the change saw it (callers need not read it again)
 };
 
 struct date_update {
