@@ -1,0 +1,2 @@
+// Placeholder: being written.
+#include "mail_composer.hpp"

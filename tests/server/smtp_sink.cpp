@@ -1,0 +1,2 @@
+// Placeholder
+#include "smtp_sink.hpp"

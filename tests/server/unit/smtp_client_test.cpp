@@ -1,0 +1,2 @@
+// Placeholder: being written.
+#include "server/smtp_client.hpp"
