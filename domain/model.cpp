@@ -24,4 +24,30 @@ std::optional<registration_status> parse_registration_status(std::string_view s)
     return std::nullopt;
 }
 
+std::string_view to_string(mail_kind k) noexcept {
+    switch (k) {
+        case mail_kind::registered:
+            return "registered";
+        case mail_kind::promoted:
+            return "promoted";
+        case mail_kind::cancelled:
+            return "cancelled";
+        case mail_kind::date_changed:
+            return "date_changed";
+        case mail_kind::date_cancelled:
+            return "date_cancelled";
+    }
+    return "registered";
+}
+
+std::optional<mail_kind> parse_mail_kind(std::string_view s) noexcept {
+    for (auto k : {mail_kind::registered,
+                   mail_kind::promoted,
+                   mail_kind::cancelled,
+                   mail_kind::date_changed,
+                   mail_kind::date_cancelled})
+        if (to_string(k) == s) return k;
+    return std::nullopt;
+}
+
 }  // namespace seminard::domain

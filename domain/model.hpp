@@ -88,7 +88,18 @@ struct registration {
     instant updated_at{};
 };
 
+/// Why an attendee gets a mail: each change of their registration or its date that they must hear about.
+enum class mail_kind {
+    registered,      ///< a new registration, confirmed or on the waiting list (the only mail with the private link)
+    promoted,        ///< moved up from the waiting list to a seat
+    cancelled,       ///< the registration was cancelled, by the attendee or the organiser
+    date_changed,    ///< the date's days, hours or time zone changed
+    date_cancelled,  ///< the organiser cancelled the whole date
+};
+
 std::string_view to_string(date_status s) noexcept;
+std::string_view to_string(mail_kind k) noexcept;
+std::optional<mail_kind> parse_mail_kind(std::string_view s) noexcept;
 std::string_view to_string(registration_status s) noexcept;
 std::optional<registration_status> parse_registration_status(std::string_view s) noexcept;
 

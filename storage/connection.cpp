@@ -18,7 +18,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 3> migrations = {
+constexpr std::array<std::string_view, 4> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -112,6 +112,31 @@ END;
     // 3: exports walk a date's registrations in arrival order, with or without a status filter, without sorting.
     R"sql(
 CREATE INDEX registrations_by_date ON registrations(date_id, id);
+)sql",
+    // 4: the outbox of mails to attendees (storage/outbox.hpp), and each attendee's language for them.
+    R"sql(
+ALTER TABLE registrations ADD COLUMN lang TEXT NOT NULL DEFAULT 'de' CHECK (lang IN ('de', 'en'));
+CREATE TABLE outbox (
+    id                INTEGER PRIMARY KEY,
+    registration_id   INTEGER NOT NULL REFERENCES registrations(id),
+    kind              TEXT NOT NULL
+                      CHECK (kind IN ('registered', 'promoted', 'cancelled', 'date_changed', 'date_cancelled')),
+    status            TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled')),
+    waitlist_position INTEGER,
+    token             TEXT,
+    created_at        INTEGER NOT NULL,
+    state             TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'ready', 'sent', 'failed')),
+    sender            TEXT,
+    recipient         TEXT,
+    subject           TEXT,
+    message           BLOB,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER,
+    last_error        TEXT,
+    sent_at           INTEGER
+);
+CREATE INDEX outbox_by_state ON outbox(state, id);
+CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
 )sql",
 };
 

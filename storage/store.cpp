@@ -1,6 +1,8 @@
 // Queries and commands on the seminard schema (see store.hpp).
 #include "store.hpp"
 
+#include "outbox.hpp"
+
 #include "domain/admission.hpp"
 #include "domain/schedule.hpp"
 #include "domain/text.hpp"
@@ -168,7 +170,10 @@ std::vector<domain::registration> promote(connection& c, const domain::seminar_d
         u.bind(1, to_db(now));
         u.bind(2, id);
         u.exec();
-        if (auto r = find_registration_by_id(c, id)) promoted.push_back(std::move(*r));
+        if (auto r = find_registration_by_id(c, id)) {
+            enqueue_mail(c, *r, domain::mail_kind::promoted, now);
+            promoted.push_back(std::move(*r));
+        }
     }
     return promoted;
 }
@@ -242,6 +247,10 @@ std::optional<domain::registration> find_registration_by_token(connection& c, co
     q.bind(1, token_hash.data(), static_cast<int>(token_hash.size()));
     if (!q.executeStep()) return std::nullopt;
     return read_registration(q);
+}
+
+std::optional<domain::registration> find_registration(connection& c, std::int64_t id) {
+    return find_registration_by_id(c, id);
 }
 
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code) {
@@ -380,15 +389,17 @@ domain::result<date_update> update_date(connection& c,
     q.bind(8, d.id);
     q.exec();
     if (d.days != current->days) save_days(c, d);
+    if (change->cancelled)
+        enqueue_mail_for_date(c, d.id, domain::mail_kind::date_cancelled, now);
+    else if (change->visible)
+        enqueue_mail_for_date(c, d.id, domain::mail_kind::date_changed, now);
     date_update out{d, {}};
     out.promoted = promote(c, d, now);
     return out;
 }
 
-domain::result<registration_change> register_attendee(connection& c,
-                                                      std::int64_t date_id,
-                                                      const domain::attendee& person,
-                                                      instant now) {
+domain::result<registration_change> register_attendee(
+    connection& c, std::int64_t date_id, const domain::attendee& person, instant now, domain::lang lang) {
     auto d = find_date(c, date_id);
     if (!d) return domain::errc::not_found;
     if (!domain::registration_open(*d, now)) return domain::errc::registration_closed;
@@ -417,8 +428,8 @@ domain::result<registration_change> register_attendee(connection& c,
     r.consent_at = r.created_at = r.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
-        "company, job_title, phone, consent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?)");
+        "company, job_title, phone, consent_at, created_at, updated_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?)");
     q.bind(1, date_id);
     q.bind(2, r.code);
     q.bind(3, hash.data(), static_cast<int>(hash.size()));
@@ -433,6 +444,7 @@ domain::result<registration_change> register_attendee(connection& c,
     q.bind(12, to_db(now));
     q.bind(13, to_db(now));
     q.bind(14, to_db(now));
+    q.bind(15, std::string{lang == domain::lang::en ? "en" : "de"});
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
@@ -441,6 +453,7 @@ domain::result<registration_change> register_attendee(connection& c,
     }
     r.id = c.db().getLastInsertRowid();
     if (r.status == domain::registration_status::waitlisted) r.waitlist_position = counts.waitlisted + 1;
+    enqueue_mail(c, r, domain::mail_kind::registered, now, out.token);
     return out;
 }
 
@@ -462,8 +475,9 @@ domain::result<registration_change> cancel_registration(connection& c,
     q.exec();
     registration_change out;
     out.date = *d;
-    out.promoted = promote(c, *d, now);
     out.registration = *find_registration_by_id(c, registration_id);
+    enqueue_mail(c, out.registration, domain::mail_kind::cancelled, now);
+    out.promoted = promote(c, *d, now);
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "connection.hpp"
 #include "crypto.hpp"
+#include "domain/messages.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "domain/validation.hpp"
@@ -26,6 +27,7 @@ std::vector<domain::seminar_date> dates_of(connection& c, std::int64_t seminar_i
 domain::date_availability availability(connection& c, std::int64_t date_id);
 
 std::optional<domain::registration> find_registration_by_token(connection& c, const digest& token_hash);
+std::optional<domain::registration> find_registration(connection& c, std::int64_t id);
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code);
 
 struct registration_page {
@@ -70,14 +72,17 @@ domain::result<date_update> update_date(connection& c,
                                         domain::instant now);
 
 /// Registers a person: closed/duplicate/full checks, seat or waiting list, code and token, in the caller's
-/// transaction. Never oversells: the writer is the only one counting and inserting.
+/// transaction. Never oversells: the writer is the only one counting and inserting. Records the confirmation mail
+/// (in `lang`, which later mails to this person use too) in the outbox.
 domain::result<registration_change> register_attendee(connection& c,
                                                       std::int64_t date_id,
                                                       const domain::attendee& person,
-                                                      domain::instant now);
+                                                      domain::instant now,
+                                                      domain::lang lang = domain::lang::de);
 
 enum class canceller { attendee, organiser };
-/// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction.
+/// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction. Every
+/// change to a registration and every visible change to a date records the attendees' mails in the outbox.
 domain::result<registration_change> cancel_registration(connection& c,
                                                         std::int64_t registration_id,
                                                         canceller who,

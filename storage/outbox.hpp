@@ -1,0 +1,92 @@
+// The outbox: one row per mail an attendee must get, written in the same transaction as the change it reports,
+// so that no confirmation is lost and none is sent for a change that rolled back. The mailer renders and delivers.
+#pragma once
+
+#include "connection.hpp"
+#include "domain/messages.hpp"
+#include "domain/model.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seminard::storage {
+
+/// Where a mail is on its way: `pending` (recorded, not rendered yet), `ready` (rendered; waiting for delivery,
+/// or kept for the organiser to fetch when no SMTP server is configured), `sent`, `failed` (refused for good or
+/// out of attempts).
+enum class mail_state { pending, ready, sent, failed };
+std::string_view to_string(mail_state s) noexcept;
+std::optional<mail_state> parse_mail_state(std::string_view s) noexcept;
+
+/// One outbox row. The registration's status and waiting-list position are kept as they were when the change
+/// happened, so that a mail rendered later still tells what happened then.
+struct mail_entry {
+    std::int64_t id = 0;
+    std::int64_t registration_id = 0;
+    std::int64_t date_id = 0;
+    std::string code;  ///< the registration's code
+    domain::mail_kind kind = domain::mail_kind::registered;
+    domain::registration_status status = domain::registration_status::confirmed;
+    std::optional<int> waitlist_position;
+    domain::lang lang = domain::lang::de;
+    std::string token;  ///< only for `registered` and only until rendered: the private link goes into that mail
+    domain::instant created_at{};
+    mail_state state = mail_state::pending;
+    std::string sender;     ///< envelope sender; set when rendered
+    std::string recipient;  ///< set when rendered
+    std::string subject;    ///< set when rendered
+    int attempts = 0;
+    std::optional<domain::instant> next_attempt_at;
+    std::string last_error;
+    std::optional<domain::instant> sent_at;
+};
+
+// ---- commands (writer only; in the transaction of the change they report) -----------------------------------
+
+/// Records a mail about registration `r` (its current status and position are kept with it).
+void enqueue_mail(connection& c,
+                  const domain::registration& r,
+                  domain::mail_kind kind,
+                  domain::instant now,
+                  std::string_view token = {});
+/// Records `kind` for every active (confirmed or waitlisted) registration of a date.
+void enqueue_mail_for_date(connection& c, std::int64_t date_id, domain::mail_kind kind, domain::instant now);
+
+/// Stores the rendered message; the row becomes `ready` and forgets the token (the message holds the link).
+void store_rendered_mail(connection& c,
+                         std::int64_t id,
+                         std::string_view sender,
+                         std::string_view recipient,
+                         std::string_view subject,
+                         std::string_view message);
+/// Outcome of one delivery attempt.
+void mark_mail_sent(connection& c, std::int64_t id, domain::instant now);
+void mark_mail_retry(connection& c, std::int64_t id, domain::instant next_attempt, std::string_view error);
+void mark_mail_failed(connection& c, std::int64_t id, std::string_view error);
+
+// ---- reads --------------------------------------------------------------------------------------------------
+
+/// Mails not rendered yet, oldest first.
+std::vector<mail_entry> pending_mails(connection& c, int limit);
+/// Rendered mails whose next delivery attempt is due at `now`, oldest first.
+std::vector<mail_entry> due_mails(connection& c, domain::instant now, int limit);
+std::optional<mail_entry> find_mail(connection& c, std::int64_t id);
+/// The rendered RFC 5322 message; nullopt when the mail is unknown or not rendered yet.
+std::optional<std::string> mail_message(connection& c, std::int64_t id);
+
+struct mail_filter {
+    std::optional<mail_state> state;
+    std::optional<std::int64_t> date_id;
+    std::optional<std::string> code;  ///< one registration's mails
+};
+struct mail_page {
+    std::vector<mail_entry> items;
+    std::optional<std::int64_t> next_cursor;
+    std::int64_t total = 0;
+};
+/// The organiser's view of the outbox, in order of creation, `limit` at a time after mail id `after_id`.
+mail_page list_mails(connection& c, const mail_filter& f, int limit, std::int64_t after_id);
+
+}  // namespace seminard::storage
