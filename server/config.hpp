@@ -32,6 +32,16 @@ struct rate_limit_config {
     std::size_t max_clients = 65536;  ///< addresses remembered at once; the least recently seen is forgotten beyond
 };
 
+/// Mails to attendees (the outbox, delivered by the mailer).
+struct mail_config {
+    std::string smtp;          ///< "HOST:PORT" of the SMTP server that delivers; empty: mails stay in the outbox
+    std::string from_address;  ///< From of every mail (Reply-To: the organiser); empty: the seminar's organiser
+    std::chrono::seconds retry_base{30};    ///< first retry after a temporary failure; doubles, at most retry_cap
+    std::chrono::seconds retry_cap{3600};   ///< longest wait between two attempts
+    int max_attempts = 12;                  ///< then the mail is `failed` (about 6 hours with the defaults)
+    std::chrono::seconds smtp_timeout{30};  ///< each step of an SMTP conversation
+};
+
 struct config {
     std::string listen_address = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -46,6 +56,8 @@ struct config {
     limits_config limits;
     rate_limit_config rate_limit;
     std::vector<std::string> cors_origins;  ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
+    std::string privacy_url;  ///< the privacy notice the form's consent links to; empty: our own /datenschutz page
+    mail_config mail;
 };
 
 }  // namespace seminard::server

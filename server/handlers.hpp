@@ -12,6 +12,8 @@ void add_seminar_routes(router& r, services& svc);
 void add_registration_routes(router& r, services& svc);
 void add_calendar_routes(router& r, services& svc);
 void add_export_routes(router& r, services& svc);
+void add_outbox_routes(router& r, services& svc);
+void add_page_routes(router& r, services& svc);
 
 /// All routes of the HTTP contract.
 void add_routes(router& r, services& svc);

@@ -26,6 +26,8 @@ void add_routes(router& r, services& svc) {
     add_registration_routes(r, svc);
     add_calendar_routes(r, svc);
     add_export_routes(r, svc);
+    add_outbox_routes(r, svc);
+    add_page_routes(r, svc);
 }
 
 std::optional<std::int64_t> parse_id(std::string_view s) {

@@ -1,6 +1,8 @@
 // JSON in and out (see json_codec.hpp).
 #include "json_codec.hpp"
 
+#include "mail_composer.hpp"
+
 #include "domain/admission.hpp"
 #include "domain/format_de.hpp"
 #include "domain/schedule.hpp"
@@ -325,49 +327,6 @@ std::string status_text(const domain::registration& r, domain::lang lang) {
     return {};
 }
 
-/// The plain-text confirmation e-mail in the attendee's language. The private link is in the e-mail (only the
-/// attendee gets it), never in calendar data.
-std::string confirmation_text(const domain::seminar& s,
-                              const domain::seminar_date& d,
-                              const domain::registration& r,
-                              const std::string& self_link,
-                              domain::lang lang) {
-    const bool de = lang == domain::lang::de;
-    std::string t;
-    t += (de ? "Guten Tag " : "Hello ") + r.person.first_name + " " + r.person.last_name + ",\n\n";
-    switch (r.status) {
-        case domain::registration_status::confirmed:
-            t += de ? "vielen Dank für Ihre Anmeldung. Ihr Platz ist bestätigt.\n\n"
-                    : "thank you for registering. Your seat is confirmed.\n\n";
-            break;
-        case domain::registration_status::waitlisted:
-            t += de ? "vielen Dank für Ihre Anmeldung. Der Termin ist ausgebucht; Sie stehen auf Platz " +
-                          std::to_string(r.waitlist_position.value_or(0)) +
-                          " der Warteliste. Wird ein Platz frei, rücken Sie automatisch nach und erhalten eine "
-                          "Bestätigung.\n\n"
-                    : "thank you for registering. The date is fully booked; you are number " +
-                          std::to_string(r.waitlist_position.value_or(0)) +
-                          " on the waiting list. If a seat becomes free you move up automatically and get a "
-                          "confirmation.\n\n";
-            break;
-        case domain::registration_status::cancelled:
-            t += de ? "Ihre Anmeldung wurde storniert.\n\n" : "Your registration has been cancelled.\n\n";
-            break;
-    }
-    t += (de ? "Seminar: " : "Seminar: ") + s.title + "\n";
-    for (const auto& line : domain::schedule_lines(d.days, lang)) t += (de ? "Termin: " : "Date: ") + line + "\n";
-    if (!s.location.empty()) t += (de ? "Ort: " : "Location: ") + s.location + "\n";
-    t += (de ? "Anmeldecode: " : "Registration code: ") + r.code + "\n\n";
-    if (r.status != domain::registration_status::cancelled) {
-        t += de ? "Ihre Anmeldung ansehen, in den Kalender übernehmen oder stornieren:\n"
-                : "View your registration, add it to your calendar or cancel it:\n";
-        t += self_link + "\n\n";
-    }
-    t += de ? "Mit freundlichen Grüßen\n" : "Kind regards\n";
-    t += s.organizer_name + "\n" + s.organizer_email + "\n";
-    return t;
-}
-
 }  // namespace
 
 json attendee_view_json(const domain::seminar& s,
@@ -377,12 +336,19 @@ json attendee_view_json(const domain::seminar& s,
                         domain::instant now,
                         domain::lang lang,
                         const link_base& links) {
-    const bool de = lang == domain::lang::de;
     const auto self = links.public_url + "/api/v1/registrations/" + std::string{token};
     auto date = date_json(s, d, {}, now, lang, links);
     for (auto key : {"seats_left", "confirmed", "waitlist_length", "capacity"}) date.erase(key);
-    const auto subject = std::string{de ? "Ihre Anmeldung: " : "Your registration: "} + s.title + ", " +
-                         domain::format_day_range(d.days, lang);
+    // The same mail the outbox holds for this registration (its text part), so that scripts can send it themselves.
+    mail_input mail;
+    mail.kind = r.status == domain::registration_status::cancelled ? mail_kind::cancelled : mail_kind::registered;
+    mail.seminar = s;
+    mail.date = d;
+    mail.registration = r;
+    mail.token = std::string{token};
+    mail.lang = lang;
+    mail.public_url = links.public_url;
+    mail.created_at = now;
     json j{{"code", r.code},
            {"status", domain::to_string(r.status)},
            {"attendee",
@@ -403,9 +369,13 @@ json attendee_view_json(const domain::seminar& s,
              {"email",
               {{"to", r.person.email},
                {"from", s.organizer_email},
-               {"subject", subject},
-               {"text", confirmation_text(s, d, r, self, lang)}}}}},
-           {"links", {{"self", self}, {"ics", self + "/invite.ics"}, {"cancel", self}}}};
+               {"subject", mail_subject(mail)},
+               {"text", mail_text(mail)}}}}},
+           {"links",
+            {{"self", self},
+             {"page", links.public_url + "/registrations/" + std::string{token}},
+             {"ics", self + "/invite.ics"},
+             {"cancel", self}}}};
     if (r.waitlist_position) j["waitlist_position"] = *r.waitlist_position;
     if (!token.empty()) j["token"] = std::string{token};
     return j;

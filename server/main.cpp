@@ -4,6 +4,7 @@
 #include "demo.hpp"
 #include "handlers.hpp"
 #include "http_server.hpp"
+#include "mailer.hpp"
 #include "options.hpp"
 
 #include <cstdio>
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
                 cfg.listen_address.find(':') != std::string::npos ? "[" + cfg.listen_address + "]" : cfg.listen_address;
             cfg.public_url = "http://" + host + ":" + std::to_string(http.port());
         }
+        // After public_url is final: the mails link to it.
+        server::mailer mail{cfg, writer, svc.clock};
         http.on_listening([&](std::uint16_t port) {
             std::printf(
                 "seminard listening on %s (port %u, database %s)\n", cfg.public_url.c_str(), port, cfg.db.path.c_str());
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
         });
         http.run();
         // In-flight requests are answered; now the writer commits what is left and the database closes.
+        mail.stop();
         readers.stop();
         writer.stop();
         server::log_event("info",

@@ -2,6 +2,7 @@
 #include "options.hpp"
 
 #include "cors.hpp"
+#include "smtp_client.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -85,6 +86,15 @@ Usage: seminard [options]
   --rate-limit-loopback   limit loopback clients too (127.0.0.0/8, ::1; exempt by default)
   --cors-origin ORIGIN    allow the public API from this web origin, e.g. https://www.example.org
                           (scheme://host[:port], no path; repeatable; default: none)
+  --privacy-url URL       the privacy notice the registration form links to (default: the built-in
+                          page /datenschutz)
+  --smtp HOST:PORT        deliver the outbox's mails through this SMTP server (default: none; the mails
+                          stay in the outbox, where the organiser API serves them as .eml)
+  --mail-from EMAIL       From address of mails to attendees (Reply-To is the seminar's organiser;
+                          default: the organiser's address)
+  --mail-retry SEC        first retry after a temporary SMTP failure (default 30; doubles up to an hour,
+                          12 attempts in all)
+  --smtp-timeout SEC      time for each step of an SMTP conversation (default 30)
   --help                  show this text
 
 The organiser token is read from SEMINARD_ADMIN_TOKEN (or --admin-token-file). Without one, seminard generates a
@@ -180,6 +190,22 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
                 return fail("--cors-origin needs an origin like https://www.example.org (no path, no trailing slash)");
             if (std::find(cfg.cors_origins.begin(), cfg.cors_origins.end(), *origin) == cfg.cors_origins.end())
                 cfg.cors_origins.push_back(std::move(*origin));
+        } else if (a == "--privacy-url") {
+            if (!value(v) || (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) ||
+                v.find_first_of(" \t\r\n\"<>\\") != std::string::npos)
+                return fail("--privacy-url needs an http:// or https:// URL");
+            cfg.privacy_url = v;
+        } else if (a == "--smtp") {
+            if (!value(v) || !parse_smtp_endpoint(v)) return fail("--smtp needs HOST:PORT");
+            cfg.mail.smtp = v;
+        } else if (a == "--mail-from") {
+            if (!value(v) || v.find('@') == std::string::npos || v.find_first_of("\r\n\";:,<> ") != std::string::npos)
+                return fail("--mail-from needs an e-mail address");
+            cfg.mail.from_address = v;
+        } else if (a == "--mail-retry") {
+            if (!seconds(cfg.mail.retry_base)) return fail("--mail-retry needs 1..86400 seconds");
+        } else if (a == "--smtp-timeout") {
+            if (!seconds(cfg.mail.smtp_timeout)) return fail("--smtp-timeout needs 1..86400 seconds");
         } else {
             return fail("unknown option " + a + " (see --help)");
         }

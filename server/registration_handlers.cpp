@@ -4,6 +4,7 @@
 #include "form.hpp"
 #include "handlers.hpp"
 #include "json_codec.hpp"
+#include "page_handlers.hpp"
 
 #include "domain/admission.hpp"
 #include "storage/store.hpp"
@@ -21,6 +22,23 @@ bool honeypot_filled(const json& body) {
 }
 
 bool wants_html(const http_request& req) { return req.header("Accept").find("text/html") != std::string_view::npos; }
+
+constexpr std::string_view form_type = "application/x-www-form-urlencoded";
+
+/// The form fields a failed submission gives back to the person, as typed.
+constexpr std::array<const char*, 7> kept_fields = {
+    "date_id", "first_name", "last_name", "email", "company", "job_title", "phone"};
+
+/// Fills `form` with what the person typed (strings only; the checkbox as a flag).
+void keep_values(const json& body, form_state& form) {
+    for (const char* name : kept_fields) {
+        auto it = body.find(name);
+        if (it != body.end() && it->is_string()) form.values[name] = it->get<std::string>();
+    }
+    auto consent = body.find("privacy_consent");
+    form.consent = consent != body.end() && ((consent->is_boolean() && consent->get<bool>()) ||
+                                             (consent->is_string() && (*consent == "on" || *consent == "true")));
+}
 
 /// Everything the attendee view needs, loaded in the same transaction or snapshot as the change.
 struct attendee_view {
@@ -51,57 +69,104 @@ http_response too_many_requests(std::chrono::seconds retry_after, domain::lang l
 
 }  // namespace
 
-void add_registration_routes(router& r, services& svc) {
-    r.add("POST", "/api/v1/dates/{id}/registrations", [&svc](const std::shared_ptr<exchange>& ex) {
-        // Counted before anything else, so that garbage and bot submissions use up the budget too.
-        if (auto d = svc.submissions.acquire(ex->request().remote_address); !d.allowed)
-            return ex->respond(too_many_requests(d.retry_after, ex->lang));
-        auto id = parse_id(ex->param("id"));
-        if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
-        auto body = body_object(ex->request(), true);
-        if (!body) return ex->respond(error_response(body.err(), ex->lang));
-        if (honeypot_filled(*body)) {
-            // A bot filled the field people cannot see: answer like a success, store nothing.
-            log_event("info", "honeypot: dropped a registration");
-            if (wants_html(ex->request())) {
-                http_response res;
-                res.status = 303;
-                res.set("Location", svc.cfg.public_url + "/");
-                return ex->respond(std::move(res));
+void submit_registration(services& svc,
+                         const std::shared_ptr<exchange>& ex,
+                         std::string slug,
+                         std::optional<std::int64_t> api_date_id) {
+    const auto& req = ex->request();
+    const bool is_form = iequals(req.header("Content-Type").substr(0, form_type.size()), form_type);
+    // A browser: our own page always, the API when a plain form posts there and the browser asks for HTML.
+    const bool browser = !api_date_id || (is_form && wants_html(req));
+    // Counted before anything else, so that garbage and bot submissions use up the budget too.
+    if (auto d = svc.submissions.acquire(req.remote_address); !d.allowed) {
+        if (!browser) return ex->respond(too_many_requests(d.retry_after, ex->lang));
+        form_state form;
+        form.error = domain::errc::too_many_requests;
+        return answer_form_again(svc, ex, slug, api_date_id.value_or(0), std::move(form), 429, d.retry_after);
+    }
+    auto body = body_object(req, true);
+    if (!body) return ex->respond(error_response(body.err(), ex->lang));
+    if (honeypot_filled(*body)) {
+        // A bot filled the field people cannot see: answer like a success, store nothing.
+        log_event("info", "honeypot: dropped a registration");
+        if (browser) return ex->respond(redirect_to(svc.cfg.public_url + "/"));
+        return ex->respond(json_response(202, json{{"status", "received"}}));
+    }
+    form_state form;
+    keep_values(*body, form);
+    domain::error problems{domain::errc::invalid_fields};
+    std::int64_t date_id = api_date_id.value_or(0);
+    if (!api_date_id) {
+        auto field = form.values.find("date_id");
+        auto id = field == form.values.end() ? std::nullopt : parse_id(field->second);
+        if (id)
+            date_id = *id;
+        else
+            problems.fields.emplace("date_id",
+                                    field == form.values.end() || field->second.empty()
+                                        ? domain::field_problem::required
+                                        : domain::field_problem::invalid_value);
+    }
+    std::optional<domain::attendee> person;
+    if (auto input = registration_input_from(*body); !input) {
+        for (const auto& [name, problem] : input.err().fields) problems.fields.emplace(name, problem);
+    } else if (auto p = domain::make_attendee(*input); !p) {
+        for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
+    } else {
+        person = std::move(*p);
+    }
+    if (!problems.fields.empty()) {
+        if (!browser) return ex->respond(error_response(problems, ex->lang));
+        form.problems = std::move(problems.fields);
+        return answer_form_again(svc, ex, slug, date_id, std::move(form), 422);
+    }
+    svc.writer.submit<attendee_view>(
+        [slug, date_id, p = std::move(*person), now = svc.now(), lang = ex->lang](
+            storage::connection& c) -> domain::result<attendee_view> {
+            if (!slug.empty()) {
+                // Our page's form: the date must be one of this seminar's.
+                auto s = storage::find_seminar(c, slug);
+                auto d = storage::find_date(c, date_id);
+                if (!s || !d || d->seminar_id != s->id) return domain::errc::not_found;
             }
-            return ex->respond(json_response(202, json{{"status", "received"}}));
-        }
-        auto input = registration_input_from(*body);
-        if (!input) return ex->respond(error_response(input.err(), ex->lang));
-        auto person = domain::make_attendee(*input);
-        if (!person) return ex->respond(error_response(person.err(), ex->lang));
-        const bool redirect = wants_html(ex->request()) && iequals(ex->request().header("Content-Type").substr(0, 33),
-                                                                   "application/x-www-form-urlencoded");
-        svc.write<attendee_view>(
-            ex,
-            [id = *id, p = std::move(*person), now = svc.now()](
-                storage::connection& c) -> domain::result<attendee_view> {
-                auto created = storage::register_attendee(c, id, p, now);
-                if (!created) return std::move(created).err();
-                return load_view(
-                    c, std::move(created->registration), std::move(created->token), std::move(created->date));
-            },
-            [&svc, lang = ex->lang, redirect](attendee_view& v) {
-                link_base links{svc.cfg.public_url};
-                auto self = svc.cfg.public_url + "/api/v1/registrations/" + v.token;
-                if (redirect) {
-                    http_response res;
-                    res.status = 303;
-                    res.set("Location", self + (lang == domain::lang::en ? "?lang=en" : ""));
-                    res.set("Cache-Control", "no-store");
-                    return res;
-                }
-                auto res = json_response(
-                    201, attendee_view_json(v.seminar, v.date, v.registration, v.token, svc.now(), lang, links));
+            auto created = storage::register_attendee(c, date_id, p, now, lang);
+            if (!created) return std::move(created).err();
+            return load_view(c, std::move(created->registration), std::move(created->token), std::move(created->date));
+        },
+        [&svc, ex, browser, slug, date_id, form = std::move(form)](domain::result<attendee_view> r) mutable {
+            if (!r) {
+                if (!browser) return ex->respond(error_response(r.err(), ex->lang));
+                if (r.err().code == domain::errc::not_found)
+                    form.problems.emplace("date_id", domain::field_problem::invalid_value);
+                else
+                    form.error = r.err().code;
+                const int status = form.error ? domain::describe(*form.error).http_status : 422;
+                return answer_form_again(svc, ex, slug, date_id, std::move(form), status);
+            }
+            auto v = std::make_shared<attendee_view>(std::move(r).value());
+            ex->respond_with([&svc, ex, browser, v] {
+                if (browser) return redirect_to(confirmation_page_url(svc, v->token, ex->lang));
+                auto self = svc.cfg.public_url + "/api/v1/registrations/" + v->token;
+                auto res = json_response(201,
+                                         attendee_view_json(v->seminar,
+                                                            v->date,
+                                                            v->registration,
+                                                            v->token,
+                                                            svc.now(),
+                                                            ex->lang,
+                                                            link_base{svc.cfg.public_url}));
                 res.set("Location", self);
                 res.set("Cache-Control", "no-store");
                 return res;
             });
+        });
+}
+
+void add_registration_routes(router& r, services& svc) {
+    r.add("POST", "/api/v1/dates/{id}/registrations", [&svc](const std::shared_ptr<exchange>& ex) {
+        auto id = parse_id(ex->param("id"));
+        if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        submit_registration(svc, ex, {}, *id);
     });
 
     r.add("GET", "/api/v1/registrations/{token}", [&svc](const std::shared_ptr<exchange>& ex) {

@@ -217,7 +217,7 @@ TEST_CASE("registering with JSON confirms a seat and answers with code, token, l
     REQUIRE(text.find("vielen Dank für Ihre Anmeldung") != std::string::npos);
     REQUIRE(text.find(code) != std::string::npos);
     REQUIRE(confirmation.at("email").at("to") == "erika@example.org");
-    REQUIRE(confirmation.at("email").at("subject").get<std::string>().rfind("Ihre Anmeldung: ", 0) == 0);
+    REQUIRE(confirmation.at("email").at("subject").get<std::string>().rfind("Anmeldebestätigung: ", 0) == 0);
 
     // The private link shows the same registration; the seat count went down.
     auto mine = c.get(path_of(self));
@@ -238,8 +238,9 @@ TEST_CASE("the confirmation is in English with Accept-Language en or ?lang=en") 
         auto j = r.json();
         REQUIRE(j.at("confirmation").at("status_text") == "Registration confirmed");
         REQUIRE(j.at("confirmation").at("schedule").get<std::string>().find("January") != std::string::npos);
-        REQUIRE(j.at("confirmation").at("email").at("text").get<std::string>().find("thank you for registering") !=
-                std::string::npos);
+        REQUIRE(
+            j.at("confirmation").at("email").at("text").get<std::string>().find("thank you for your registration") !=
+            std::string::npos);
     };
     check_english(register_json(c, date_id, person("one@example.org"), {{"Accept-Language", "en"}}));
     check_english(
@@ -296,7 +297,7 @@ TEST_CASE("a form-urlencoded registration is accepted like JSON") {
     }
 }
 
-TEST_CASE("a browser form post is redirected with 303 to the confirmation") {
+TEST_CASE("a browser form post is redirected with 303 to the confirmation page") {
     server_process server;
     http_client c{server.port()};
     const auto date_id = seminar_with_date(c, slug, 12, true);
@@ -310,12 +311,17 @@ TEST_CASE("a browser form post is redirected with 303 to the confirmation") {
     INFO(r.body);
     REQUIRE(r.status == 303);
     const auto location = r.header("Location");
-    REQUIRE(location.rfind("http://127.0.0.1:" + std::to_string(server.port()) + "/api/v1/registrations/", 0) == 0);
-
+    // The confirmation page behind the private link (HTML); the JSON view has the same token.
+    const auto page_prefix = "http://127.0.0.1:" + std::to_string(server.port()) + "/registrations/";
+    REQUIRE(location.rfind(page_prefix, 0) == 0);
     auto page = c.get(path_of(location));
     REQUIRE(page.status == 200);
-    REQUIRE(page.json().at("status") == "confirmed");
-    REQUIRE(page.json().at("attendee").at("email") == "erika@example.org");
+    REQUIRE(page.header("Content-Type") == "text/html; charset=utf-8");
+    REQUIRE(page.body.find("bestätigt") != std::string::npos);
+    auto view = c.get("/api/v1/registrations/" + location.substr(page_prefix.size()));
+    REQUIRE(view.status == 200);
+    REQUIRE(view.json().at("status") == "confirmed");
+    REQUIRE(view.json().at("attendee").at("email") == "erika@example.org");
 
     SECTION("in English the redirect keeps the language") {
         auto header = browser;

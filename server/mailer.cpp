@@ -1,0 +1,191 @@
+// The mailer thread (see mailer.hpp).
+#include "mailer.hpp"
+
+#include "access_log.hpp"
+#include "smtp_client.hpp"
+#include "storage/store.hpp"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace seminard::server {
+
+namespace {
+
+/// The host of the public URL, for Message-IDs ("<code>.<id>@host"), so that they are unique across servers.
+std::string public_host(std::string_view url) {
+    auto start = url.find("://");
+    url = start == std::string_view::npos ? url : url.substr(start + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (!url.empty() && url.front() == '[') return std::string{url.substr(1, url.find(']') - 1)};
+    return std::string{url.substr(0, url.find(':'))};
+}
+
+/// Mails are never urgent next to a registration waiting for its answer: let the scheduler prefer the IO threads
+/// and the writer. On Linux, nice applies to the calling thread only.
+void lower_thread_priority() {
+    constexpr int mailer_nice = 10;
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), mailer_nice);
+}
+
+struct rendered {
+    std::int64_t id;
+    composed_mail mail;
+};
+
+}  // namespace
+
+std::optional<composed_mail> render_outbox_mail(storage::connection& c,
+                                                const storage::mail_entry& m,
+                                                const config& cfg) {
+    auto reg = storage::find_registration(c, m.registration_id);
+    if (!reg) return std::nullopt;
+    auto date = storage::find_date(c, reg->date_id);
+    if (!date) return std::nullopt;
+    auto seminar = storage::find_seminar_by_id(c, date->seminar_id);
+    if (!seminar) return std::nullopt;
+    // The registration as the change left it: a confirmation rendered after a later cancellation still confirms.
+    reg->status = m.status;
+    reg->waitlist_position = m.waitlist_position;
+    if (m.status != domain::registration_status::cancelled) reg->cancelled_at.reset();
+    mail_input in;
+    in.kind = m.kind;
+    in.seminar = std::move(*seminar);
+    in.date = std::move(*date);
+    in.registration = std::move(*reg);
+    in.token = m.token;
+    in.lang = m.lang;
+    in.public_url = cfg.public_url;
+    in.from_address = cfg.mail.from_address;
+    in.calendar_organizer_email = cfg.calendar_organizer_email;
+    in.created_at = m.created_at;
+    in.message_id = m.code + "." + std::to_string(m.id) + "@" + public_host(cfg.public_url);
+    return compose_mail(in);
+}
+
+std::chrono::seconds retry_delay(int attempts_done, std::chrono::seconds base, std::chrono::seconds cap) noexcept {
+    auto d = base;
+    for (int i = 1; i < attempts_done && d < cap; ++i) d *= 2;
+    return std::min(d, cap);
+}
+
+mailer::mailer(const config& cfg, storage::writer& w, std::function<domain::instant()> clock)
+    : cfg_(cfg), writer_(w), clock_(std::move(clock)) {
+    // Open before the thread starts, so that a database that cannot be opened fails the start, not later.
+    auto conn = std::make_shared<storage::connection>(cfg_.db, storage::access::read_only);
+    thread_ = std::thread([this, conn] {
+        lower_thread_priority();
+        auto last_generation = writer_.generation() - 1;  // look once at start: mails left by the last run
+        auto last_delivery_check = std::chrono::steady_clock::time_point{};
+        std::unique_lock lock{mutex_};
+        while (!stopping_) {
+            lock.unlock();
+            bool busy = false;
+            try {
+                const auto generation = writer_.generation();
+                if (generation != last_generation) {
+                    last_generation = generation;
+                    busy = render_pending(*conn);
+                }
+                // Retries fall due with time, not with commits: look at least once a second.
+                const auto now = std::chrono::steady_clock::now();
+                if (!cfg_.mail.smtp.empty() && (busy || now - last_delivery_check >= std::chrono::seconds{1})) {
+                    last_delivery_check = now;
+                    busy = deliver_due(*conn) || busy;
+                }
+            } catch (const std::exception& e) {
+                log_event("error", std::string{"mailer: "} + e.what());
+            }
+            lock.lock();
+            if (!busy) wake_.wait_for(lock, poll_interval, [this] { return stopping_; });
+        }
+    });
+}
+
+mailer::~mailer() { stop(); }
+
+void mailer::stop() {
+    {
+        std::lock_guard lock{mutex_};
+        if (stopping_ && !thread_.joinable()) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool mailer::render_pending(storage::connection& c) {
+    auto pending = storage::pending_mails(c, batch_size);
+    if (pending.empty()) return false;
+    std::vector<rendered> out;
+    std::vector<std::int64_t> orphans;
+    for (const auto& m : pending) {
+        if (auto mail = render_outbox_mail(c, m, cfg_))
+            out.push_back({m.id, std::move(*mail)});
+        else
+            orphans.push_back(m.id);
+    }
+    auto stored = writer_.run<int>([&out, &orphans](storage::connection& w) -> domain::result<int> {
+        for (const auto& r : out)
+            storage::store_rendered_mail(w, r.id, r.mail.from, r.mail.to, r.mail.subject, r.mail.message);
+        for (auto id : orphans) storage::mark_mail_failed(w, id, "the registration, its date or seminar is gone");
+        return static_cast<int>(out.size());
+    });
+    if (!stored) {
+        log_event("error", "mailer: could not store rendered mails");
+        return false;
+    }
+    return true;
+}
+
+bool mailer::deliver_due(storage::connection& c) {
+    auto endpoint = parse_smtp_endpoint(cfg_.mail.smtp);
+    if (!endpoint) return false;
+    auto due = storage::due_mails(c, clock_(), batch_size);
+    if (due.empty()) return false;
+    smtp_options opt;
+    opt.timeout = cfg_.mail.smtp_timeout;
+    opt.helo_name = public_host(cfg_.public_url);
+    for (const auto& m : due) {
+        {
+            std::lock_guard lock{mutex_};
+            if (stopping_) return false;
+        }
+        auto message = storage::mail_message(c, m.id);
+        if (!message) continue;
+        auto result = smtp_send(*endpoint, opt, m.sender, m.recipient, *message);
+        const auto now = clock_();
+        const int attempts = m.attempts + 1;
+        auto done = writer_.run<int>([&](storage::connection& w) -> domain::result<int> {
+            switch (result.outcome) {
+                case delivery_outcome::delivered:
+                    storage::mark_mail_sent(w, m.id, now);
+                    break;
+                case delivery_outcome::retry_later:
+                    if (attempts >= cfg_.mail.max_attempts)
+                        storage::mark_mail_failed(w, m.id, result.detail);
+                    else
+                        storage::mark_mail_retry(w,
+                                                 m.id,
+                                                 now + retry_delay(attempts, cfg_.mail.retry_base, cfg_.mail.retry_cap),
+                                                 result.detail);
+                    break;
+                case delivery_outcome::rejected:
+                    storage::mark_mail_failed(w, m.id, result.detail);
+                    break;
+            }
+            return 0;
+        });
+        if (!done) log_event("error", "mailer: could not record a delivery");
+        if (result.outcome != delivery_outcome::delivered)
+            log_event("warn", "mailer: mail " + std::to_string(m.id) + " not delivered: " + result.detail);
+        // The server is down or busy: the other mails would only wait for the same timeout. Next round.
+        if (result.outcome == delivery_outcome::retry_later) break;
+    }
+    return true;
+}
+
+}  // namespace seminard::server

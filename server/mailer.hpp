@@ -1,0 +1,62 @@
+// The mailer: renders the outbox's mails and, with --smtp, delivers them with retries. One background thread of
+// low priority, so that a rush of registrations is answered first and its mails follow when the rush is over.
+#pragma once
+
+#include "config.hpp"
+#include "mail_composer.hpp"
+#include "storage/outbox.hpp"
+#include "storage/writer.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace seminard::server {
+
+/// Renders one outbox entry as it will be sent: the registration as the entry recorded it, the seminar and the date
+/// as they are now. nullopt when the registration, date or seminar is gone. Runs on any connection (a reader's, or
+/// the mailer's).
+std::optional<composed_mail> render_outbox_mail(storage::connection& c,
+                                                const storage::mail_entry& m,
+                                                const config& cfg);
+
+/// How long to wait before the next attempt after `attempts_done` failed ones: base, 2·base, 4·base, … at most cap.
+std::chrono::seconds retry_delay(int attempts_done, std::chrono::seconds base, std::chrono::seconds cap) noexcept;
+
+/// Owns its thread and a read-only connection; changes go through the writer (so they are durable like the rest).
+/// Construct after cfg.public_url is final; stop() before the writer stops. Thread-safe.
+class mailer {
+public:
+    mailer(const config& cfg, storage::writer& w, std::function<domain::instant()> clock);
+    ~mailer();
+    mailer(const mailer&) = delete;
+    mailer& operator=(const mailer&) = delete;
+
+    /// Finishes the mail in hand, then ends the thread. Idempotent. Unsent mails stay in the outbox for the next
+    /// start.
+    void stop();
+
+    /// How often the thread looks for new work when nothing wakes it (a commit is noticed within this time).
+    static constexpr std::chrono::milliseconds poll_interval{200};
+    /// Mails rendered per writer command, and delivered per round.
+    static constexpr int batch_size = 50;
+
+private:
+    void loop();
+    /// Each returns whether it did something (so the loop goes on without sleeping).
+    bool render_pending(storage::connection& c);
+    bool deliver_due(storage::connection& c);
+
+    const config& cfg_;
+    storage::writer& writer_;
+    std::function<domain::instant()> clock_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace seminard::server

@@ -1,0 +1,235 @@
+// The attendee's path through seminard in a real browser (Debian's Chromium, headless, driven by playwright-core):
+// open the seminar page, submit the form once with mistakes and once right, land on the confirmation page, download
+// the invite, cancel in two steps. Starts its own seminard (demo data, temporary database, ephemeral port) and keeps
+// a screenshot of every page in the artifacts directory.
+//
+//   node e2e.mjs --server path/to/seminard --artifacts dir [--chromium /usr/bin/chromium]
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+);
+const serverBinary = args.server;
+const artifacts = args.artifacts ?? 'browser-artifacts';
+const chromiumPath = args.chromium ?? '/usr/bin/chromium';
+const slug = 'linkedin-marketing-fuer-unternehmen';
+const adminToken = 'browser-test-organiser-token-0123456789';
+const deadlineMs = 120_000;
+
+assert.ok(serverBinary, 'usage: node e2e.mjs --server path/to/seminard --artifacts dir');
+mkdirSync(artifacts, { recursive: true });
+
+/** Starts seminard and resolves with its base URL once it prints the listening line. */
+function startServer(dir) {
+  const child = spawn(
+    serverBinary,
+    ['--listen', '127.0.0.1:0', '--db', join(dir, 'seminard.db'), '--demo', '--no-access-log'],
+    { env: { ...process.env, SEMINARD_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`seminard did not start: ${out}`)), 60_000);
+    child.on('exit', (code) => reject(new Error(`seminard exited early with ${code}: ${out}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/seminard listening on (\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, base: m[1] });
+      }
+    });
+  });
+}
+
+async function api(base, path) {
+  const res = await fetch(base + path, { headers: { Authorization: `Bearer ${adminToken}` } });
+  assert.equal(res.status, 200, `${path} answered ${res.status}`);
+  return res.json();
+}
+
+/** Every visible form control has a label a screen reader announces. */
+async function assertLabelled(page) {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && !el.closest('[aria-hidden="true"]'))
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+      .map((el) => el.name),
+  );
+  assert.deepEqual(unlabelled, [], 'inputs without a label');
+}
+
+/** Readable on a phone: nothing wider than the screen. */
+async function assertNoHorizontalScroll(page) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  assert.ok(scrollWidth <= clientWidth, `page scrolls sideways (${scrollWidth} > ${clientWidth})`);
+}
+
+async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'seminard-browser-'));
+  const { child, base } = await startServer(dir);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // As root in a sandbox with a closed network: no Chrome sandbox, no background connections to Google.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const consoleErrors = [];
+  try {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'de-DE',
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    // The 422 of the form with mistakes is expected; any other failed load (a missing asset) is a defect.
+    page.on('console', (msg) => msg.type() === 'error' && !/status of 422/.test(msg.text()) && consoleErrors.push(msg.text()));
+    page.on('response', (res) => res.status() >= 400 && res.status() !== 422 && consoleErrors.push(`${res.status()} ${res.url()}`));
+    page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+    const published = await (await fetch(`${base}/api/v1/seminars/${slug}`)).json();
+    const dateId = published.dates.find((d) => d.registration_open).id;
+
+    // 1. The seminar page, German, with the next date written the German way.
+    const seminarUrl = `${base}/seminars/${slug}`;
+    const first = await page.goto(seminarUrl);
+    assert.equal(first.status(), 200);
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    assert.match(await page.locator('h1').innerText(), /LinkedIn Marketing für Unternehmen/);
+    const body = await page.locator('main').innerText();
+    assert.match(body, /27\.\/28\. Januar 2027, 09:00–17:00 Uhr/);
+    assert.match(body, /12 Plätze/);
+    assert.ok((await page.locator('link[rel=stylesheet]').count()) === 1, 'one stylesheet');
+    const cssOk = await page.evaluate(() => getComputedStyle(document.body).fontFamily !== '');
+    assert.ok(cssOk);
+    await assertLabelled(page);
+    await assertNoHorizontalScroll(page);
+    await page.screenshot({ path: join(artifacts, '01-seminar.png'), fullPage: true });
+
+    // 2. A submission with mistakes: no consent, a broken e-mail. The page comes back with the values kept.
+    const form = page.locator('form#anmelden');
+    const openDate = form.locator('input[name=date_id]:not([disabled])');
+    assert.equal(await openDate.count(), 1, 'exactly one open date (the past one is not offered)');
+    await openDate.check();
+    await form.locator('#first_name').fill('Anna');
+    await form.locator('#last_name').fill('Müller-Lüdenscheidt');
+    await form.locator('#email').evaluate((el) => el.setAttribute('type', 'text')); // let the server judge it
+    await form.locator('#email').fill('anna.mueller@');
+    await form.locator('#company').fill('Beispiel GmbH & Co. KG');
+    await form.locator('#first_name').evaluate((el) => el.form.setAttribute('novalidate', '')); // server-side errors
+    const [errorResponse] = await Promise.all([
+      page.waitForNavigation(),
+      form.locator('button[type=submit], input[type=submit]').click(),
+    ]);
+    assert.equal(errorResponse.status(), 422);
+    const summary = page.locator('[role=alert]');
+    assert.ok(await summary.isVisible(), 'error summary shown');
+    assert.equal(await page.locator('#email').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#privacy_consent').getAttribute('aria-invalid'), 'true');
+    assert.ok(await page.locator('#email-error').isVisible());
+    assert.equal(await page.locator('#first_name').inputValue(), 'Anna');
+    assert.equal(await page.locator('#last_name').inputValue(), 'Müller-Lüdenscheidt');
+    assert.equal(await page.locator('#company').inputValue(), 'Beispiel GmbH & Co. KG');
+    assert.equal(await page.locator('#email').inputValue(), 'anna.mueller@');
+    await assertLabelled(page);
+    await page.screenshot({ path: join(artifacts, '02-form-errors.png'), fullPage: true });
+
+    // 3. Corrected and sent: a 303 to the confirmation page behind the private link.
+    await page.locator('#email').fill('anna.mueller@example.org');
+    await page.locator('#privacy_consent').check();
+    if (!(await page.locator('input[name=date_id]:checked').count())) await page.locator('input[name=date_id]:not([disabled])').check();
+    await Promise.all([
+      page.waitForURL(/\/registrations\/[A-Za-z0-9_-]{22}/),
+      page.locator('form#anmelden button[type=submit], form#anmelden input[type=submit]').click(),
+    ]);
+    const confirmationUrl = page.url();
+    const token = confirmationUrl.match(/\/registrations\/([A-Za-z0-9_-]{22})/)[1];
+    const confirmation = await page.locator('main').innerText();
+    assert.match(confirmation, /Ihre Anmeldung ist bestätigt/);
+    assert.match(confirmation, /27\.\/28\. Januar 2027/);
+    const registrations = await api(base, `/api/v1/dates/${dateId}/registrations`);
+    assert.equal(registrations.items.length, 1);
+    const code = registrations.items[0].code;
+    assert.ok(confirmation.includes(code), 'the code is shown');
+    assert.equal(registrations.items[0].last_name, 'Müller-Lüdenscheidt');
+    await assertNoHorizontalScroll(page);
+    await page.screenshot({ path: join(artifacts, '03-confirmation.png'), fullPage: true });
+
+    // 4. "Zum Kalender hinzufügen" downloads the personal invite.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Zum Kalender hinzufügen/ }).click(),
+    ]);
+    const icsPath = join(dir, 'invite.ics');
+    await download.saveAs(icsPath);
+    const ics = readFileSync(icsPath, 'utf8');
+    assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(ics, /\r\nMETHOD:REQUEST\r\n/);
+    assert.match(ics, /\r\nSTATUS:CONFIRMED\r\n/);
+    assert.ok(!ics.includes(token), 'the private token is not in calendar data');
+    assert.match(download.suggestedFilename(), /\.ics$/);
+
+    // 5. Cancel: the button asks first, then cancels.
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Anmeldung stornieren/ }).click()]);
+    assert.match(await page.locator('main').innerText(), /wirklich stornieren/);
+    assert.equal((await api(base, `/api/v1/dates/${dateId}/registrations`)).items[0].status, 'confirmed', 'the first step cancels nothing');
+    await page.screenshot({ path: join(artifacts, '04-cancel-step.png'), fullPage: true });
+    await Promise.all([page.waitForURL(confirmationUrl), page.getByRole('button', { name: /Ja, verbindlich stornieren/ }).click()]);
+    assert.match(await page.locator('main').innerText(), /storniert/);
+    assert.equal(await page.getByRole('button', { name: /Anmeldung stornieren/ }).count(), 0);
+    assert.equal((await api(base, `/api/v1/dates/${dateId}/registrations`)).items[0].status, 'cancelled');
+    await page.screenshot({ path: join(artifacts, '05-cancelled.png'), fullPage: true });
+
+    // The mails of both changes are in the outbox.
+    const outbox = await api(base, `/api/v1/outbox?registration=${code}`);
+    assert.deepEqual(outbox.items.map((m) => m.kind), ['registered', 'cancelled']);
+
+    // 6. English on request, and the list of seminars.
+    await page.goto(`${base}/?lang=en`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.match(await page.locator('main').innerText(), /LinkedIn Marketing für Unternehmen/);
+    await page.screenshot({ path: join(artifacts, '06-index-en.png'), fullPage: true });
+
+    assert.deepEqual(consoleErrors, [], 'no errors in the browser console (e.g. blocked by the CSP)');
+    await context.close();
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const timer = setTimeout(() => {
+  console.error(`browser test: no result after ${deadlineMs / 1000} s`);
+  process.exit(1);
+}, deadlineMs);
+run().then(
+  () => {
+    clearTimeout(timer);
+    console.log(`browser test passed; screenshots in ${artifacts}`);
+  },
+  (err) => {
+    clearTimeout(timer);
+    console.error(err);
+    process.exit(1);
+  },
+);
