@@ -1,6 +1,8 @@
 // The HTTP front (see http_server.hpp): accept loop, IO threads, two-stage shutdown.
 #include "http_server.hpp"
 
+#include <pthread.h>
+
 #include "access_log.hpp"
 #include "http_session.hpp"
 #include "net.hpp"
@@ -132,7 +134,11 @@ void http_server::run() {
     if (s.listening) s.listening(bound_port);
     const unsigned n = s.cfg.io_threads > 0 ? s.cfg.io_threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+    for (unsigned i = 1; i < n; ++i)
+        threads.emplace_back([&s] {
+            ::pthread_setname_np(::pthread_self(), "sd-io");
+            s.ioc.run();
+        });
     s.ioc.run();
     for (auto& t : threads) t.join();
 }

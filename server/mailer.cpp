@@ -1,6 +1,8 @@
 // The mailer thread (see mailer.hpp).
 #include "mailer.hpp"
 
+#include <pthread.h>
+
 #include "access_log.hpp"
 #include "smtp_client.hpp"
 #include "storage/store.hpp"
@@ -72,27 +74,56 @@ std::chrono::seconds retry_delay(int attempts_done, std::chrono::seconds base, s
     return std::min(d, cap);
 }
 
+bool rush_gauge::should_wait(std::uint64_t commands, std::chrono::steady_clock::time_point now) {
+    if (last_sample_ == std::chrono::steady_clock::time_point{}) {
+        last_sample_ = now;
+        last_commands_ = commands;
+        return false;
+    }
+    const auto elapsed = std::chrono::duration<double>(now - last_sample_).count();
+    if (now - last_sample_ >= sample_interval) {
+        const double rate = static_cast<double>(commands - last_commands_) / elapsed;
+        last_sample_ = now;
+        last_commands_ = commands;
+        if (rate > per_second_) {
+            if (!rush_since_) rush_since_ = now;
+        } else {
+            rush_since_.reset();
+        }
+    }
+    if (!rush_since_) return false;
+    if (now - *rush_since_ < max_wait_) return true;
+    // A long rush: let one batch through per second, so that mails keep moving, slowly.
+    if (now - last_let_through_ < std::chrono::seconds{1}) return true;
+    last_let_through_ = now;
+    return false;
+}
+
 mailer::mailer(const config& cfg, storage::writer& w, std::function<domain::instant()> clock)
     : cfg_(cfg), writer_(w), clock_(std::move(clock)) {
     // Open before the thread starts, so that a database that cannot be opened fails the start, not later.
     auto conn = std::make_shared<storage::connection>(cfg_.db, storage::access::read_only);
     thread_ = std::thread([this, conn] {
+        ::pthread_setname_np(::pthread_self(), "sd-mailer");
         lower_thread_priority();
         auto last_generation = writer_.generation() - 1;  // look once at start: mails left by the last run
         auto last_delivery_check = std::chrono::steady_clock::time_point{};
+        rush_gauge rush{rush_rate, rush_max_wait};
         std::unique_lock lock{mutex_};
         while (!stopping_) {
             lock.unlock();
             bool busy = false;
             try {
+                const auto now = std::chrono::steady_clock::now();
+                const bool wait = rush.should_wait(writer_.commands() - own_commands_, now);
                 const auto generation = writer_.generation();
-                if (generation != last_generation) {
+                if (!wait && generation != last_generation) {
                     last_generation = generation;
                     busy = render_pending(*conn);
                 }
                 // Retries fall due with time, not with commits: look at least once a second.
-                const auto now = std::chrono::steady_clock::now();
-                if (!cfg_.mail.smtp.empty() && (busy || now - last_delivery_check >= std::chrono::seconds{1})) {
+                if (!wait && !cfg_.mail.smtp.empty() &&
+                    (busy || now - last_delivery_check >= std::chrono::seconds{1})) {
                     last_delivery_check = now;
                     busy = deliver_due(*conn) || busy;
                 }
@@ -128,6 +159,7 @@ bool mailer::render_pending(storage::connection& c) {
         else
             orphans.push_back(m.id);
     }
+    ++own_commands_;
     auto stored = writer_.run<int>([&out, &orphans](storage::connection& w) -> domain::result<int> {
         for (const auto& r : out)
             storage::store_rendered_mail(w, r.id, r.mail.from, r.mail.to, r.mail.subject, r.mail.message);
@@ -159,6 +191,7 @@ bool mailer::deliver_due(storage::connection& c) {
         auto result = smtp_send(*endpoint, opt, m.sender, m.recipient, *message);
         const auto now = clock_();
         const int attempts = m.attempts + 1;
+        ++own_commands_;
         auto done = writer_.run<int>([&](storage::connection& w) -> domain::result<int> {
             switch (result.outcome) {
                 case delivery_outcome::delivered:

@@ -1,6 +1,8 @@
 // Read-only connection pool (see reader_pool.hpp).
 #include "reader_pool.hpp"
 
+#include <pthread.h>
+
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -8,7 +10,11 @@
 namespace seminard::storage {
 
 reader_pool::reader_pool(const db_options& options, std::size_t threads) {
-    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this, options] { loop(options); });
+    for (std::size_t i = 0; i < threads; ++i)
+        threads_.emplace_back([this, options] {
+            ::pthread_setname_np(::pthread_self(), "sd-reader");
+            loop(options);
+        });
 }
 
 reader_pool::~reader_pool() { stop(); }

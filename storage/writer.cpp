@@ -1,6 +1,8 @@
 // The single writer with group commit (see writer.hpp).
 #include "writer.hpp"
 
+#include <pthread.h>
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -18,9 +20,15 @@ writer::writer(const db_options& options) : conn_(std::make_unique<connection>(o
     checkpoint_conn_ = std::make_unique<connection>(options, access::read_write);
     // Replaces SQLite's automatic checkpoint (which would run inside our COMMIT) with the hook below.
     sqlite3_wal_hook(conn_->db().getHandle(), &writer::on_wal_commit, this);
-    checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+    checkpoint_thread_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "sd-checkpoint");
+        checkpoint_loop();
+    });
     running_ = true;
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "sd-writer");
+        loop();
+    });
 }
 
 int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
