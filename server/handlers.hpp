@@ -21,6 +21,14 @@ void add_routes(router& r, services& svc);
 /// A path id ("42") as a number; nullopt for anything else (answered as 404, like an unknown id).
 std::optional<std::int64_t> parse_id(std::string_view s);
 
+/// Where an organiser's list continues: `limit` (1..500, default 50) and `cursor` (the id after which the page
+/// starts) from the query; bad values are added to `problems`.
+struct page_query {
+    int limit = 50;
+    std::int64_t cursor = 0;
+};
+page_query read_page_query(std::string_view query, domain::error& problems);
+
 /// Whether a path segment can be an attendee token (22 base64url characters, 128 bits); anything else is a 404
 /// without a database lookup.
 bool plausible_token(std::string_view t) noexcept;

@@ -1,5 +1,6 @@
 // GET /healthz: 200 only when the database answers a query.
 #include "cors.hpp"
+#include "form.hpp"
 #include "handlers.hpp"
 #include "json_codec.hpp"
 
@@ -38,6 +39,26 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
         v = v * 10 + (c - '0');
     }
     return v;
+}
+
+page_query read_page_query(std::string_view query, domain::error& problems) {
+    constexpr int max_page_size = 500;
+    page_query page;
+    if (auto v = query_param(query, "limit")) {
+        auto n = parse_id(*v);
+        if (!n || *n > max_page_size)
+            problems.fields.emplace("limit", domain::field_problem::invalid_value);
+        else
+            page.limit = static_cast<int>(*n);
+    }
+    if (auto v = query_param(query, "cursor")) {
+        auto n = parse_id(*v);
+        if (!n)
+            problems.fields.emplace("cursor", domain::field_problem::invalid_value);
+        else
+            page.cursor = *n;
+    }
+    return page;
 }
 
 bool plausible_token(std::string_view t) noexcept {

@@ -2,6 +2,8 @@
 // packed with the personal invite into a MIME message.
 #include "mail_composer.hpp"
 
+#include "html.hpp"
+
 #include "calendars/ics.hpp"
 #include "domain/format_de.hpp"
 #include "domain/text.hpp"
@@ -209,32 +211,8 @@ std::string render_text(const mail_content& c) {
     return t;
 }
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+/// Everything in the HTML part is escaped as an attribute value would be (quotes too): one rule for text and links.
+std::string html_escape(std::string_view s) { return html::attr(s); }
 
 // Mail clients drop <style> blocks and external resources, so every rule is inline.
 constexpr std::string_view body_style =

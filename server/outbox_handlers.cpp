@@ -13,9 +13,6 @@ namespace seminard::server {
 
 namespace {
 
-constexpr int default_page_size = 50;
-constexpr int max_page_size = 500;
-
 json optional_time(const std::optional<domain::instant>& t) {
     return t ? json(domain::to_iso8601(*t, nullptr)) : json(nullptr);
 }
@@ -66,8 +63,6 @@ void add_outbox_routes(router& r, services& svc) {
         const auto& query = ex->request().query;
         domain::error problems{domain::errc::invalid_fields};
         storage::mail_filter filter;
-        int limit = default_page_size;
-        std::int64_t cursor = 0;
         if (auto v = query_param(query, "state")) {
             filter.state = storage::parse_mail_state(*v);
             if (!filter.state) problems.fields.emplace("state", domain::field_problem::invalid_value);
@@ -83,20 +78,9 @@ void add_outbox_routes(router& r, services& svc) {
             else
                 filter.code = code;
         }
-        if (auto v = query_param(query, "limit")) {
-            auto n = parse_id(*v);
-            if (!n || *n > max_page_size)
-                problems.fields.emplace("limit", domain::field_problem::invalid_value);
-            else
-                limit = static_cast<int>(*n);
-        }
-        if (auto v = query_param(query, "cursor")) {
-            auto n = parse_id(*v);
-            if (!n)
-                problems.fields.emplace("cursor", domain::field_problem::invalid_value);
-            else
-                cursor = *n;
-        }
+        const auto paging = read_page_query(query, problems);
+        const int limit = paging.limit;
+        const std::int64_t cursor = paging.cursor;
         if (!problems.fields.empty()) return ex->respond(error_response(problems, ex->lang));
         svc.read(ex, [&svc, filter, limit, cursor](storage::connection& c) {
             auto page = storage::list_mails(c, filter, limit, cursor);

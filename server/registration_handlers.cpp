@@ -13,8 +13,6 @@ namespace seminard::server {
 
 namespace {
 
-constexpr int default_page_size = 50;
-constexpr int max_page_size = 500;
 /// The registration form's hidden "website" field: people never see it, form-filling bots do.
 bool honeypot_filled(const json& body) {
     auto it = body.find("website");
@@ -234,22 +232,9 @@ void add_registration_routes(router& r, services& svc) {
         if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
         const auto& query = ex->request().query;
         domain::error problems{domain::errc::invalid_fields};
-        int limit = default_page_size;
-        if (auto v = query_param(query, "limit")) {
-            auto n = parse_id(*v);
-            if (!n || *n > max_page_size)
-                problems.fields.emplace("limit", domain::field_problem::invalid_value);
-            else
-                limit = static_cast<int>(*n);
-        }
-        std::int64_t cursor = 0;
-        if (auto v = query_param(query, "cursor")) {
-            auto n = parse_id(*v);
-            if (!n)
-                problems.fields.emplace("cursor", domain::field_problem::invalid_value);
-            else
-                cursor = *n;
-        }
+        const auto paging = read_page_query(query, problems);
+        const int limit = paging.limit;
+        const std::int64_t cursor = paging.cursor;
         std::optional<domain::registration_status> status;
         if (auto v = query_param(query, "status")) {
             status = domain::parse_registration_status(*v);
