@@ -77,4 +77,8 @@ std::string_view message(field_problem p, lang l) noexcept {
     return {};
 }
 
+std::string_view lang_code(lang l) noexcept { return l == lang::en ? "en" : "de"; }
+
+lang lang_from_code(std::string_view code) noexcept { return code == "en" ? lang::en : lang::de; }
+
 }  // namespace seminard::domain

@@ -86,8 +86,6 @@ http_response conditional(const http_request& req, http_response res) {
     return res;
 }
 
-std::string lang_key(domain::lang l) { return l == domain::lang::en ? "en" : "de"; }
-
 std::string date_filename(const domain::seminar& s, const domain::seminar_date& d) {
     return s.slug + "-" + (d.days.empty() ? std::to_string(d.id) : domain::format_day(d.days.front().day)) + ".ics";
 }
@@ -98,7 +96,7 @@ void add_calendar_routes(router& r, services& svc) {
     r.add("GET", "/api/v1/dates/{id}/calendar.ics", [&svc](const std::shared_ptr<exchange>& ex) {
         auto id = parse_id(ex->param("id"));
         if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
-        auto key = "date.ics|" + std::to_string(*id) + "|" + lang_key(ex->lang);
+        auto key = "date.ics|" + std::to_string(*id) + "|" + std::string{domain::lang_code(ex->lang)};
         svc.cached_read(
             ex,
             std::move(key),
@@ -116,7 +114,7 @@ void add_calendar_routes(router& r, services& svc) {
     r.add("GET", "/api/v1/calendar.ics", [&svc](const std::shared_ptr<exchange>& ex) {
         svc.cached_read(
             ex,
-            "feed.ics|" + lang_key(ex->lang),
+            "feed.ics|" + std::string{domain::lang_code(ex->lang)},
             [&svc, lang = ex->lang](storage::connection& c) {
                 const auto now = svc.now();
                 std::vector<std::pair<domain::seminar, domain::seminar_date>> upcoming;

@@ -2,6 +2,7 @@
 #include "json_codec.hpp"
 
 #include "mail_composer.hpp"
+#include "pages.hpp"
 
 #include "domain/admission.hpp"
 #include "domain/format_de.hpp"
@@ -295,6 +296,12 @@ json date_json(const domain::seminar& s,
                 {"links", {{"register", base + "/registrations"}, {"calendar", base + "/calendar.ics"}}}};
 }
 
+json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_cursor) {
+    return json{{"items", std::move(items)},
+                {"total", total},
+                {"next_cursor", next_cursor ? json(std::to_string(*next_cursor)) : json(nullptr)}};
+}
+
 json registration_json(const domain::registration& r) {
     return json{{"code", r.code},
                 {"date_id", r.date_id},
@@ -373,7 +380,7 @@ json attendee_view_json(const domain::seminar& s,
                {"text", mail_text(mail)}}}}},
            {"links",
             {{"self", self},
-             {"page", links.public_url + "/registrations/" + std::string{token}},
+             {"page", registration_page_url(links.public_url, token)},
              {"ics", self + "/invite.ics"},
              {"cancel", self}}}};
     if (r.waitlist_position) j["waitlist_position"] = *r.waitlist_position;

@@ -36,6 +36,9 @@ json date_json(const domain::seminar& s,
                domain::instant now,
                domain::lang lang,
                const link_base& links);
+/// One page of an organiser's list: `{"items", "total", "next_cursor"}`; the cursor is a string, null on the last page.
+json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_cursor);
+
 /// The organiser's view of one registration (all attendee fields).
 json registration_json(const domain::registration& r);
 /// What the attendee gets: status, code, the date, the confirmation text, the private links.

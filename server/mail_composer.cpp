@@ -3,6 +3,7 @@
 #include "mail_composer.hpp"
 
 #include "html.hpp"
+#include "pages.hpp"
 
 #include "calendars/ics.hpp"
 #include "domain/format_de.hpp"
@@ -167,7 +168,7 @@ mail_content content(const mail_input& in) {
         c.link_label = pick(in,
                             "Ihre Anmeldung ansehen, in den Kalender übernehmen oder stornieren",
                             "View your registration, add it to your calendar or cancel it");
-        c.link = in.public_url + "/registrations/" + in.token;
+        c.link = registration_page_url(in.public_url, in.token);
         c.closing.push_back(pick(in,
                                  "Der Link ist persönlich; bitte geben Sie ihn nicht weiter.",
                                  "The link is personal; please do not pass it on."));

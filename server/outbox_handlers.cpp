@@ -26,7 +26,7 @@ json mail_json(const storage::mail_entry& m, const std::string& public_url) {
                 {"date_id", m.date_id},
                 {"registration_status", domain::to_string(m.status)},
                 {"waitlist_position", m.waitlist_position ? json(*m.waitlist_position) : json(nullptr)},
-                {"language", m.lang == domain::lang::en ? "en" : "de"},
+                {"language", domain::lang_code(m.lang)},
                 {"to", m.recipient.empty() ? json(nullptr) : json(m.recipient)},
                 {"subject", m.subject.empty() ? json(nullptr) : json(m.subject)},
                 {"created_at", domain::to_iso8601(m.created_at, nullptr)},
@@ -86,11 +86,7 @@ void add_outbox_routes(router& r, services& svc) {
             auto page = storage::list_mails(c, filter, limit, cursor);
             json items = json::array();
             for (const auto& m : page.items) items.push_back(mail_json(m, svc.cfg.public_url));
-            auto res = json_response(
-                200,
-                json{{"items", std::move(items)},
-                     {"total", page.total},
-                     {"next_cursor", page.next_cursor ? json(std::to_string(*page.next_cursor)) : json(nullptr)}});
+            auto res = json_response(200, page_json(std::move(items), page.total, page.next_cursor));
             res.set("Cache-Control", "no-store");
             return res;
         });

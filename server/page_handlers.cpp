@@ -108,13 +108,13 @@ http_response redirect_to(const std::string& location) {
 }
 
 std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang) {
-    return svc.cfg.public_url + "/registrations/" + std::string{token} + lang_suffix(lang);
+    return registration_page_url(svc.cfg.public_url, token) + lang_suffix(lang);
 }
 
 void add_page_routes(router& r, services& svc) {
     r.add("GET", "/", [&svc](const std::shared_ptr<exchange>& ex) {
         svc.cached_read(ex,
-                        std::string{"page|/|"} + (ex->lang == domain::lang::en ? "en" : "de"),
+                        std::string{"page|/|"} + std::string{domain::lang_code(ex->lang)},
                         [&svc, lang = ex->lang](storage::connection& c) {
                             std::vector<seminar_listing> all;
                             for (auto& s : storage::list_seminars(c)) all.push_back(load_listing(c, std::move(s)));
@@ -125,8 +125,8 @@ void add_page_routes(router& r, services& svc) {
     r.add("GET", "/seminars/{slug}", [&svc](const std::shared_ptr<exchange>& ex) {
         form_state form;
         if (auto d = query_param(ex->request().query, "date"); d && parse_id(*d)) form.values["date_id"] = *d;
-        auto key = "page|seminar|" + ex->param("slug") + "|" + form.values["date_id"] +
-                   (ex->lang == domain::lang::en ? "|en" : "|de");
+        auto key = "page|seminar|" + ex->param("slug") + "|" + form.values["date_id"] + "|" +
+                   std::string{domain::lang_code(ex->lang)};
         svc.cached_read(
             ex, std::move(key), [&svc, slug = ex->param("slug"), lang = ex->lang, form](storage::connection& c) {
                 auto s = storage::find_seminar(c, slug);
@@ -178,16 +178,17 @@ void add_page_routes(router& r, services& svc) {
                 return storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
             },
             [&svc, ex, token](domain::result<storage::registration_change> r) {
-                if (r || r.err().code == domain::errc::already_cancelled)
-                    return ex->respond(redirect_to(confirmation_page_url(svc, token, ex->lang)));
-                if (r.err().code == domain::errc::not_found) return ex->respond(not_found_page(svc, ex->lang));
-                const bool de = ex->lang == domain::lang::de;
-                const auto status = domain::describe(r.err().code).http_status;
-                ex->respond_with([&svc, ex, status, de, code = r.err().code] {
-                    return html_response(status,
+                // This runs on the writer thread: every answer, even the redirect, is built on the IO thread.
+                const auto code = r ? std::optional<domain::errc>{} : std::optional{r.err().code};
+                ex->respond_with([&svc, ex, token, code]() -> http_response {
+                    if (!code || *code == domain::errc::already_cancelled)
+                        return redirect_to(confirmation_page_url(svc, token, ex->lang));
+                    if (*code == domain::errc::not_found) return not_found_page(svc, ex->lang);
+                    const bool de = ex->lang == domain::lang::de;
+                    return html_response(domain::describe(*code).http_status,
                                          render_message(page_context_of(svc, ex->lang),
                                                         de ? "Stornierung nicht möglich" : "Cancellation not possible",
-                                                        domain::message(code, ex->lang)),
+                                                        domain::message(*code, ex->lang)),
                                          svc);
                 });
             });

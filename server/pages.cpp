@@ -572,6 +572,10 @@ void date_cancelled_notice(std::string& out, const page_context& ctx, const doma
 // ---------------------------------------------------------------------------------------------------------------
 // Pages
 
+std::string registration_page_url(std::string_view public_url, std::string_view token) {
+    return std::string{public_url} + registration_path(token);
+}
+
 std::string render_index(const page_context& ctx, const std::vector<seminar_listing>& seminars) {
     std::string main;
     main += "<h1>";

@@ -73,6 +73,9 @@ std::string render_privacy(const page_context& ctx);
 std::string render_message(const page_context& ctx, std::string_view title, std::string_view text);
 
 /// The stylesheet of all pages, embedded into the binary at build time from server/static/seminard.css.
+/// The confirmation page behind the private link, as pages, mails and the JSON view link it (no language).
+std::string registration_page_url(std::string_view public_url, std::string_view token);
+
 std::string_view stylesheet();
 /// A short hex hash of stylesheet(), for cache busting (`/static/seminard.css?v=…`); the same for the same CSS.
 std::string_view stylesheet_version();

@@ -121,14 +121,14 @@ void submit_registration(services& svc,
     svc.writer.submit<attendee_view>(
         [slug, date_id, p = std::move(*person), now = svc.now(), lang = ex->lang](
             storage::connection& c) -> domain::result<attendee_view> {
-            if (!slug.empty()) {
-                // Our page's form: the date must be one of this seminar's.
-                auto s = storage::find_seminar(c, slug);
-                auto d = storage::find_date(c, date_id);
-                if (!s || !d || d->seminar_id != s->id) return domain::errc::not_found;
-            }
             auto created = storage::register_attendee(c, date_id, p, now, lang);
             if (!created) return std::move(created).err();
+            if (!slug.empty()) {
+                // Our page's form: the date must be one of this seminar's. Checked on the date the registration
+                // read; the error rolls the registration back with the command's SAVEPOINT.
+                auto s = storage::find_seminar(c, slug);
+                if (!s || created->date.seminar_id != s->id) return domain::errc::not_found;
+            }
             return load_view(c, std::move(created->registration), std::move(created->token), std::move(created->date));
         },
         [&svc, ex, browser, slug, date_id, form = std::move(form)](domain::result<attendee_view> r) mutable {
@@ -246,11 +246,7 @@ void add_registration_routes(router& r, services& svc) {
             auto page = storage::list_registrations(c, id, status, limit, cursor);
             json items = json::array();
             for (const auto& reg : page.items) items.push_back(registration_json(reg));
-            auto res = json_response(
-                200,
-                json{{"items", std::move(items)},
-                     {"total", page.total},
-                     {"next_cursor", page.next_cursor ? json(std::to_string(*page.next_cursor)) : json(nullptr)}});
+            auto res = json_response(200, page_json(std::move(items), page.total, page.next_cursor));
             res.set("Cache-Control", "no-store");
             return res;
         });

@@ -34,7 +34,7 @@ struct seminar_and_date {
 void add_seminar_routes(router& r, services& svc) {
     r.add("GET", "/api/v1/seminars", [&svc](const std::shared_ptr<exchange>& ex) {
         svc.cached_read(ex,
-                        std::string{"seminars|"} + (ex->lang == domain::lang::en ? "en" : "de"),
+                        std::string{"seminars|"} + std::string{domain::lang_code(ex->lang)},
                         [&svc, lang = ex->lang](storage::connection& c) {
                             json list = json::array();
                             const auto now = svc.now();
@@ -45,7 +45,7 @@ void add_seminar_routes(router& r, services& svc) {
     });
 
     r.add("GET", "/api/v1/seminars/{slug}", [&svc](const std::shared_ptr<exchange>& ex) {
-        auto key = "seminar|" + ex->param("slug") + (ex->lang == domain::lang::en ? "|en" : "|de");
+        auto key = "seminar|" + ex->param("slug") + "|" + std::string{domain::lang_code(ex->lang)};
         svc.cached_read(ex, std::move(key), [&svc, slug = ex->param("slug"), lang = ex->lang](storage::connection& c) {
             auto s = storage::find_seminar(c, slug);
             if (!s) return error_response(domain::errc::not_found, lang);

@@ -28,7 +28,7 @@ mail_entry read_mail(statement_ref& q) {
     m.kind = domain::parse_mail_kind(text(4)).value_or(domain::mail_kind::registered);
     m.status = domain::parse_registration_status(text(5)).value_or(domain::registration_status::cancelled);
     if (!q.getColumn(6).isNull()) m.waitlist_position = q.getColumn(6).getInt();
-    m.lang = text(7) == "en" ? domain::lang::en : domain::lang::de;
+    m.lang = domain::lang_from_code(text(7));
     m.token = text(8);
     m.created_at = from_db(q.getColumn(9).getInt64());
     m.state = parse_mail_state(text(10)).value_or(mail_state::failed);

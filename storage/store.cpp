@@ -444,7 +444,7 @@ domain::result<registration_change> register_attendee(
     q.bind(12, to_db(now));
     q.bind(13, to_db(now));
     q.bind(14, to_db(now));
-    q.bind(15, std::string{lang == domain::lang::en ? "en" : "de"});
+    q.bind(15, std::string{domain::lang_code(lang)});
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {

@@ -119,8 +119,9 @@ async function run() {
     assert.match(body, /27\.\/28\. Januar 2027, 09:00–17:00 Uhr/);
     assert.match(body, /12 Plätze/);
     assert.ok((await page.locator('link[rel=stylesheet]').count()) === 1, 'one stylesheet');
-    const cssOk = await page.evaluate(() => getComputedStyle(document.body).fontFamily !== '');
-    assert.ok(cssOk);
+    // Our stylesheet was loaded and applied (the CSP let it through): its custom property is defined.
+    const ink = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--ink').trim());
+    assert.equal(ink, '#1c2430');
     await assertLabelled(page);
     await assertNoHorizontalScroll(page);
     await page.screenshot({ path: join(artifacts, '01-seminar.png'), fullPage: true });

@@ -27,6 +27,20 @@ std::string path_of(const std::string& url) {
     return url.substr(url.find('/', scheme + 3));
 }
 
+/// The seminar page's form, posted as a browser posts it.
+http_reply post_page_form(http_client& c, const header_list& fields) {
+    return c.request("POST", "/seminars/" + slug, form_encode(fields), browser_form);
+}
+
+/// A complete, valid form for `date_id` and `email` (last name `last_name`).
+header_list valid_form(std::int64_t date_id, const std::string& email, const std::string& last_name = "Muster") {
+    return {{"date_id", std::to_string(date_id)},
+            {"first_name", "Erika"},
+            {"last_name", last_name},
+            {"email", email},
+            {"privacy_consent", "on"}};
+}
+
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }
@@ -91,21 +105,19 @@ TEST_CASE("the seminar page shows the dates in German and a form that works with
 
     auto privacy = c.get("/datenschutz");
     REQUIRE(privacy.status == 200);
-    REQUIRE(contains(privacy.body, "Datenschutz"));
+    REQUIRE(contains(privacy.body, "Was gespeichert wird"));
 }
 
 TEST_CASE("a form with mistakes comes back with the values kept and the errors next to the fields") {
     server_process server;
     http_client c{server.port()};
     const auto date_id = seminar_with_date(c, slug, 12, true);
-    auto r = c.request("POST",
-                       "/seminars/" + slug,
-                       form_encode({{"date_id", std::to_string(date_id)},
-                                    {"first_name", "<b>Jürgen</b>"},
-                                    {"last_name", ""},
-                                    {"email", "juergen@"},
-                                    {"company", "Müller & Söhne"}}),
-                       browser_form);
+    auto r = post_page_form(c,
+                            {{"date_id", std::to_string(date_id)},
+                             {"first_name", "<b>Jürgen</b>"},
+                             {"last_name", ""},
+                             {"email", "juergen@"},
+                             {"company", "Müller & Söhne"}});
     INFO(r.body);
     REQUIRE(r.status == 422);
     REQUIRE(r.header("Content-Type") == "text/html; charset=utf-8");
@@ -119,40 +131,24 @@ TEST_CASE("a form with mistakes comes back with the values kept and the errors n
     REQUIRE(list_registrations(c, date_id).empty());
 
     SECTION("without a date chosen") {
-        auto no_date = c.request("POST",
-                                 "/seminars/" + slug,
-                                 form_encode({{"first_name", "Erika"},
-                                              {"last_name", "Muster"},
-                                              {"email", "erika@example.org"},
-                                              {"privacy_consent", "on"}}),
-                                 browser_form);
+        auto no_date = post_page_form(c,
+                                      {{"first_name", "Erika"},
+                                       {"last_name", "Muster"},
+                                       {"email", "erika@example.org"},
+                                       {"privacy_consent", "on"}});
         REQUIRE(no_date.status == 422);
         REQUIRE(contains(no_date.body, "id=\"date_id-error\""));
     }
     SECTION("a date of another seminar is refused") {
         const auto other = seminar_with_date(c, "anderes-seminar", 5, false);
-        auto wrong = c.request("POST",
-                               "/seminars/" + slug,
-                               form_encode({{"date_id", std::to_string(other)},
-                                            {"first_name", "Erika"},
-                                            {"last_name", "Muster"},
-                                            {"email", "erika@example.org"},
-                                            {"privacy_consent", "on"}}),
-                               browser_form);
+        auto wrong = post_page_form(c, valid_form(other, "erika@example.org"));
         REQUIRE(wrong.status == 422);
         REQUIRE(list_registrations(c, other).empty());
     }
     SECTION("a full date answers 409 on the page, values kept") {
         const auto tiny = create_date(c, slug, 1, false);
         REQUIRE(register_json(c, tiny, person("first@example.org")).status == 201);
-        auto full = c.request("POST",
-                              "/seminars/" + slug,
-                              form_encode({{"date_id", std::to_string(tiny)},
-                                           {"first_name", "Erika"},
-                                           {"last_name", "Zuspät"},
-                                           {"email", "erika@example.org"},
-                                           {"privacy_consent", "on"}}),
-                              browser_form);
+        auto full = post_page_form(c, valid_form(tiny, "erika@example.org", "Zuspät"));
         REQUIRE(full.status == 409);
         REQUIRE(contains(full.body, "Zuspät"));
         REQUIRE(contains(full.body, "role=\"alert\""));
@@ -163,15 +159,9 @@ TEST_CASE("registering on the page leads to the confirmation page; cancelling ta
     server_process server;
     http_client c{server.port()};
     const auto date_id = seminar_with_date(c, slug, 12, true);
-    auto r = c.request("POST",
-                       "/seminars/" + slug,
-                       form_encode({{"date_id", std::to_string(date_id)},
-                                    {"first_name", "Erika"},
-                                    {"last_name", "Mustermann"},
-                                    {"email", "erika@example.org"},
-                                    {"privacy_consent", "on"},
-                                    {"website", ""}}),
-                       browser_form);
+    auto form = valid_form(date_id, "erika@example.org", "Mustermann");
+    form.emplace_back("website", "");  // the honeypot, empty as people leave it
+    auto r = post_page_form(c, form);
     INFO(r.body);
     REQUIRE(r.status == 303);
     const auto location = r.header("Location");
