@@ -22,9 +22,13 @@ int promotions(int capacity, int confirmed, int waitlisted) noexcept {
 }
 
 std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random) {
-    static_assert(code_alphabet.size() == 32);  // 40 bits give exactly 8 symbols of 5 bits
     std::uint64_t bits = 0;
     for (auto b : random) bits = (bits << 8) | b;
+    return make_code(bits);
+}
+
+std::string make_code(std::uint64_t bits) {
+    static_assert(code_alphabet.size() == 32);  // 40 bits give exactly 8 symbols of 5 bits
     std::string out;
     out.reserve(9);
     for (int i = 7; i >= 0; --i) {
@@ -53,6 +57,18 @@ std::string canonical_code(std::string_view typed) {
     canonical.append(out, 0, 4).push_back('-');
     canonical.append(out, 4, 4);
     return canonical;
+}
+
+std::optional<std::uint64_t> code_value(std::string_view canonical) {
+    if (canonical.size() != 9 || canonical[4] != '-') return std::nullopt;
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < canonical.size(); ++i) {
+        if (i == 4) continue;
+        auto v = code_alphabet.find(canonical[i]);
+        if (v == std::string_view::npos) return std::nullopt;
+        bits = (bits << 5) | v;
+    }
+    return bits;
 }
 
 }  // namespace seminard::domain

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,8 +23,13 @@ int promotions(int capacity, int confirmed, int waitlisted) noexcept;
 inline constexpr std::size_t code_random_bytes = 5;
 
 /// A short code people can read out on the phone: 8 symbols of Crockford's base32 (no I, L, O, U),
-/// written as "XXXX-XXXX" (40 bits). Uniqueness is checked by storage.
+/// written as "XXXX-XXXX" (40 bits, most significant first). Uniqueness is storage's concern.
 std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random);
+/// The same for a 40-bit value (higher bits are ignored).
+std::string make_code(std::uint64_t value);
+
+/// The 40-bit value of a canonical code (as canonical_code returns it); nullopt for anything else.
+std::optional<std::uint64_t> code_value(std::string_view canonical);
 
 /// Accepts codes the way people type them: any case, with or without the hyphen or spaces, O for 0, I/L for 1.
 /// Returns the canonical form or an empty string when it cannot be a code.

@@ -132,7 +132,7 @@ void add_calendar_routes(router& r, services& svc) {
         const auto& token = ex->param("token");
         if (!plausible_token(token)) return ex->respond(error_response(domain::errc::not_found, ex->lang));
         svc.read(ex, [&svc, ex, token](storage::connection& c) {
-            auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+            auto reg = storage::find_registration_by_token(c, token);
             if (!reg) return error_response(domain::errc::not_found, ex->lang);
             auto d = storage::find_date(c, reg->date_id);
             if (!d) return error_response(domain::errc::not_found, ex->lang);

@@ -29,8 +29,8 @@ struct page_query {
 };
 page_query read_page_query(std::string_view query, domain::error& problems);
 
-/// Whether a path segment can be an attendee token (22 base64url characters, 128 bits); anything else is a 404
-/// without a database lookup.
+/// Whether a path segment can be an attendee token (28 base64url characters since schema 5, 22 before); anything
+/// else is a 404 without a database lookup.
 bool plausible_token(std::string_view t) noexcept;
 
 }  // namespace seminard::server

@@ -4,6 +4,8 @@
 #include "handlers.hpp"
 #include "json_codec.hpp"
 
+#include "storage/crypto.hpp"
+
 namespace seminard::server {
 
 void add_health_routes(router& r, services& svc) {
@@ -62,8 +64,9 @@ page_query read_page_query(std::string_view query, domain::error& problems) {
 }
 
 bool plausible_token(std::string_view t) noexcept {
-    constexpr std::size_t token_length = 22;
-    if (t.size() != token_length) return false;
+    // 28 characters since schema 5 (storage::new_registration_token); 22 for registrations made before.
+    constexpr std::size_t legacy_length = 22;
+    if (t.size() != storage::registration_token_size && t.size() != legacy_length) return false;
     for (char c : t)
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
             return false;

@@ -144,7 +144,7 @@ void add_page_routes(router& r, services& svc) {
         const auto& token = ex->param("token");
         if (!plausible_token(token)) return ex->respond(not_found_page(svc, ex->lang));
         svc.read(ex, [&svc, ex, token](storage::connection& c) {
-            auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+            auto reg = storage::find_registration_by_token(c, token);
             if (!reg) return not_found_page(svc, ex->lang);
             auto d = storage::find_date(c, reg->date_id);
             auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
@@ -161,7 +161,7 @@ void add_page_routes(router& r, services& svc) {
         if (!confirmed) {
             // First step: ask, so that a stray click cancels nothing.
             return svc.read(ex, [&svc, ex, token](storage::connection& c) {
-                auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+                auto reg = storage::find_registration_by_token(c, token);
                 if (!reg) return not_found_page(svc, ex->lang);
                 if (reg->status == domain::registration_status::cancelled)
                     return redirect_to(confirmation_page_url(svc, token, ex->lang));
@@ -173,7 +173,7 @@ void add_page_routes(router& r, services& svc) {
         }
         svc.writer.submit<storage::registration_change>(
             [token, now = svc.now()](storage::connection& c) -> domain::result<storage::registration_change> {
-                auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+                auto reg = storage::find_registration_by_token(c, token);
                 if (!reg) return domain::errc::not_found;
                 return storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
             },

@@ -171,7 +171,7 @@ void add_registration_routes(router& r, services& svc) {
         const auto& token = ex->param("token");
         if (!plausible_token(token)) return ex->respond(error_response(domain::errc::not_found, ex->lang));
         svc.read(ex, [&svc, ex, token](storage::connection& c) {
-            auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+            auto reg = storage::find_registration_by_token(c, token);
             if (!reg) return error_response(domain::errc::not_found, ex->lang);
             auto v = load_view(c, std::move(*reg), token);
             if (!v) return error_response(v.err(), ex->lang);
@@ -190,7 +190,7 @@ void add_registration_routes(router& r, services& svc) {
         svc.write<attendee_view>(
             ex,
             [token, now = svc.now()](storage::connection& c) -> domain::result<attendee_view> {
-                auto reg = storage::find_registration_by_token(c, storage::sha256(token));
+                auto reg = storage::find_registration_by_token(c, token);
                 if (!reg) return domain::errc::not_found;
                 auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
                 if (!change) return std::move(change).err();

@@ -1,10 +1,13 @@
 // One SQLite connection with our pragmas and a cache of prepared statements.
 #pragma once
 
+#include "crypto.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -55,16 +58,20 @@ public:
     /// string literals only, and do not borrow one statement twice at the same time.
     statement_ref prepare(const char* sql);
 
+    /// The permutation that makes registration codes from row ids, with the key migration 5 stored (read once).
+    const code_permutation& codes();
+
 private:
     SQLite::Database db_;
+    std::optional<code_permutation> codes_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
-/// Runs every schema migration not yet applied, each once and in its own transaction.
-/// Returns the schema version afterwards.
-int migrate(connection& c);
-
 /// The highest schema version this build knows.
 int latest_schema_version() noexcept;
+
+/// Runs every schema migration not yet applied up to `target` (tests stop early to build an older database), each
+/// once and in its own transaction. Returns the schema version afterwards.
+int migrate(connection& c, int target = latest_schema_version());
 
 }  // namespace seminard::storage

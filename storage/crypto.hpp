@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,29 @@ digest sha256(std::string_view data);
 
 /// A fresh secret: 128 random bits, base64url without padding (22 characters).
 std::string new_token();
+
+/// A registration's private token: its code's 40-bit value, then 128 random bits, base64url without padding
+/// (28 characters). The value leads the way to the row (see code_permutation); the random bits are the secret,
+/// checked against the stored SHA-256 of the whole token.
+inline constexpr std::size_t registration_token_size = 28;
+std::string new_registration_token(std::uint64_t code_value);
+/// The code value a registration token starts with; nullopt unless `token` has that shape.
+std::optional<std::uint64_t> registration_token_code(std::string_view token);
+
+/// A keyed permutation of the 40-bit numbers (a four-round Feistel network with SHA-256 as round function): a
+/// registration's code is the permuted row id. Codes stay unique without an index on random keys, and they do
+/// not tell how many registrations there are. Not a secret: codes are looked up by the organiser only.
+class code_permutation {
+public:
+    static constexpr std::uint64_t domain_size = std::uint64_t{1} << 40;
+    explicit code_permutation(std::span<const std::uint8_t> key);
+    std::uint64_t forward(std::uint64_t id) const;
+    std::uint64_t backward(std::uint64_t value) const;
+
+private:
+    std::uint32_t round(int i, std::uint32_t half) const;
+    std::array<std::uint8_t, 32> key_{};
+};
 
 /// Compares two digests in constant time.
 bool same_digest(const digest& a, const digest& b) noexcept;

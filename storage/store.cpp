@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cstring>
+#include <tuple>
 #include <utility>
 
 namespace seminard::storage {
@@ -133,19 +135,20 @@ std::optional<domain::registration> find_registration_by_id(connection& c, std::
     return read_registration(q);
 }
 
-bool code_exists(connection& c, const std::string& code) {
-    auto q = c.prepare("SELECT 1 FROM registrations WHERE code = ?");
-    q.bind(1, code);
-    return q.executeStep();
-}
-
-std::string unused_code(connection& c) {
-    // 40 bits: a collision is rare but possible, so look before taking one.
-    for (;;) {
-        std::array<std::uint8_t, domain::code_random_bytes> raw{};
-        random_bytes(raw);
-        auto code = domain::make_code(raw);
-        if (!code_exists(c, code)) return code;
+/// The id and code of the next registration: the code is the permuted id. A code that a registration from before
+/// schema 5 already holds (random, 40 bits: rare) is skipped together with its id.
+std::pair<std::int64_t, std::string> next_registration_code(connection& c) {
+    std::int64_t id = 0;
+    {
+        auto q = c.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM registrations");
+        q.executeStep();
+        id = q.getColumn(0).getInt64();
+    }
+    for (;; ++id) {
+        auto code = domain::make_code(c.codes().forward(static_cast<std::uint64_t>(id)));
+        auto q = c.prepare("SELECT 1 FROM registrations WHERE code = ? AND legacy = 1");
+        q.bind(1, code);
+        if (!q.executeStep()) return {id, std::move(code)};
     }
 }
 
@@ -242,9 +245,23 @@ domain::date_availability availability(connection& c, std::int64_t date_id) {
     return a;
 }
 
-std::optional<domain::registration> find_registration_by_token(connection& c, const digest& token_hash) {
-    auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.token_hash = ?");
-    q.bind(1, token_hash.data(), static_cast<int>(token_hash.size()));
+std::optional<domain::registration> find_registration_by_token(connection& c, std::string_view token) {
+    const auto hash = sha256(token);
+    if (auto value = registration_token_code(token)) {
+        const auto id = static_cast<std::int64_t>(c.codes().backward(*value));
+        auto q = c.prepare("SELECT token_hash FROM registrations WHERE id = ? AND legacy = 0");
+        q.bind(1, id);
+        if (!q.executeStep()) return std::nullopt;
+        auto stored = q.getColumn(0);
+        digest d{};
+        if (stored.getBytes() != static_cast<int>(d.size())) return std::nullopt;
+        std::memcpy(d.data(), stored.getBlob(), d.size());
+        if (!same_digest(d, hash)) return std::nullopt;
+        return find_registration_by_id(c, id);
+    }
+    auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                       " FROM registrations r WHERE r.token_hash = ? AND r.legacy = 1");
+    q.bind(1, hash.data(), static_cast<int>(hash.size()));
     if (!q.executeStep()) return std::nullopt;
     return read_registration(q);
 }
@@ -254,7 +271,15 @@ std::optional<domain::registration> find_registration(connection& c, std::int64_
 }
 
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code) {
-    auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.code = ?");
+    if (auto value = domain::code_value(code)) {
+        auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                           " FROM registrations r WHERE r.id = ? AND r.code = ? AND r.legacy = 0");
+        q.bind(1, static_cast<std::int64_t>(c.codes().backward(*value)));
+        q.bind(2, std::string{code});
+        if (q.executeStep()) return read_registration(q);
+    }
+    auto q =
+        c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.code = ? AND r.legacy = 1");
     q.bind(1, std::string{code});
     if (!q.executeStep()) return std::nullopt;
     return read_registration(q);
@@ -417,19 +442,19 @@ domain::result<registration_change> register_attendee(
 
     registration_change out;
     out.date = *d;
-    out.token = new_token();
-    const auto hash = sha256(out.token);
     auto& r = out.registration;
+    std::tie(r.id, r.code) = next_registration_code(c);
+    out.token = new_registration_token(*domain::code_value(r.code));
+    const auto hash = sha256(out.token);
     r.date_id = date_id;
-    r.code = unused_code(c);
     r.status = decision == domain::admission::confirmed ? domain::registration_status::confirmed
                                                         : domain::registration_status::waitlisted;
     r.person = person;
     r.consent_at = r.created_at = r.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
-        "company, job_title, phone, consent_at, created_at, updated_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?)");
+        "company, job_title, phone, consent_at, created_at, updated_at, lang, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, date_id);
     q.bind(2, r.code);
     q.bind(3, hash.data(), static_cast<int>(hash.size()));
@@ -445,13 +470,13 @@ domain::result<registration_change> register_attendee(
     q.bind(13, to_db(now));
     q.bind(14, to_db(now));
     q.bind(15, std::string{domain::lang_code(lang)});
+    q.bind(16, r.id);
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) return domain::errc::already_registered;  // the index backs the check above
         throw;
     }
-    r.id = c.db().getLastInsertRowid();
     if (r.status == domain::registration_status::waitlisted) r.waitlist_position = counts.waitlisted + 1;
     enqueue_mail(c, r, domain::mail_kind::registered, now, out.token);
     return out;

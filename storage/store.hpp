@@ -26,8 +26,11 @@ std::optional<domain::seminar_date> find_date(connection& c, std::int64_t id);
 std::vector<domain::seminar_date> dates_of(connection& c, std::int64_t seminar_id);
 domain::date_availability availability(connection& c, std::int64_t date_id);
 
-std::optional<domain::registration> find_registration_by_token(connection& c, const digest& token_hash);
+/// The registration a private token belongs to (a 28-character token leads to its row by id and is checked against
+/// the stored hash in constant time; a 22-character token from before schema 5 is looked up by its hash).
+std::optional<domain::registration> find_registration_by_token(connection& c, std::string_view token);
 std::optional<domain::registration> find_registration(connection& c, std::int64_t id);
+/// `code` in canonical form (domain::canonical_code).
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code);
 
 struct registration_page {

@@ -159,11 +159,11 @@ async function run() {
     await page.locator('#privacy_consent').check();
     if (!(await page.locator('input[name=date_id]:checked').count())) await page.locator('input[name=date_id]:not([disabled])').check();
     await Promise.all([
-      page.waitForURL(/\/registrations\/[A-Za-z0-9_-]{22}/),
+      page.waitForURL(/\/registrations\/[A-Za-z0-9_-]{28}/),
       page.locator('form#anmelden button[type=submit], form#anmelden input[type=submit]').click(),
     ]);
     const confirmationUrl = page.url();
-    const token = confirmationUrl.match(/\/registrations\/([A-Za-z0-9_-]{22})/)[1];
+    const token = confirmationUrl.match(/\/registrations\/([A-Za-z0-9_-]{28})/)[1];
     const confirmation = await page.locator('main').innerText();
     assert.match(confirmation, /Ihre Anmeldung ist bestätigt/);
     assert.match(confirmation, /27\.\/28\. Januar 2027/);

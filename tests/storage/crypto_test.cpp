@@ -3,8 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <set>
 #include <string>
 
@@ -61,4 +65,69 @@ TEST_CASE("same_digest is true only for identical digests", "[crypto]") {
     b.front() ^= 0x80;
     CHECK_FALSE(storage::same_digest(a, b));
     CHECK_FALSE(storage::same_digest(a, storage::sha256("token-b")));
+}
+
+TEST_CASE("a registration token carries its code value, then 128 random bits", "[crypto][token]") {
+    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (std::uint64_t value : {std::uint64_t{0},
+                                std::uint64_t{1},
+                                std::uint64_t{0x123456789A},
+                                storage::code_permutation::domain_size - 1}) {
+        const auto t = storage::new_registration_token(value);
+        INFO(t);
+        REQUIRE(t.size() == storage::registration_token_size);
+        CHECK(t.find_first_not_of(alphabet) == std::string::npos);
+        CHECK(storage::registration_token_code(t) == value);
+        CHECK(storage::new_registration_token(value) != t);  // the secret part differs every time
+    }
+    CHECK_FALSE(storage::registration_token_code(storage::new_token()));  // 22 characters: from before schema 5
+    CHECK_FALSE(storage::registration_token_code(std::string(28, '.')));
+    CHECK_FALSE(storage::registration_token_code(std::string(27, 'A') + '\0'));
+}
+
+TEST_CASE("the code permutation is a bijection of the 40-bit numbers that depends on its key", "[crypto][code]") {
+    std::array<std::uint8_t, 32> key{};
+    key[0] = 1;
+    const storage::code_permutation p{key};
+    std::set<std::uint64_t> seen;
+    for (std::uint64_t id = 1; id <= 5000; ++id) {
+        const auto v = p.forward(id);
+        REQUIRE(v < storage::code_permutation::domain_size);
+        REQUIRE(p.backward(v) == id);
+        seen.insert(v);
+    }
+    CHECK(seen.size() == 5000);
+    // Consecutive ids land far apart: no code tells its neighbour.
+    CHECK(std::llabs(static_cast<long long>(p.forward(2)) - static_cast<long long>(p.forward(1))) > 1000);
+    for (std::uint64_t v : {std::uint64_t{0}, storage::code_permutation::domain_size - 1})
+        CHECK(p.forward(p.backward(v)) == v);
+    CHECK_THROWS(p.forward(storage::code_permutation::domain_size));
+
+    key[0] = 2;
+    const storage::code_permutation q{key};
+    CHECK(q.forward(1) != p.forward(1));
+    CHECK_THROWS(storage::code_permutation{std::span<const std::uint8_t>{key}.first(8)});
+}
+
+TEST_CASE("a forked child never repeats the random bytes its parent had buffered", "[crypto]") {
+    std::array<std::uint8_t, 16> warm{};
+    storage::random_bytes(warm);  // the parent's pool now holds unused bytes
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        std::array<std::uint8_t, 16> mine{};
+        storage::random_bytes(mine);
+        [[maybe_unused]] auto n = ::write(fds[1], mine.data(), mine.size());
+        ::_exit(0);
+    }
+    std::array<std::uint8_t, 16> theirs{}, ours{};
+    REQUIRE(::read(fds[0], theirs.data(), theirs.size()) == static_cast<ssize_t>(theirs.size()));
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    storage::random_bytes(ours);
+    CHECK(theirs != ours);
 }

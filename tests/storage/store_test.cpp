@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "domain/admission.hpp"
 #include "domain/schedule.hpp"
 #include "storage/writer.hpp"
 #include "temp_db.hpp"
@@ -619,26 +620,49 @@ TEST_CASE("registration codes are unique and look like XXXX-XXXX in Crockford's 
         INFO(r.code);
         CHECK(std::regex_match(r.code, code_format));
         codes.insert(r.code);
-        if (i == 0) CHECK(env.by_code(r.code).id == r.id);
+        CHECK(env.by_code(r.code).id == r.id);
     }
     CHECK(codes.size() == 100);
 }
 
-TEST_CASE("the token is 22 characters of base64url and only its SHA-256 is stored", "[store][token]") {
+TEST_CASE("codes are the permuted row id: they do not count up, and each leads back to its row", "[store][code]") {
+    store_env env;
+    const auto d = env.add_date(10, false);
+    const auto a = env.reg_ok(d.id, "a@example.org");
+    const auto b = env.reg_ok(d.id, "b@example.org");
+    CHECK(b.id == a.id + 1);
+    const auto va = *domain::code_value(a.code), vb = *domain::code_value(b.code);
+    CHECK(vb != va + 1);
+    CHECK(env.rd.codes().backward(va) == static_cast<std::uint64_t>(a.id));
+    CHECK(env.rd.codes().forward(static_cast<std::uint64_t>(b.id)) == vb);
+    // A code of an id with no row, and one that is no code, find nothing.
+    CHECK_FALSE(storage::find_registration_by_code(env.rd, domain::make_code(env.rd.codes().forward(999))));
+    CHECK_FALSE(storage::find_registration_by_code(env.rd, "0000-000"));
+}
+
+TEST_CASE("the token is 28 characters of base64url, leads to its row, and only its SHA-256 is stored",
+          "[store][token]") {
     store_env env;
     const auto d = env.add_date(3, true);
     auto r = env.reg(d.id, "anna@example.org");
     REQUIRE(r.ok());
     const auto token = r->token;
-    REQUIRE(token.size() == 22);
+    REQUIRE(token.size() == 28);
     CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
           std::string::npos);
+    CHECK(storage::registration_token_code(token) == domain::code_value(r->registration.code));
 
-    const auto found = storage::find_registration_by_token(env.rd, storage::sha256(token));
+    const auto found = storage::find_registration_by_token(env.rd, token);
     REQUIRE(found.has_value());
     CHECK(found->id == r->registration.id);
-    CHECK_FALSE(storage::find_registration_by_token(env.rd, storage::sha256(token + "x")).has_value());
-    CHECK_FALSE(storage::find_registration_by_token(env.rd, storage::sha256(storage::new_token())).has_value());
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, token + "x").has_value());
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, storage::new_token()).has_value());
+    // The right row, a wrong secret: the leading code finds the row, the hash refuses it.
+    auto forged = token;
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, forged).has_value());
+    forged = storage::new_registration_token(*domain::code_value(r->registration.code));
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, forged).has_value());
 
     // No column of the stored row holds the token, in any form but its digest.
     SQLite::Statement row(env.rd.db(), "SELECT * FROM registrations WHERE id = ?");
@@ -663,6 +687,102 @@ TEST_CASE("the token is 22 characters of base64url and only its SHA-256 is store
     // And no column is meant for it.
     SQLite::Statement cols(env.rd.db(), "SELECT name FROM pragma_table_info('registrations')");
     while (cols.executeStep()) CHECK(cols.getColumn(0).getString() != "token");
+}
+
+TEST_CASE("a database from before schema 5 keeps its codes and tokens working, and new codes avoid them",
+          "[store][token][migrate]") {
+    temp_dir dir;
+    const auto opts = db_in(dir, false);
+    const std::string legacy_token = storage::new_token();  // 22 characters, as tokens were
+    const std::string legacy_code = "7K3M-Q9PX";
+    std::int64_t date_id = 0, legacy_id = 0;
+    {
+        // Schema 4, written the way that build wrote: a random code and the token's hash, unique columns.
+        storage::connection old{opts, storage::access::read_write};
+        REQUIRE(storage::migrate(old, 4) == 4);
+        domain::seminar s;
+        s.slug = "altbestand";
+        s.title = "Altbestand";
+        s.organizer_name = "Beispiel";
+        s.organizer_email = "seminare@example.org";
+        const auto sem = storage::create_seminar(old, s, before_date);
+        REQUIRE(sem.ok());
+        domain::seminar_date d;
+        d.seminar_id = sem->id;
+        d.timezone = "Europe/Berlin";
+        d.days = {day(27)};
+        d.capacity = 5;
+        d.waitlist = true;
+        const auto created = storage::create_date(old, d, before_date);
+        REQUIRE(created.ok());
+        date_id = created->id;
+        const auto hash = storage::sha256(legacy_token);
+        SQLite::Statement ins(old.db(),
+                              "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, "
+                              "email, email_norm, consent_at, created_at, updated_at, lang) VALUES (?, ?, ?, "
+                              "'confirmed', 'Alt', 'Bestand', 'alt@example.org', 'alt@example.org', 0, 0, 0, 'en')");
+        ins.bind(1, date_id);
+        ins.bind(2, legacy_code);
+        ins.bind(3, hash.data(), static_cast<int>(hash.size()));
+        ins.exec();
+        legacy_id = old.db().getLastInsertRowid();
+        old.db().exec("INSERT INTO outbox(registration_id, kind, status, created_at) VALUES (" +
+                      std::to_string(legacy_id) + ", 'registered', 'confirmed', 0)");
+    }
+    storage::writer w{opts};  // migrates to the latest schema
+    storage::connection rd{opts, storage::access::read_only};
+
+    const auto by_token = storage::find_registration_by_token(rd, legacy_token);
+    REQUIRE(by_token.has_value());
+    CHECK(by_token->id == legacy_id);
+    CHECK(by_token->person.email == "alt@example.org");
+    const auto by_code = storage::find_registration_by_code(rd, legacy_code);
+    REQUIRE(by_code.has_value());
+    CHECK(by_code->id == legacy_id);
+    CHECK(storage::availability(rd, date_id).confirmed == 1);
+    {
+        SQLite::Statement q(rd.db(), "SELECT COUNT(*) FROM outbox WHERE registration_id = ?");
+        q.bind(1, legacy_id);
+        REQUIRE(q.executeStep());
+        CHECK(q.getColumn(0).getInt() == 1);
+    }
+
+    // Make the old row hold exactly the code the next id would get: the new registration skips that id.
+    const auto clash_id = legacy_id + 1;
+    const auto clash_code = domain::make_code(rd.codes().forward(static_cast<std::uint64_t>(clash_id)));
+    auto moved = w.run<bool>([&](storage::connection& c) -> domain::result<bool> {
+        SQLite::Statement q(c.db(), "UPDATE registrations SET code = ? WHERE id = ?");
+        q.bind(1, clash_code);
+        q.bind(2, legacy_id);
+        q.exec();
+        return true;
+    });
+    REQUIRE(moved.ok());
+    auto fresh = w.run<storage::registration_change>([date_id](storage::connection& c) {
+        return storage::register_attendee(c, date_id, person("neu@example.org"), before_date);
+    });
+    REQUIRE(fresh.ok());
+    CHECK(fresh->registration.id == clash_id + 1);
+    CHECK(fresh->registration.code != clash_code);
+    CHECK(fresh->token.size() == 28);
+    CHECK(storage::find_registration_by_token(rd, fresh->token)->id == fresh->registration.id);
+    CHECK(storage::find_registration_by_code(rd, clash_code)->id == legacy_id);
+    CHECK(storage::find_registration_by_code(rd, fresh->registration.code)->id == fresh->registration.id);
+    CHECK(storage::availability(rd, date_id).confirmed == 2);
+
+    // The rebuilt tables are sound, and the writer's connection enforces foreign keys again.
+    auto checks = w.run<std::string>([](storage::connection& c) -> domain::result<std::string> {
+        SQLite::Statement fk(c.db(), "PRAGMA foreign_key_check");
+        if (fk.executeStep()) return std::string{"foreign key broken in "} + fk.getColumn(0).getString();
+        SQLite::Statement on(c.db(), "PRAGMA foreign_keys");
+        on.executeStep();
+        if (on.getColumn(0).getInt() != 1) return std::string{"foreign keys off"};
+        SQLite::Statement ok(c.db(), "PRAGMA integrity_check");
+        ok.executeStep();
+        return ok.getColumn(0).getString();
+    });
+    REQUIRE(checks.ok());
+    CHECK(checks.value() == "ok");
 }
 
 // ---- concurrency -------------------------------------------------------------------------------------------------

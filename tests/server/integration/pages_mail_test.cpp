@@ -62,7 +62,7 @@ json wait_for_outbox(http_client& c, const std::string& query, Pred pred, std::c
 
 std::string token_of(const std::string& location) {
     std::smatch m;
-    std::regex re{"/registrations/([A-Za-z0-9_-]{22})"};
+    std::regex re{"/registrations/([A-Za-z0-9_-]{28})"};
     REQUIRE(std::regex_search(location, m, re));
     return m[1];
 }

@@ -204,7 +204,7 @@ TEST_CASE("registering with JSON confirms a seat and answers with code, token, l
     const auto code = j.at("code").get<std::string>();
     const auto token = j.at("token").get<std::string>();
     REQUIRE(!code.empty());
-    REQUIRE(token.size() == 22);
+    REQUIRE(token.size() == 28);
     const auto self = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/v1/registrations/" + token;
     REQUIRE(r.header("Location") == self);
     REQUIRE(j.at("links").at("self") == self);
