@@ -336,16 +336,13 @@ std::string status_text(const domain::registration& r, domain::lang lang) {
 
 }  // namespace
 
-json attendee_view_json(const domain::seminar& s,
-                        const domain::seminar_date& d,
-                        const domain::registration& r,
-                        std::string_view token,
-                        domain::instant now,
-                        domain::lang lang,
-                        const link_base& links) {
+json confirmation_json(const domain::seminar& s,
+                       const domain::seminar_date& d,
+                       const domain::registration& r,
+                       std::string_view token,
+                       domain::lang lang,
+                       const link_base& links) {
     const auto self = links.public_url + "/api/v1/registrations/" + std::string{token};
-    auto date = date_json(s, d, {}, now, lang, links);
-    for (auto key : {"seats_left", "confirmed", "waitlist_length", "capacity"}) date.erase(key);
     // The same mail the outbox holds for this registration (its text part), so that scripts can send it themselves.
     mail_input mail;
     mail.kind = r.status == domain::registration_status::cancelled ? mail_kind::cancelled : mail_kind::registered;
@@ -355,20 +352,9 @@ json attendee_view_json(const domain::seminar& s,
     mail.token = std::string{token};
     mail.lang = lang;
     mail.public_url = links.public_url;
-    mail.created_at = now;
     json j{{"code", r.code},
            {"status", domain::to_string(r.status)},
-           {"attendee",
-            {{"first_name", r.person.first_name},
-             {"last_name", r.person.last_name},
-             {"email", r.person.email},
-             {"company", r.person.company},
-             {"job_title", r.person.job_title},
-             {"phone", r.person.phone}}},
            {"created_at", iso(r.created_at, nullptr)},
-           {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)},
-           {"seminar", {{"slug", s.slug}, {"title", s.title}, {"location", s.location}}},
-           {"date", std::move(date)},
            {"confirmation",
             {{"status_text", status_text(r, lang)},
              {"schedule", domain::format_schedule(d.days, lang)},
@@ -385,6 +371,28 @@ json attendee_view_json(const domain::seminar& s,
              {"cancel", self}}}};
     if (r.waitlist_position) j["waitlist_position"] = *r.waitlist_position;
     if (!token.empty()) j["token"] = std::string{token};
+    return j;
+}
+
+json attendee_view_json(const domain::seminar& s,
+                        const domain::seminar_date& d,
+                        const domain::registration& r,
+                        std::string_view token,
+                        domain::instant now,
+                        domain::lang lang,
+                        const link_base& links) {
+    auto j = confirmation_json(s, d, r, token, lang, links);
+    auto date = date_json(s, d, {}, now, lang, links);
+    for (auto key : {"seats_left", "confirmed", "waitlist_length", "capacity"}) date.erase(key);
+    j["attendee"] = {{"first_name", r.person.first_name},
+                     {"last_name", r.person.last_name},
+                     {"email", r.person.email},
+                     {"company", r.person.company},
+                     {"job_title", r.person.job_title},
+                     {"phone", r.person.phone}};
+    j["cancelled_at"] = r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr);
+    j["seminar"] = {{"slug", s.slug}, {"title", s.title}, {"location", s.location}};
+    j["date"] = std::move(date);
     return j;
 }
 

@@ -41,7 +41,16 @@ json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_
 
 /// The organiser's view of one registration (all attendee fields).
 json registration_json(const domain::registration& r);
-/// What the attendee gets: status, code, the date, the confirmation text, the private links.
+/// The answer to a new registration (201): code, status, waiting-list position, token, the confirmation (status
+/// text, schedule, price, the confirmation mail's subject and text) and the private links. What it leaves out
+/// (the attendee's own fields, the date and seminar) is at links.self.
+json confirmation_json(const domain::seminar& s,
+                       const domain::seminar_date& d,
+                       const domain::registration& r,
+                       std::string_view token,
+                       domain::lang lang,
+                       const link_base& links);
+/// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar.
 json attendee_view_json(const domain::seminar& s,
                         const domain::seminar_date& d,
                         const domain::registration& r,

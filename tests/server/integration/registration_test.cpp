@@ -219,11 +219,21 @@ TEST_CASE("registering with JSON confirms a seat and answers with code, token, l
     REQUIRE(confirmation.at("email").at("to") == "erika@example.org");
     REQUIRE(confirmation.at("email").at("subject").get<std::string>().rfind("Anmeldebestätigung: ", 0) == 0);
 
-    // The private link shows the same registration; the seat count went down.
+    // The 201 is the confirmation; the attendee's fields, the date and the seminar are at links.self.
+    for (auto key : {"attendee", "date", "seminar", "cancelled_at"}) REQUIRE_FALSE(j.contains(key));
+
+    // The private link shows the same registration, in full; the seat count went down.
     auto mine = c.get(path_of(self));
     REQUIRE(mine.status == 200);
-    REQUIRE(mine.json().at("code") == code);
-    REQUIRE(mine.json().at("status") == "confirmed");
+    const auto view = mine.json();
+    REQUIRE(view.at("code") == code);
+    REQUIRE(view.at("status") == "confirmed");
+    REQUIRE(view.at("confirmation") == confirmation);
+    REQUIRE(view.at("links") == j.at("links"));
+    REQUIRE(view.at("attendee").at("email") == "erika@example.org");
+    REQUIRE(view.at("date").at("id") == date_id);
+    REQUIRE(view.at("seminar").at("slug") == slug);
+    REQUIRE(view.at("cancelled_at").is_null());
     REQUIRE(get_date(c, date_id).at("seats_left") == 11);
 }
 
@@ -275,9 +285,13 @@ TEST_CASE("a form-urlencoded registration is accepted like JSON") {
     REQUIRE(r.status == 201);
     auto j = r.json();
     REQUIRE(j.at("status") == "confirmed");
-    REQUIRE(j.at("attendee").at("first_name") == "Jürgen");
-    REQUIRE(j.at("attendee").at("last_name") == "Groß");
-    REQUIRE(j.at("attendee").at("company") == "Müller & Söhne");
+    // As stored: the full view at links.self has the attendee's fields.
+    auto stored = c.get(path_of(j.at("links").at("self").get<std::string>()));
+    REQUIRE(stored.status == 200);
+    const auto attendee = stored.json().at("attendee");
+    REQUIRE(attendee.at("first_name") == "Jürgen");
+    REQUIRE(attendee.at("last_name") == "Groß");
+    REQUIRE(attendee.at("company") == "Müller & Söhne");
 
     SECTION("without the consent checkbox it is a 422 on privacy_consent") {
         auto no_consent = form_encode({{"first_name", "A"}, {"last_name", "B"}, {"email", "ab@example.org"}});
