@@ -2,6 +2,8 @@
 #include "domain/schedule.hpp"
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 using namespace seminard::domain;
@@ -154,6 +156,45 @@ TEST_CASE("an instant is written as ISO 8601 with the zone's offset or as UTC") 
     // Both sides of the autumn overlap keep their own offset.
     CHECK(to_iso8601(utc(2027, 10, 31, 0, 30), &berlin()) == "2027-10-31T02:30:00+02:00");
     CHECK(to_iso8601(utc(2027, 10, 31, 1, 30), &berlin()) == "2027-10-31T02:30:00+01:00");
+}
+
+TEST_CASE("to_iso8601 and format_day agree with date::format over centuries, zones and odd offsets", "[schedule]") {
+    // Written digit by digit for speed; date::format is the reference.
+    const date::time_zone* zones[] = {nullptr,
+                                      &berlin(),
+                                      find_zone("America/New_York"),
+                                      find_zone("Asia/Kathmandu"),
+                                      find_zone("Pacific/Chatham"),
+                                      find_zone("America/St_Johns")};
+    std::uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 4000; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // 1900 .. 2200, to the second
+        const auto t = instant{std::chrono::seconds{static_cast<std::int64_t>(x % 9467280000ull) - 2208988800ll}};
+        for (const auto* zone : zones) {
+            std::string expected;
+            if (!zone) {
+                expected = date::format("%FT%TZ", t);
+            } else {
+                const auto info = zone->get_info(t);
+                const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
+                char off[8];
+                std::snprintf(off,
+                              sizeof off,
+                              "%c%02d:%02d",
+                              minutes < 0 ? '-' : '+',
+                              static_cast<int>(std::abs(minutes) / 60),
+                              static_cast<int>(std::abs(minutes) % 60));
+                expected = date::format("%FT%T", date::local_seconds{t.time_since_epoch() + info.offset}) + off;
+            }
+            INFO(t.time_since_epoch().count());
+            REQUIRE(to_iso8601(t, zone) == expected);
+        }
+        const date::year_month_day day{date::floor<date::days>(t)};
+        REQUIRE(format_day(day) == date::format("%F", day));
+    }
 }
 
 TEST_CASE("ISO 8601 with Z or an offset is parsed, seconds optional") {
