@@ -90,8 +90,9 @@ void submit_registration(services& svc,
         if (browser) return ex->respond(redirect_to(svc.cfg.public_url + "/"));
         return ex->respond(json_response(202, json{{"status", "received"}}));
     }
+    // What a browser typed comes back with the page if something is wrong; scripts get JSON and need no copy.
     form_state form;
-    keep_values(*body, form);
+    if (browser) keep_values(*body, form);
     domain::error problems{domain::errc::invalid_fields};
     std::int64_t date_id = api_date_id.value_or(0);
     if (!api_date_id) {
