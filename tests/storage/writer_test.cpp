@@ -33,6 +33,16 @@ auto put(std::string key) {
     };
 }
 
+/// Creates the table the checkpoint tests fill, and adds one row of a fresh 4 KiB value (a page of log each).
+domain::result<int> blob_table(storage::connection& c) {
+    c.db().exec("CREATE TABLE blobs (b BLOB)");
+    return 0;
+}
+domain::result<int> add_blob(storage::connection& c) {
+    c.db().exec("INSERT INTO blobs VALUES (randomblob(4000))");
+    return 0;
+}
+
 /// Keeps the writer thread busy inside a command until released, so that what is submitted meanwhile
 /// queues up and forms the next batch.
 class blocker {
@@ -393,15 +403,9 @@ TEST_CASE("checkpoints run off the writer thread and keep the write-ahead log bo
     auto opts = db_in(dir, false);
     storage::writer w{opts};
     // Each command writes a fresh 4 KiB value, so the log grows by at least a page per commit.
-    REQUIRE(w.run<int>([](storage::connection& c) -> domain::result<int> {
-                 c.db().exec("CREATE TABLE blobs (b BLOB)");
-                 return 0;
-             }).ok());
+    REQUIRE(w.run<int>(blob_table).ok());
     for (int i = 0; i < 3 * storage::writer::wal_soft_limit / 2; ++i) {
-        REQUIRE(w.run<int>([](storage::connection& c) -> domain::result<int> {
-                     c.db().exec("INSERT INTO blobs VALUES (randomblob(4000))");
-                     return 0;
-                 }).ok());
+        REQUIRE(w.run<int>(add_blob).ok());
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
     while (w.checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
@@ -420,10 +424,7 @@ TEST_CASE("under sustained load the write-ahead log stays bounded well below the
     temp_dir dir;
     auto opts = db_in(dir, false);
     storage::writer w{opts};
-    REQUIRE(w.run<int>([](storage::connection& c) -> domain::result<int> {
-                 c.db().exec("CREATE TABLE blobs (b BLOB)");
-                 return 0;
-             }).ok());
+    REQUIRE(w.run<int>(blob_table).ok());
     // Waves of commands as a rush sends them: each adds a 4 KiB page; 12 times the checkpoint threshold in all.
     constexpr int waves = 60;
     constexpr int per_wave = storage::writer::wal_soft_limit / 5;
@@ -434,12 +435,7 @@ TEST_CASE("under sustained load the write-ahead log stays bounded well below the
         for (int i = 0; i < per_wave; ++i) {
             auto p = std::make_shared<std::promise<bool>>();
             done.push_back(p->get_future());
-            w.submit<int>(
-                [](storage::connection& c) -> domain::result<int> {
-                    c.db().exec("INSERT INTO blobs VALUES (randomblob(4000))");
-                    return 0;
-                },
-                [p](domain::result<int> r) { p->set_value(r.ok()); });
+            w.submit<int>(add_blob, [p](domain::result<int> r) { p->set_value(r.ok()); });
         }
         for (auto& f : done) REQUIRE(f.get());
         largest_wal = std::max(largest_wal, std::filesystem::file_size(wal));
