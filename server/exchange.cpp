@@ -43,7 +43,6 @@ void exchange::respond_with(std::function<http_response()> make) {
 
 void exchange::respond(http_response response) {
     if (answered_.exchange(true)) return;
-    response.route = route;
     if (reply_) reply_(std::move(response));
 }
 

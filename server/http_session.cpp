@@ -174,7 +174,7 @@ void http_session::handle_request() {
                   origin = std::move(origin),
                   work = net::make_work_guard(stream_.get_executor())](http_response res) mutable {
         net::post(self->stream_.get_executor(), [self, head, origin, res = std::move(res)]() mutable {
-            self->route_ = res.route;
+            // On the strand, after handle_request() has noted the matched route.
             self->ctx_.routes.cors().decorate(origin, self->method_, self->route_, res);
             if (head) {
                 // The headers of the GET answer without its body; a streamed body's length is not known.
@@ -191,6 +191,7 @@ void http_session::handle_request() {
     };
     auto ex = std::make_shared<exchange>(std::move(req), std::move(reply), std::move(runner));
     ctx_.routes.dispatch(ex);
+    route_ = ex->route;
 }
 
 void http_session::do_write(http_response res, bool keep_alive) {

@@ -46,7 +46,6 @@ struct http_response {
     header_list headers;
     std::string body;
     std::shared_ptr<body_source> stream;  ///< when set, the body comes from here instead of `body`
-    std::string route;                    ///< the matched route pattern (set by the exchange; for log and CORS)
 
     http_response& set(std::string name, std::string value);
     std::string_view header(std::string_view name) const noexcept;

@@ -17,6 +17,16 @@
 
 namespace seminard::server {
 
+std::optional<bool> flag_value(const json& v) {
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_string()) {  // form posts send checkboxes as text
+        const auto& t = v.get_ref<const std::string&>();
+        if (t == "on" || t == "true" || t == "1" || t == "yes") return true;
+        if (t == "off" || t == "false" || t == "0" || t == "no" || t.empty()) return false;
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 using domain::field_problem;
@@ -77,12 +87,7 @@ public:
     std::optional<bool> boolean(const std::string& name) {
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
-        if (it->is_boolean()) return it->get<bool>();
-        if (it->is_string()) {  // form posts send checkboxes as text
-            auto v = it->get<std::string>();
-            if (v == "on" || v == "true" || v == "1" || v == "yes") return true;
-            if (v == "off" || v == "false" || v == "0" || v == "no" || v.empty()) return false;
-        }
+        if (auto v = flag_value(*it)) return v;
         fields_.emplace(name, field_problem::invalid_value);
         return std::nullopt;
     }

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace seminard::server {
@@ -28,6 +29,10 @@ domain::result<domain::registration_input> registration_input_from(const json& b
 struct link_base {
     std::string public_url;  ///< no trailing slash
 };
+
+/// A yes/no field as JSON or a form sends it: a boolean, or "on"/"true"/"1"/"yes" and "off"/"false"/"0"/"no"/"".
+/// nullopt for anything else.
+std::optional<bool> flag_value(const json& v);
 
 json seminar_json(const domain::seminar& s);
 json date_json(const domain::seminar& s,

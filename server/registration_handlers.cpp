@@ -34,8 +34,7 @@ void keep_values(const json& body, form_state& form) {
         if (it != body.end() && it->is_string()) form.values[name] = it->get<std::string>();
     }
     auto consent = body.find("privacy_consent");
-    form.consent = consent != body.end() && ((consent->is_boolean() && consent->get<bool>()) ||
-                                             (consent->is_string() && (*consent == "on" || *consent == "true")));
+    form.consent = consent != body.end() && flag_value(*consent).value_or(false);
 }
 
 /// Everything the attendee view needs, loaded in the same transaction or snapshot as the change.

@@ -113,6 +113,9 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
     "w.status = 'waitlisted' AND w.id <= r.id) END"
 
+/// How many columns SEMINARD_REGISTRATION_COLUMNS selects: a query may add its own after them.
+constexpr int registration_columns = 15;
+
 domain::registration read_registration(statement_ref& q) {
     domain::registration r;
     r.id = q.getColumn(0).getInt64();
@@ -249,15 +252,17 @@ std::optional<domain::registration> find_registration_by_token(connection& c, st
     const auto hash = sha256(token);
     if (auto value = registration_token_code(token)) {
         const auto id = static_cast<std::int64_t>(c.codes().backward(*value));
-        auto q = c.prepare("SELECT token_hash FROM registrations WHERE id = ? AND legacy = 0");
+        // One read: the row with its stored hash after the usual columns.
+        auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                           ", r.token_hash FROM registrations r WHERE r.id = ? AND r.legacy = 0");
         q.bind(1, id);
         if (!q.executeStep()) return std::nullopt;
-        auto stored = q.getColumn(0);
+        auto stored = q.getColumn(registration_columns);
         digest d{};
         if (stored.getBytes() != static_cast<int>(d.size())) return std::nullopt;
         std::memcpy(d.data(), stored.getBlob(), d.size());
         if (!same_digest(d, hash)) return std::nullopt;
-        return find_registration_by_id(c, id);
+        return read_registration(q);
     }
     auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
                        " FROM registrations r WHERE r.token_hash = ? AND r.legacy = 1");
