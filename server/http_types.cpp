@@ -12,6 +12,21 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
            });
 }
 
+url_parts split_url(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    const auto authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    const auto authority_end = std::min(url.find_first_of("/?#", authority_start), url.size());
+    url_parts parts;
+    parts.origin = std::string{url.substr(0, authority_end)};
+    auto host = url.substr(authority_start, authority_end - authority_start);
+    if (!host.empty() && host.front() == '[')
+        host = host.substr(1, host.find(']') - 1);
+    else
+        host = host.substr(0, host.find(':'));
+    parts.host = std::string{host};
+    return parts;
+}
+
 std::string_view http_request::header(std::string_view name) const noexcept {
     for (const auto& [k, v] : headers)
         if (iequals(k, name)) return v;

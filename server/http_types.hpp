@@ -17,6 +17,14 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 /// Case-insensitive ASCII comparison for header names and tokens.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+/// The parts of an absolute URL such as --public-url that answers and mails need.
+struct url_parts {
+    std::string origin;  ///< "scheme://host[:port]", e.g. "https://seminare.example.org"
+    std::string host;    ///< the host alone, without port or IPv6 brackets, e.g. "seminare.example.org"
+};
+/// Splits `url` ("scheme://authority/path…"); without "://" the whole text counts as the authority.
+url_parts split_url(std::string_view url);
+
 struct http_request {
     std::string method;  ///< "GET", "POST", … as sent
     std::string target;  ///< raw request target, e.g. "/api/v1/seminars?lang=en"

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "access_log.hpp"
+#include "http_types.hpp"
 #include "smtp_client.hpp"
 #include "storage/store.hpp"
 
@@ -16,15 +17,6 @@
 namespace seminard::server {
 
 namespace {
-
-/// The host of the public URL, for Message-IDs ("<code>.<id>@host"), so that they are unique across servers.
-std::string public_host(std::string_view url) {
-    auto start = url.find("://");
-    url = start == std::string_view::npos ? url : url.substr(start + 3);
-    url = url.substr(0, url.find_first_of("/?#"));
-    if (!url.empty() && url.front() == '[') return std::string{url.substr(1, url.find(']') - 1)};
-    return std::string{url.substr(0, url.find(':'))};
-}
 
 /// Mails are never urgent next to a registration waiting for its answer: let the scheduler prefer the IO threads
 /// and the writer. On Linux, nice applies to the calling thread only.
@@ -64,7 +56,8 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
     in.from_address = cfg.mail.from_address;
     in.calendar_organizer_email = cfg.calendar_organizer_email;
     in.created_at = m.created_at;
-    in.message_id = m.code + "." + std::to_string(m.id) + "@" + public_host(cfg.public_url);
+    in.message_id =
+        m.code + "." + std::to_string(m.id) + "@" + split_url(cfg.public_url).host;  // unique across servers
     return compose_mail(in);
 }
 
@@ -180,7 +173,7 @@ bool mailer::deliver_due(storage::connection& c) {
     if (due.empty()) return false;
     smtp_options opt;
     opt.timeout = cfg_.mail.smtp_timeout;
-    opt.helo_name = public_host(cfg_.public_url);
+    opt.helo_name = split_url(cfg_.public_url).host;
     for (const auto& m : due) {
         {
             std::lock_guard lock{mutex_};

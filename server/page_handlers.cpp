@@ -18,13 +18,6 @@ std::string lang_suffix(domain::lang lang, char sep = '?') {
     return lang == domain::lang::en ? std::string{sep} + "lang=en" : std::string{};
 }
 
-/// The origin part of the public URL ("https://host:port"), for the page's Content-Security-Policy.
-std::string origin_of(const std::string& url) {
-    auto scheme_end = url.find("://");
-    if (scheme_end == std::string::npos) return url;
-    return url.substr(0, url.find('/', scheme_end + 3));
-}
-
 seminar_listing load_listing(storage::connection& c, domain::seminar s) {
     seminar_listing l;
     for (auto& d : storage::dates_of(c, s.id)) {
@@ -42,7 +35,7 @@ http_response html_response(int status, std::string body, const services& svc) {
     res.status = status;
     res.set("Content-Type", "text/html; charset=utf-8");
     // No script runs on our pages, styles come from our own stylesheet, forms post only to us.
-    const auto origin = origin_of(svc.cfg.public_url);
+    const auto origin = split_url(svc.cfg.public_url).origin;
     res.set("Content-Security-Policy",
             "default-src 'none'; style-src 'self' " + origin + "; img-src 'self' data:; form-action 'self' " + origin +
                 "; base-uri 'none'");

@@ -1,4 +1,5 @@
-// Tests of the answer builders: the one error format with each errc's status, JSON output, language negotiation.
+// Tests of the answer builders: the one error format with each errc's status, JSON output, language negotiation;
+// and split_url, which answers and mails take the public URL apart with.
 #include "server/responses.hpp"
 
 #include <catch2/catch.hpp>
@@ -158,4 +159,18 @@ TEST_CASE("Accept-Language with q-values picks the best of German and English", 
     CHECK(negotiate("", "de;q=0.5,en;q=0.5") == lang::de);  // a tie goes to German
     CHECK(negotiate("", "en;q=0") == lang::de);             // q=0 means "not acceptable"
     CHECK(negotiate("", "de;q=0.1, en;q=0.2") == lang::en);
+}
+
+TEST_CASE("split_url gives the origin and the bare host of a public URL", "[http_types]") {
+    using seminard::server::split_url;
+    auto plain = split_url("https://seminare.example.org/anmeldung?x=1");
+    CHECK(plain.origin == "https://seminare.example.org");
+    CHECK(plain.host == "seminare.example.org");
+    auto port = split_url("http://127.0.0.1:8080");
+    CHECK(port.origin == "http://127.0.0.1:8080");
+    CHECK(port.host == "127.0.0.1");
+    auto v6 = split_url("http://[::1]:8080/");
+    CHECK(v6.origin == "http://[::1]:8080");
+    CHECK(v6.host == "::1");
+    CHECK(split_url("seminare.example.org:443").host == "seminare.example.org");
 }
