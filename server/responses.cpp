@@ -2,6 +2,7 @@
 #include "responses.hpp"
 
 #include "form.hpp"
+#include "json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,7 @@ http_response json_response(int status, const nlohmann::json& body) {
     http_response res;
     res.status = status;
     res.set("Content-Type", "application/json; charset=utf-8");
-    res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    res.body = json_text(body);
     return res;
 }
 

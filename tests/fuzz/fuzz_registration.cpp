@@ -1,11 +1,13 @@
 // Fuzzes the request-to-registration path: body decoding (JSON and form), registration_input_from and make_attendee,
-// plus the percent-decoding and form parsing underneath. Input: one byte choosing the content type, then the body.
+// plus the percent-decoding and form parsing underneath, and json_text against dump(). Input: one byte choosing the
+// content type, then the body.
 #include "domain/text.hpp"
 #include "domain/validation.hpp"
 #include "fuzz_check.hpp"
 #include "server/form.hpp"
 #include "server/http_types.hpp"
 #include "server/json_codec.hpp"
+#include "server/json_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -59,6 +61,8 @@ void registration_path(const server::http_request& req, bool allow_form) {
         return;
     }
     FUZZ_CHECK(body->is_object());
+    // Answers are written by json_text; it must give dump()'s bytes for whatever a body decodes to.
+    FUZZ_CHECK(server::json_text(*body) == body->dump(-1, ' ', false, server::json::error_handler_t::replace));
     auto in = server::registration_input_from(*body);
     if (!in) return check_field_error(in.err());
     auto a = domain::make_attendee(*in);
@@ -109,5 +113,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         req.body = std::string{body};
         registration_path(req, (choice & 0x80) == 0);
         form_path(body);
+        // Raw bytes as one JSON string: invalid UTF-8 goes the replacing way.
+        const server::json raw{std::string{body}};
+        FUZZ_CHECK(server::json_text(raw) == raw.dump(-1, ' ', false, server::json::error_handler_t::replace));
     });
 }
