@@ -77,8 +77,22 @@ void http_session::on_first_bytes(beast::error_code ec, std::size_t n) {
     do_read_header();
 }
 
+beast::error_code http_session::parse_buffered(bool with_body) {
+    parser_->eager(with_body);
+    beast::error_code ec;
+    while (buffer_.size() > 0 && !(with_body ? parser_->is_done() : parser_->is_header_done())) {
+        const auto used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_more) return {};  // the asynchronous read takes it from here
+        if (ec || used == 0) return ec;
+    }
+    return {};
+}
+
 void http_session::do_read_header() {
     started_ = std::chrono::steady_clock::now();
+    if (auto ec = parse_buffered(false)) return fail_request(ec);
+    if (parser_->is_header_done()) return on_header({}, 0);
     // The whole header must arrive within this; a client trickling bytes (slowloris) is cut off.
     stream_.expires_after(ctx_.limits.header_timeout);
     http::async_read_header(
@@ -119,6 +133,8 @@ void http_session::on_continue_sent(beast::error_code ec, std::size_t) {
 }
 
 void http_session::do_read_body() {
+    if (auto ec = parse_buffered(true)) return fail_request(ec);
+    if (parser_->is_done()) return handle_request();
     stream_.expires_after(ctx_.limits.body_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_body, shared_from_this()));
 }

@@ -51,6 +51,11 @@ public:
 private:
     void do_read_request();
     void on_first_bytes(beast::error_code ec, std::size_t n);
+    /// Feeds the parser what is already buffered, up to the end of the header or (`with_body`) of the request.
+    /// A request mostly arrives whole with its first bytes, and an asynchronous read that finds everything here
+    /// still costs a round through the scheduler and the timer; so the reads run only for bytes still missing.
+    /// Returns the parser's error; "need more" is none.
+    beast::error_code parse_buffered(bool with_body);
     void do_read_header();
     void on_header(beast::error_code ec, std::size_t n);
     void do_read_body();

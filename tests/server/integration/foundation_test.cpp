@@ -228,6 +228,47 @@ TEST_CASE("pipelined requests are answered in order") {
     REQUIRE(conn.read_response().status == 404);
 }
 
+TEST_CASE("requests with bodies are read whole, pipelined, or split anywhere, on one connection") {
+    server_process server;
+    http_client admin{server.port()};
+    const auto date_id = seminar_with_date(admin, "wire-format", 10, true);
+    auto post = [&](const std::string& email) {
+        return format_request("POST",
+                              registrations_path(date_id),
+                              person(email).dump(),
+                              {{"Content-Type", "application/json"}},
+                              server.port());
+    };
+    tcp_connection conn{server.port()};
+    // Three requests in one write: each is parsed from what is already buffered.
+    REQUIRE(conn.send(post("pipe1@example.org") + post("pipe2@example.org") + post("pipe1@example.org")));
+    CHECK(conn.read_response().status == 201);
+    CHECK(conn.read_response().status == 201);
+    CHECK(conn.read_response().status == 409);  // the same person again: the first one's row is there
+    // Split inside the header, then inside the body: the missing bytes are read.
+    const auto split = post("split@example.org");
+    const auto body_at = split.find("\r\n\r\n") + 4;
+    REQUIRE(conn.send(split.substr(0, 20)));
+    std::this_thread::sleep_for(50ms);
+    REQUIRE(conn.send(split.substr(20, body_at + 5 - 20)));
+    std::this_thread::sleep_for(50ms);
+    REQUIRE(conn.send(split.substr(body_at + 5)));
+    auto r = conn.read_response();
+    INFO(r.body);
+    CHECK(r.status == 201);
+    CHECK(r.json().at("status") == "confirmed");
+    // A request whose header and half its body came with the previous one's end.
+    const auto last = post("tail@example.org");
+    REQUIRE(conn.send(post("head@example.org") + last.substr(0, last.size() - 7)));
+    CHECK(conn.read_response().status == 201);
+    std::this_thread::sleep_for(50ms);
+    REQUIRE(conn.send(last.substr(last.size() - 7)));
+    CHECK(conn.read_response().status == 201);
+    auto list = admin.get("/api/v1/dates/" + std::to_string(date_id) + "/registrations", organiser());
+    REQUIRE(list.status == 200);
+    CHECK(list.json().at("total") == 5);
+}
+
 TEST_CASE("SIGTERM answers the request in flight, then exits 0 and says it stopped cleanly") {
     temp_dir dir;
     const auto db = dir.path() / "seminard.db";
