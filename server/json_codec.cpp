@@ -341,9 +341,9 @@ std::string status_text(const domain::registration& r, domain::lang lang) {
 
 }  // namespace
 
-json confirmation_json(const domain::seminar& s,
-                       const domain::seminar_date& d,
-                       const domain::registration& r,
+json confirmation_json(domain::seminar s,
+                       domain::seminar_date d,
+                       domain::registration r,
                        std::string_view token,
                        domain::lang lang,
                        const link_base& links) {
@@ -351,22 +351,23 @@ json confirmation_json(const domain::seminar& s,
     // The same mail the outbox holds for this registration (its text part), so that scripts can send it themselves.
     mail_input mail;
     mail.kind = r.status == domain::registration_status::cancelled ? mail_kind::cancelled : mail_kind::registered;
-    mail.seminar = s;
-    mail.date = d;
-    mail.registration = r;
+    mail.seminar = std::move(s);
+    mail.date = std::move(d);
+    mail.registration = std::move(r);
     mail.token = std::string{token};
     mail.lang = lang;
     mail.public_url = links.public_url;
-    json j{{"code", r.code},
-           {"status", domain::to_string(r.status)},
-           {"created_at", iso(r.created_at, nullptr)},
+    const auto& reg = mail.registration;
+    json j{{"code", reg.code},
+           {"status", domain::to_string(reg.status)},
+           {"created_at", iso(reg.created_at, nullptr)},
            {"confirmation",
-            {{"status_text", status_text(r, lang)},
-             {"schedule", domain::format_schedule(d.days, lang)},
-             {"price", domain::format_price(s.price_cents, s.currency, lang)},
+            {{"status_text", status_text(reg, lang)},
+             {"schedule", domain::format_schedule(mail.date.days, lang)},
+             {"price", domain::format_price(mail.seminar.price_cents, mail.seminar.currency, lang)},
              {"email",
-              {{"to", r.person.email},
-               {"from", s.organizer_email},
+              {{"to", reg.person.email},
+               {"from", mail.seminar.organizer_email},
                {"subject", mail_subject(mail)},
                {"text", mail_text(mail)}}}}},
            {"links",
@@ -374,7 +375,7 @@ json confirmation_json(const domain::seminar& s,
              {"page", registration_page_url(links.public_url, token)},
              {"ics", self + "/invite.ics"},
              {"cancel", self}}}};
-    if (r.waitlist_position) j["waitlist_position"] = *r.waitlist_position;
+    if (reg.waitlist_position) j["waitlist_position"] = *reg.waitlist_position;
     if (!token.empty()) j["token"] = std::string{token};
     return j;
 }

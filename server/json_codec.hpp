@@ -48,10 +48,11 @@ json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_
 json registration_json(const domain::registration& r);
 /// The answer to a new registration (201): code, status, waiting-list position, token, the confirmation (status
 /// text, schedule, price, the confirmation mail's subject and text) and the private links. What it leaves out
-/// (the attendee's own fields, the date and seminar) is at links.self.
-json confirmation_json(const domain::seminar& s,
-                       const domain::seminar_date& d,
-                       const domain::registration& r,
+/// (the attendee's own fields, the date and seminar) is at links.self. Takes the rows by value: a caller done with
+/// them moves them into the mail it renders.
+json confirmation_json(domain::seminar s,
+                       domain::seminar_date d,
+                       domain::registration r,
                        std::string_view token,
                        domain::lang lang,
                        const link_base& links);

@@ -167,7 +167,7 @@ void append_json_text(std::string& out, const json& j) {
 
 std::string json_text(const json& j) {
     std::string out;
-    out.reserve(256);
+    out.reserve(2048);  // a 201 with its confirmation mail fits
     append_json_text(out, j);
     return out;
 }

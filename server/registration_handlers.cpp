@@ -145,10 +145,13 @@ void submit_registration(services& svc,
             ex->respond_with([&svc, ex, browser, v] {
                 if (browser) return redirect_to(confirmation_page_url(svc, v->token, ex->lang));
                 auto self = svc.cfg.public_url + "/api/v1/registrations/" + v->token;
-                auto res = json_response(
-                    201,
-                    confirmation_json(
-                        v->seminar, v->date, v->registration, v->token, ex->lang, link_base{svc.cfg.public_url}));
+                auto res = json_response(201,
+                                         confirmation_json(std::move(v->seminar),
+                                                           std::move(v->date),
+                                                           std::move(v->registration),
+                                                           v->token,
+                                                           ex->lang,
+                                                           link_base{svc.cfg.public_url}));
                 res.set("Location", self);
                 res.set("Cache-Control", "no-store");
                 return res;
