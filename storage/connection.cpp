@@ -232,21 +232,19 @@ CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
 )sql",
 };
 
-/// Process-wide settings, applied before SQLite initialises (sqlite3_config refuses them afterwards): no memory
-/// statistics, which took a global mutex around every allocation SQLite made, a tenth of the writer's time.
-void configure_sqlite() {
-    static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    (void)once;  // SQLITE_MISUSE when something initialised SQLite first: then it merely stays on
-}
-
 /// The VFS a connection opens with: the connections that write frames with every COMMIT synced batch their WAL
 /// writes (see wal_batching_vfs.hpp); all others use SQLite's default.
 const char* vfs_for(const db_options& options, access mode) {
-    configure_sqlite();
     return mode == access::read_write && options.synchronous_full ? wal_batching_vfs_name() : nullptr;
 }
 
 }  // namespace
+
+/// No memory statistics: they took a global mutex around every allocation SQLite made, a tenth of the writer's time.
+connection::process_settings::process_settings() {
+    static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)once;  // SQLITE_MISUSE when something initialised SQLite first: then it merely stays on
+}
 
 connection::connection(const db_options& options, access mode)
     : db_(options.path.c_str(), open_flags(mode), 0, vfs_for(options, mode)) {

@@ -62,6 +62,12 @@ public:
     const code_permutation& codes();
 
 private:
+    /// SQLite's process-wide settings (see connection.cpp). The first member, so that they are applied before the
+    /// first database opens: SQLite refuses them once it has initialised.
+    struct process_settings {
+        process_settings();
+    };
+    process_settings settings_;
     SQLite::Database db_;
     std::optional<code_permutation> codes_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;

@@ -343,7 +343,7 @@ TEST_CASE("submits racing with stop() are each answered exactly once", "[writer]
     storage::writer w(opts);
     constexpr int threads = 4;
     constexpr int max_per_thread = 5000;
-    std::atomic<int> committed{0}, unavailable{0}, other{0};
+    std::atomic<int> committed{0}, unavailable{0}, other{0}, submitted{0};
     std::atomic<bool> go{false}, stopped{false};
     // One counter per job, per thread; each thread submits until stop() has returned, then ten more.
     std::vector<std::vector<std::shared_ptr<std::atomic<int>>>> calls(threads);
@@ -365,6 +365,7 @@ TEST_CASE("submits racing with stop() are each answered exactly once", "[writer]
                                                other.fetch_add(1);
                                            counter->fetch_add(1);
                                        });
+                submitted.fetch_add(1);
             };
             int i = 0;
             while (i < max_per_thread && !stopped.load()) submit_one(i++);  // before and during stop()
@@ -373,6 +374,9 @@ TEST_CASE("submits racing with stop() are each answered exactly once", "[writer]
         });
     }
     go.store(true);
+    // Submits under way before stop(), however slowly a loaded machine starts the threads: what is queued by then
+    // must commit (under load this once failed with nothing submitted yet after 5 ms).
+    while (submitted.load() < threads * 10) std::this_thread::yield();
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
     w.stop();
     stopped.store(true);
