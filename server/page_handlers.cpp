@@ -171,7 +171,8 @@ void add_page_routes(router& r, services& svc) {
                 return storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
             },
             [&svc, ex, token](domain::result<storage::registration_change> r) {
-                // This runs on the writer thread: every answer, even the redirect, is built on the IO thread.
+                // This runs on the writer's completion thread: every answer, even the redirect, is built on the IO
+                // thread.
                 const auto code = r ? std::optional<domain::errc>{} : std::optional{r.err().code};
                 ex->respond_with([&svc, ex, token, code]() -> http_response {
                     if (!code || *code == domain::errc::already_cancelled)

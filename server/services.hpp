@@ -82,7 +82,7 @@ struct services {
     void write(const std::shared_ptr<exchange>& ex, Op op, Render render) {
         writer.submit<T>(std::move(op), [ex, render = std::move(render)](domain::result<T> r) mutable {
             if (!r) return ex->respond(error_response(r.err(), ex->lang));
-            // The writer thread only commits: the answer is rendered on the connection's IO thread.
+            // The writer's threads only commit and complete: the answer is rendered on the connection's IO thread.
             auto value = std::make_shared<T>(std::move(r).value());
             ex->respond_with([value, render]() mutable { return render(*value); });
         });

@@ -24,6 +24,10 @@ writer::writer(const db_options& options) : conn_(std::make_unique<connection>(o
         ::pthread_setname_np(::pthread_self(), "sd-checkpoint");
         checkpoint_loop();
     });
+    completion_thread_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "sd-completion");
+        completion_loop();
+    });
     running_ = true;
     thread_ = std::thread([this] {
         ::pthread_setname_np(::pthread_self(), "sd-writer");
@@ -73,6 +77,12 @@ void writer::stop() {
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
     {
+        std::lock_guard lock(completion_mutex_);
+        completion_stopping_ = true;  // after the last batch: what was handed over is completed, then it ends
+    }
+    completion_wake_.notify_all();
+    if (completion_thread_.joinable()) completion_thread_.join();
+    {
         std::lock_guard lock(checkpoint_mutex_);
         checkpoint_stopping_ = true;
     }
@@ -113,8 +123,27 @@ void writer::loop() {
             }
         }
         const bool committed = commit_batch(batch);
-        for (auto& j : batch) j.finish(committed);
-        batch.clear();
+        {
+            std::lock_guard lock(completion_mutex_);
+            completions_.push_back(finished_batch{std::move(batch), committed});
+        }
+        completion_wake_.notify_one();
+        batch.clear();  // moved from: a valid empty deque again
+    }
+}
+
+void writer::completion_loop() {
+    std::deque<finished_batch> ready;
+    for (;;) {
+        {
+            std::unique_lock lock(completion_mutex_);
+            completion_wake_.wait(lock, [this] { return completion_stopping_ || !completions_.empty(); });
+            if (completions_.empty()) return;  // stopping and drained
+            ready.swap(completions_);
+        }
+        for (auto& b : ready)
+            for (auto& j : b.jobs) j.finish(b.committed);
+        ready.clear();
     }
 }
 

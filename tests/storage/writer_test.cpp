@@ -120,6 +120,44 @@ TEST_CASE("a writer refuses a database whose schema is newer than this build", "
     CHECK_THROWS_AS(storage::writer(opts), std::runtime_error);
 }
 
+TEST_CASE("a slow completion does not hold up the writer, and completions keep commit order", "[writer]") {
+    temp_dir dir;
+    storage::writer w(db_in(dir, false));
+    std::promise<void> first_completing, release_first, second_ran;
+    std::vector<std::string> order;  // written by the completion thread only, read after both completed
+    std::thread::id op_thread, completion_thread;
+    std::promise<void> both_done;
+
+    w.submit<domain::done>(
+        [&](storage::connection& c) {
+            op_thread = std::this_thread::get_id();
+            return put("first")(c);
+        },
+        [&](domain::result<domain::done> r) {
+            completion_thread = std::this_thread::get_id();
+            first_completing.set_value();
+            release_first.get_future().wait_for(std::chrono::seconds{10});
+            order.push_back(r ? "first" : "first failed");
+        });
+    REQUIRE(first_completing.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    // The first completion is still running: the writer must take, run and commit the next command meanwhile.
+    w.submit<domain::done>(
+        [&](storage::connection& c) {
+            second_ran.set_value();
+            return put("second")(c);
+        },
+        [&](domain::result<domain::done> r) {
+            order.push_back(r ? "second" : "second failed");
+            both_done.set_value();
+        });
+    CHECK(second_ran.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    release_first.set_value();
+    REQUIRE(both_done.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    CHECK(order == std::vector<std::string>{"first", "second"});
+    CHECK(completion_thread != op_thread);
+    CHECK(completion_thread != std::this_thread::get_id());
+}
+
 TEST_CASE("many threads submitting at once: every completion runs exactly once and commits are grouped",
           "[writer][concurrency]") {
     temp_dir dir;
