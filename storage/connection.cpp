@@ -16,8 +16,13 @@ namespace seminard::storage {
 
 namespace {
 
+/// NOMUTEX: SQLite's multi-thread mode, without the mutex it otherwise takes in every call on the connection
+/// (about fifty per registration). A connection has one owner at a time (see connection.hpp), which is all this
+/// mode asks.
 int open_flags(access mode) {
-    return mode == access::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    const int access_flags =
+        mode == access::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    return access_flags | SQLite::OPEN_NOMUTEX;
 }
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,

@@ -44,8 +44,9 @@ private:
     SQLite::Statement* s_;
 };
 
-/// A connection and its prepared statements. Not thread-safe: one thread owns it (the writer thread, or one
-/// reader thread); SQLiteCpp's Database "shall not be shared by multiple threads".
+/// A connection and its prepared statements. Not thread-safe: it has one owner at a time (the writer thread, a
+/// reader thread, or an export whose pieces are read one after the other on the blocking pool); SQLiteCpp's
+/// Database "shall not be shared by multiple threads". It opens in SQLite's multi-thread mode, which asks the same.
 class connection {
 public:
     connection(const db_options& options, access mode);
