@@ -119,12 +119,11 @@ std::string to_iso8601(instant t, const date::time_zone* zone) {
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
     char sign = minutes < 0 ? '-' : '+';
     minutes = minutes < 0 ? -minutes : minutes;
-    std::string out = calendar_text(t.time_since_epoch() + info.offset, true);
-    out.push_back(sign);
-    out.append(6 - 1, ':');
-    put_digits(out.data() + 20, static_cast<unsigned>(minutes / 60), 2);
-    put_digits(out.data() + 23, static_cast<unsigned>(minutes % 60), 2);
-    return out;
+    char offset[] = "+hh:mm";
+    offset[0] = sign;
+    put_digits(offset + 1, static_cast<unsigned>(minutes / 60), 2);
+    put_digits(offset + 4, static_cast<unsigned>(minutes % 60), 2);
+    return calendar_text(t.time_since_epoch() + info.offset, true) + offset;
 }
 
 std::optional<instant> parse_iso8601(std::string_view s) {

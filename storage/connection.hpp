@@ -39,6 +39,7 @@ public:
     bool executeStep() { return s_->executeStep(); }
     int exec() { return s_->exec(); }
     SQLite::Column getColumn(int index) { return s_->getColumn(index); }
+    int getColumnCount() const { return s_->getColumnCount(); }
 
 private:
     SQLite::Statement* s_;

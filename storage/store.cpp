@@ -113,9 +113,6 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
     "w.status = 'waitlisted' AND w.id <= r.id) END"
 
-/// How many columns SEMINARD_REGISTRATION_COLUMNS selects: a query may add its own after them.
-constexpr int registration_columns = 15;
-
 domain::registration read_registration(statement_ref& q) {
     domain::registration r;
     r.id = q.getColumn(0).getInt64();
@@ -257,7 +254,7 @@ std::optional<domain::registration> find_registration_by_token(connection& c, st
                            ", r.token_hash FROM registrations r WHERE r.id = ? AND r.legacy = 0");
         q.bind(1, id);
         if (!q.executeStep()) return std::nullopt;
-        auto stored = q.getColumn(registration_columns);
+        auto stored = q.getColumn(q.getColumnCount() - 1);  // the hash, after the registration's own columns
         digest d{};
         if (stored.getBytes() != static_cast<int>(d.size())) return std::nullopt;
         std::memcpy(d.data(), stored.getBlob(), d.size());
