@@ -155,7 +155,7 @@ TEST_CASE("a form with mistakes comes back with the values kept and the errors n
     }
 }
 
-TEST_CASE("registering on the page leads to the confirmation page; cancelling takes two steps") {
+TEST_CASE("registering on the page leads to the confirmation page, and cancelling takes two steps") {
     server_process server;
     http_client c{server.port()};
     const auto date_id = seminar_with_date(c, slug, 12, true);
