@@ -115,7 +115,10 @@ server_process::server_process(server_options options) {
     stderr_path_ = dir / ("seminard-" + std::to_string(::getpid()) + "-" + run + ".stderr");
 
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
-    std::vector<std::string> args{SEMINARD_BINARY, "--listen", "127.0.0.1:0", "--db", db_.string()};
+    // SEMINARD_TEST_BINARY runs the same tests against another build (scripts/test: the Release binary).
+    const char* binary = std::getenv("SEMINARD_TEST_BINARY");
+    std::vector<std::string> args{
+        binary && *binary ? binary : SEMINARD_BINARY, "--listen", "127.0.0.1:0", "--db", db_.string()};
     if (!options.access_log) args.emplace_back("--no-access-log");
     args.insert(args.end(), options.args.begin(), options.args.end());
     std::vector<char*> argv;
