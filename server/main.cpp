@@ -19,15 +19,18 @@ using namespace seminard;
 
 namespace {
 
-/// glibc returns freed memory at the top of a thread's heap to the kernel (madvise) as soon as more than 128 KiB is
-/// free there, and maps blocks above a moving threshold on their own. Under a rush of registrations that meant
-/// madvise, TLB shoot-downs across cores and page faults on every batch: about half the throughput (scripts/bench).
-/// Keep up to 64 MiB per heap and map only blocks of 4 MiB or more.
+/// Only for builds on glibc's malloc (SEMINARD_TCMALLOC=OFF; tcmalloc ignores mallopt). glibc returns freed memory
+/// at the top of a thread's heap to the kernel (madvise) as soon as more than 128 KiB is free there, and maps blocks
+/// above a moving threshold on their own. Under a rush of registrations that meant madvise, TLB shoot-downs across
+/// cores and page faults on every batch: about half the throughput (scripts/bench). Keep up to 64 MiB per heap and
+/// map only blocks of 4 MiB or more.
 void tune_allocator() {
+#if !SEMINARD_TCMALLOC
     constexpr int keep_free_bytes = 64 << 20;
     constexpr int map_from_bytes = 4 << 20;
     ::mallopt(M_TRIM_THRESHOLD, keep_free_bytes);
     ::mallopt(M_MMAP_THRESHOLD, map_from_bytes);
+#endif
 }
 
 }  // namespace
