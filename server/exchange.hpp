@@ -18,7 +18,7 @@ namespace seminard::server {
 class exchange : public std::enable_shared_from_this<exchange> {
 public:
     using reply_fn = std::function<void(http_response)>;
-    /// Runs a function on the connection's own strand (an IO thread).
+    /// Runs a function on the connection's own IO thread.
     using runner_fn = std::function<void(std::function<void()>)>;
 
     /// Without a runner, respond_with() builds the answer on the calling thread.

@@ -1,5 +1,5 @@
 // One HTTP/1.1 connection (see http_session.hpp). Callback style, as Beast's advanced_server: do_x starts an
-// operation, on_x completes it; every step runs on the session's strand.
+// operation, on_x completes it; every step runs on the session's IO thread (its io_context has that one thread).
 #include "http_session.hpp"
 
 #include "access_log.hpp"
@@ -181,16 +181,15 @@ void http_session::handle_request() {
     const bool head = req.method == "HEAD";
     std::string origin{req.header("Origin")};
 
-    // The answer may come from any thread; it is posted back onto this strand, also when it was built here:
-    // through the scheduler either IO thread can write it (answering inline with dispatch kept each connection's
-    // work on one thread and cost the cached GETs 5-10 % of their rate). The work guard keeps the io_context
-    // running while a reader or the writer still holds the request.
+    // The answer may come from any thread; it is posted to the connection's own io_context, also when it was built
+    // there, so that handle_request() has returned first. The work guard keeps that io_context running while a
+    // reader or the writer still holds the request.
     auto reply = [self = shared_from_this(),
                   head,
                   origin = std::move(origin),
                   work = net::make_work_guard(stream_.get_executor())](http_response res) mutable {
         net::post(self->stream_.get_executor(), [self, head, origin, res = std::move(res)]() mutable {
-            // On the strand, after handle_request() has noted the matched route.
+            // On the connection's thread, after handle_request() has noted the matched route.
             self->ctx_.routes.cors().decorate(origin, self->method_, self->route_, res);
             if (head) {
                 // The headers of the GET answer without its body; a streamed body's length is not known.
@@ -266,7 +265,7 @@ void http_session::on_stream_head(beast::error_code ec, std::size_t n) {
 
 void http_session::do_pull() {
     // The source reads the database: that is blocking work, so it runs off the IO threads; the piece comes back
-    // onto this strand. One pull at a time, so memory holds one piece, however long the export.
+    // onto the connection's thread. One pull at a time, so memory holds one piece, however long the export.
     ctx_.run_blocking([self = shared_from_this(), source = source_] {
         auto piece = std::make_shared<std::string>();
         bool more = false, failed = false;

@@ -38,7 +38,7 @@ struct session_context {
 };
 
 /// Lives as long as an operation is pending (every async call binds shared_from_this()). All of its work runs on
-/// its own strand, so it needs no locks; answers coming from other threads are posted onto that strand.
+/// the one thread of its io_context, so it needs no locks; answers coming from other threads are posted there.
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
     http_session(tcp::socket&& socket, session_context& ctx);

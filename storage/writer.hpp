@@ -124,7 +124,7 @@ private:
     std::thread thread_;
 
     /// Completions run on a thread of their own, in commit order. Handing an answer to an IO thread takes the
-    /// strand's and the scheduler's locks and often a wake-up: about 10 µs a command, a quarter of a millisecond
+    /// scheduler's lock and often a wake-up: about 10 µs a command, a quarter of a millisecond
     /// for a batch of 25, which on the writer's thread held up the next batch (its commands wait for the writer
     /// all that time). Now the writer hands each batch over once and begins the next.
     std::mutex completion_mutex_;
