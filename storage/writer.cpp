@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -48,22 +49,32 @@ int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) 
 }
 
 void writer::checkpoint_loop() {
+    // The log's size after the last checkpoint. Under a steady stream of commits a checkpoint never catches up fully
+    // (new frames arrive while it copies), so the log does not start over and stays past the soft limit. Waking for
+    // every commit then meant a checkpoint for a few new frames each time, with two fsyncs that the writer's fsync
+    // queued behind; now each one waits until wal_soft_limit new pages have come in.
+    int log_at_last = 0;
+    auto due = [this, &log_at_last] {
+        const int pages = wal_pages_.load(std::memory_order_relaxed);
+        if (pages < log_at_last) log_at_last = 0;  // the log started over
+        return pages >= wal_soft_limit && pages - log_at_last >= wal_soft_limit;
+    };
     for (;;) {
         {
             std::unique_lock lock(checkpoint_mutex_);
-            checkpoint_wake_.wait_for(lock, std::chrono::seconds{1}, [this] {
-                return checkpoint_stopping_ || wal_pages_.load(std::memory_order_relaxed) >= wal_soft_limit;
-            });
+            checkpoint_wake_.wait_for(
+                lock, std::chrono::seconds{1}, [this, &due] { return checkpoint_stopping_ || due(); });
             if (checkpoint_stopping_) return;
+            if (!due()) continue;
         }
-        if (wal_pages_.load(std::memory_order_relaxed) < wal_soft_limit) continue;
         // PASSIVE: copies what no reader still needs, never blocks the writer or readers.
+        int log_frames = 0;
         int rc = sqlite3_wal_checkpoint_v2(
-            checkpoint_conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            checkpoint_conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, nullptr);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             std::fprintf(stderr, "level=warn msg=\"checkpoint failed\" error=\"%s\"\n", sqlite3_errstr(rc));
         checkpoints_.fetch_add(1, std::memory_order_relaxed);
-        wal_pages_.store(0, std::memory_order_relaxed);  // the next commit reports the real size again
+        log_at_last = std::max(log_frames, 0);
     }
 }
 

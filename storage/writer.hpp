@@ -83,12 +83,14 @@ public:
     std::uint64_t batches() const noexcept { return batches_.load(std::memory_order_relaxed); }
     std::uint64_t commands() const noexcept { return commands_.load(std::memory_order_relaxed); }
 
-    /// WAL checkpoints run on their own thread and connection, so the writer never stops to copy pages into the
-    /// database file (nor waits for that fsync). The log is reused from its start only when a write transaction
-    /// begins after a checkpoint copied every frame; under a steady stream of commits the checkpoint thread
-    /// rarely catches up, and the log would grow. So past `wal_hard_limit` pages the writer checkpoints itself
-    /// after its commit: cheap, since the checkpoint thread has copied most frames already, and the next
-    /// transaction starts the log over. A reader pinning old pages is the only thing that can hold it longer.
+    /// WAL checkpoints run on their own thread and connection, so the writer rarely stops to copy pages into the
+    /// database file (or waits for that fsync). The checkpoint thread copies once the log holds `wal_soft_limit`
+    /// pages, and again each time as many new pages have come in. The log is reused from its start only when a
+    /// write transaction begins after a checkpoint copied every frame; under a steady stream of commits the
+    /// checkpoint thread rarely catches up, and the log would grow. So past `wal_hard_limit` pages the writer
+    /// checkpoints itself after its commit (only the pages since the thread's last checkpoint are left to copy),
+    /// and the next transaction starts the log over. A reader pinning old pages is the only thing that can hold it
+    /// longer.
     static constexpr int wal_soft_limit = 1000;
     static constexpr int wal_hard_limit = 4 * wal_soft_limit;
     std::uint64_t checkpoints() const noexcept { return checkpoints_.load(std::memory_order_relaxed); }
