@@ -77,7 +77,10 @@ private:
     beast::flat_buffer buffer_;
     session_context& ctx_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::shared_ptr<http::response<http::string_body>> response_;
+    // The answer being written: head and body in one buffer, and what the access log and keep-alive need.
+    std::string write_buffer_;
+    int write_status_ = 0;
+    bool write_keep_alive_ = false;
     std::shared_ptr<http::response<http::empty_body>> continue_;
     // A streamed answer: its header, the header's serializer, the source and the piece being written.
     std::shared_ptr<http::response<http::empty_body>> stream_head_;
