@@ -38,7 +38,8 @@ writer::writer(const db_options& options) : conn_(std::make_unique<connection>(o
 
 int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
     auto* w = static_cast<writer*>(self);
-    w->wal_pages_.store(pages, std::memory_order_relaxed);
+    if (pages < w->wal_pages_.exchange(pages, std::memory_order_relaxed))
+        w->wal_restarts_.fetch_add(1, std::memory_order_relaxed);
     if (pages >= wal_hard_limit) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         w->checkpoints_.fetch_add(1, std::memory_order_relaxed);
@@ -54,9 +55,13 @@ void writer::checkpoint_loop() {
     // every commit then meant a checkpoint for a few new frames each time, with two fsyncs that the writer's fsync
     // queued behind; now each one waits until wal_soft_limit new pages have come in.
     int log_at_last = 0;
-    auto due = [this, &log_at_last] {
+    std::uint64_t restarts_seen = 0;
+    auto due = [this, &log_at_last, &restarts_seen] {
+        if (const auto restarts = wal_restarts_.load(std::memory_order_relaxed); restarts != restarts_seen) {
+            restarts_seen = restarts;  // the log started over since: its pages are all new
+            log_at_last = 0;
+        }
         const int pages = wal_pages_.load(std::memory_order_relaxed);
-        if (pages < log_at_last) log_at_last = 0;  // the log started over
         return pages >= wal_soft_limit && pages - log_at_last >= wal_soft_limit;
     };
     for (;;) {

@@ -139,7 +139,8 @@ private:
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
     bool checkpoint_stopping_ = false;
-    std::atomic<int> wal_pages_{0};
+    std::atomic<int> wal_pages_{0};               ///< the log's size after the last commit
+    std::atomic<std::uint64_t> wal_restarts_{0};  ///< times the log started over (its size went down)
     std::atomic<std::uint64_t> checkpoints_{0};
     std::thread checkpoint_thread_;
 };
