@@ -18,14 +18,6 @@ constexpr std::size_t max_drain = 1024 * 1024;
 /// A write buffer up to this size is reused for the connection's next answer.
 constexpr std::size_t keep_write_buffer = 64 * 1024;
 
-/// A header field that cannot end early or start another: a token name, and no CR, LF or NUL in the value.
-bool valid_field(std::string_view name, std::string_view value) {
-    if (name.empty()) return false;
-    for (char c : name)
-        if (c <= ' ' || c == ':' || c == 127) return false;
-    return value.find_first_of(std::string_view{"\r\n\0", 3}) == std::string_view::npos;
-}
-
 void append_field(std::string& out, std::string_view name, std::string_view value) {
     out += name;
     out += ": ";
@@ -249,7 +241,7 @@ void http_session::do_write(http_response res, bool keep_alive) {
         bool later = iequals(name, "Server");
         for (std::size_t j = i + 1; j < res.headers.size() && !later; ++j) later = iequals(res.headers[j].first, name);
         if (later) continue;
-        if (!valid_field(name, value)) {
+        if (!valid_header_field(name, value)) {
             log_event("error", "dropped a response header that would break the response: " + name);
             continue;
         }

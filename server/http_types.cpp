@@ -12,6 +12,18 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
            });
 }
 
+bool valid_header_field(std::string_view name, std::string_view value) noexcept {
+    // RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" /
+    // "~" / DIGIT / ALPHA
+    constexpr std::string_view punctuation = "!#$%&'*+-.^_`|~";
+    if (name.empty()) return false;
+    for (char c : name) {
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alnum && punctuation.find(c) == std::string_view::npos) return false;
+    }
+    return value.find_first_of(std::string_view{"\r\n\0", 3}) == std::string_view::npos;
+}
+
 url_parts split_url(std::string_view url) {
     const auto scheme_end = url.find("://");
     const auto authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;

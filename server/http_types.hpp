@@ -17,6 +17,10 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 /// Case-insensitive ASCII comparison for header names and tokens.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+/// Whether a response header field can be written as it is: a token for a name, and no CR, LF or NUL in the value
+/// (either would end the field early or start another).
+bool valid_header_field(std::string_view name, std::string_view value) noexcept;
+
 /// The parts of an absolute URL such as --public-url that answers and mails need.
 struct url_parts {
     std::string origin;  ///< "scheme://host[:port]", e.g. "https://seminare.example.org"

@@ -1,5 +1,5 @@
 // Tests of the answer builders: the one error format with each errc's status, JSON output, language negotiation;
-// and split_url, which answers and mails take the public URL apart with.
+// split_url, which answers and mails take the public URL apart with; and which header fields may be written.
 #include "server/responses.hpp"
 
 #include <catch2/catch.hpp>
@@ -173,4 +173,28 @@ TEST_CASE("split_url gives the origin and the bare host of a public URL", "[http
     CHECK(v6.origin == "http://[::1]:8080");
     CHECK(v6.host == "::1");
     CHECK(split_url("seminare.example.org:443").host == "seminare.example.org");
+}
+
+TEST_CASE("only header fields that cannot break the response are written", "[http_types]") {
+    using seminard::server::valid_header_field;
+    using namespace std::string_literals;
+    CHECK(valid_header_field("Content-Type", "text/calendar; charset=utf-8; method=PUBLISH"));
+    CHECK(valid_header_field("Content-Disposition", "attachment; filename=\"kurs-2027-01-27.ics\""));
+    CHECK(valid_header_field("X-Custom_1.0~!", ""));
+    CHECK(valid_header_field("Location", "https://seminare.example.org/api/v1/registrations/abc-_DEF"));
+    // A value that would end the field and start another (response splitting), or cut it short.
+    CHECK_FALSE(valid_header_field("Location", "https://x/\r\nSet-Cookie: a=b"));
+    CHECK_FALSE(valid_header_field("Location", "https://x/\nSet-Cookie: a=b"));
+    CHECK_FALSE(valid_header_field("Location", "https://x/\r"));
+    CHECK_FALSE(valid_header_field("Location", "a\0b"s));
+    // A name must be a token: no separators, spaces, colons, controls or bytes above ASCII.
+    CHECK_FALSE(valid_header_field("", "x"));
+    CHECK_FALSE(valid_header_field("Bad Name", "x"));
+    CHECK_FALSE(valid_header_field("Bad:Name", "x"));
+    CHECK_FALSE(valid_header_field("Bad\r\nName", "x"));
+    CHECK_FALSE(valid_header_field("Bad(Name)", "x"));
+    CHECK_FALSE(
+        valid_header_field("Gr\xc3\xb6\xc3\x9f"
+                           "e",
+                           "x"));
 }
