@@ -347,7 +347,7 @@ json confirmation_json(domain::seminar s,
                        std::string_view token,
                        domain::lang lang,
                        const link_base& links) {
-    const auto self = links.public_url + "/api/v1/registrations/" + std::string{token};
+    const auto self = registration_api_url(links.public_url, token);
     // The same mail the outbox holds for this registration (its text part), so that scripts can send it themselves.
     mail_input mail;
     mail.kind = r.status == domain::registration_status::cancelled ? mail_kind::cancelled : mail_kind::registered;

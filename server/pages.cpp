@@ -51,7 +51,7 @@ std::string switch_url(const page_context& ctx, std::string_view absolute_url) {
 }
 
 std::string invite_url(const page_context& ctx, std::string_view token) {
-    return ctx.public_url + "/api/v1/registrations/" + percent_encode(token) + "/invite.ics";
+    return registration_api_url(ctx.public_url, token) + "/invite.ics";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -574,6 +574,10 @@ void date_cancelled_notice(std::string& out, const page_context& ctx, const doma
 
 std::string registration_page_url(std::string_view public_url, std::string_view token) {
     return std::string{public_url} + registration_path(token);
+}
+
+std::string registration_api_url(std::string_view public_url, std::string_view token) {
+    return std::string{public_url} + "/api/v1/registrations/" + percent_encode(token);
 }
 
 std::string render_index(const page_context& ctx, const std::vector<seminar_listing>& seminars) {

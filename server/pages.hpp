@@ -75,6 +75,8 @@ std::string render_message(const page_context& ctx, std::string_view title, std:
 /// The stylesheet of all pages, embedded into the binary at build time from server/static/seminard.css.
 /// The confirmation page behind the private link, as pages, mails and the JSON view link it (no language).
 std::string registration_page_url(std::string_view public_url, std::string_view token);
+/// The attendee's registration in the API: `{public_url}/api/v1/registrations/{token}` (the 201's Location).
+std::string registration_api_url(std::string_view public_url, std::string_view token);
 
 std::string_view stylesheet();
 /// A short hex hash of stylesheet(), for cache busting (`/static/seminard.css?v=…`); the same for the same CSS.

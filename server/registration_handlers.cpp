@@ -144,7 +144,7 @@ void submit_registration(services& svc,
             auto v = std::make_shared<attendee_view>(std::move(r).value());
             ex->respond_with([&svc, ex, browser, v] {
                 if (browser) return redirect_to(confirmation_page_url(svc, v->token, ex->lang));
-                auto self = svc.cfg.public_url + "/api/v1/registrations/" + v->token;
+                auto self = registration_api_url(svc.cfg.public_url, v->token);
                 auto res = json_response(201,
                                          confirmation_json(std::move(v->seminar),
                                                            std::move(v->date),
