@@ -235,12 +235,9 @@ void http_session::do_write(http_response res, bool keep_alive) {
     out += http::obsolete_reason(static_cast<http::status>(res.status));
     out += "\r\n";
     bool has_length = false;
-    for (std::size_t i = 0; i < res.headers.size(); ++i) {
-        const auto& [name, value] = res.headers[i];
-        // As a field set twice: the last value counts. Server is always ours.
-        bool later = iequals(name, "Server");
-        for (std::size_t j = i + 1; j < res.headers.size() && !later; ++j) later = iequals(res.headers[j].first, name);
-        if (later) continue;
+    // Each name occurs once: http_response::set replaces a field of the same name.
+    for (const auto& [name, value] : res.headers) {
+        if (iequals(name, "Server")) continue;  // always ours
         if (!valid_header_field(name, value)) {
             log_event("error", "dropped a response header that would break the response: " + name);
             continue;
