@@ -41,6 +41,7 @@ int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) 
     if (pages < w->wal_pages_.exchange(pages, std::memory_order_relaxed))
         w->wal_restarts_.fetch_add(1, std::memory_order_relaxed);
     if (pages >= wal_hard_limit) {
+        std::lock_guard run{w->checkpoint_run_mutex_};
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         w->checkpoints_.fetch_add(1, std::memory_order_relaxed);
     } else if (pages >= wal_soft_limit) {
@@ -74,8 +75,12 @@ void writer::checkpoint_loop() {
         }
         // PASSIVE: copies what no reader still needs, never blocks the writer or readers.
         int log_frames = 0;
-        int rc = sqlite3_wal_checkpoint_v2(
-            checkpoint_conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, nullptr);
+        int rc = 0;
+        {
+            std::lock_guard run{checkpoint_run_mutex_};
+            rc = sqlite3_wal_checkpoint_v2(
+                checkpoint_conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, nullptr);
+        }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             std::fprintf(stderr, "level=warn msg=\"checkpoint failed\" error=\"%s\"\n", sqlite3_errstr(rc));
         checkpoints_.fetch_add(1, std::memory_order_relaxed);

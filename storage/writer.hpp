@@ -88,8 +88,8 @@ public:
     /// pages, and again each time as many new pages have come in. The log is reused from its start only when a
     /// write transaction begins after a checkpoint copied every frame; under a steady stream of commits the
     /// checkpoint thread rarely catches up, and the log would grow. So past `wal_hard_limit` pages the writer
-    /// checkpoints itself after its commit (only the pages since the thread's last checkpoint are left to copy),
-    /// and the next transaction starts the log over. A reader pinning old pages is the only thing that can hold it
+    /// checkpoints itself after its commit, after the thread's checkpoint in progress if there is one (only the
+    /// pages since then are left to copy), and the next transaction starts the log over. A reader pinning old pages is the only thing that can hold it
     /// longer.
     static constexpr int wal_soft_limit = 1000;
     static constexpr int wal_hard_limit = 4 * wal_soft_limit;
@@ -138,6 +138,9 @@ private:
     std::unique_ptr<connection> checkpoint_conn_;
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
+    /// Held while a checkpoint copies: past the hard limit the writer waits for the thread's run to end instead of
+    /// finding the checkpoint lock taken and copying nothing (the log then grew without bound under CPU pressure).
+    std::mutex checkpoint_run_mutex_;
     bool checkpoint_stopping_ = false;
     std::atomic<int> wal_pages_{0};               ///< the log's size after the last commit
     std::atomic<std::uint64_t> wal_restarts_{0};  ///< times the log started over (its size went down)
