@@ -16,7 +16,6 @@ namespace seminard::calendars {
 
 namespace {
 
-constexpr std::string_view seminar_path = "/seminars/";
 /// How often subscribers should reload the feed (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 constexpr int feed_refresh_seconds = 60 * 60;
 
@@ -48,7 +47,7 @@ void require_renderable(const domain::seminar_date& d) {
 }
 
 std::string seminar_page(const domain::seminar& s, const calendar_context& ctx) {
-    return clean_uri(ctx.public_url) + std::string{seminar_path} + clean_uri(s.slug);
+    return ctx.seminar_url ? clean_uri(ctx.seminar_url(s)) : std::string{};
 }
 
 bool cancelled(const domain::seminar_date& d) { return d.status == domain::date_status::cancelled; }
@@ -68,7 +67,8 @@ std::string date_description(const domain::seminar& s, const domain::seminar_dat
     std::vector<std::string> blocks;
     if (cancelled(d)) blocks.emplace_back(de ? "Dieser Termin wurde abgesagt." : "This date has been cancelled.");
     blocks.push_back(s.description);
-    blocks.push_back((de ? "Seminarseite: " : "Seminar page: ") + seminar_page(s, ctx));
+    if (auto page = seminar_page(s, ctx); !page.empty())
+        blocks.push_back((de ? "Seminarseite: " : "Seminar page: ") + page);
     return join_blocks(blocks);
 }
 
@@ -154,7 +154,8 @@ void add_details(icalcomponent* e,
     if (!spec.description.empty()) {
         icalcomponent_add_property(e, icalproperty_new_description(clean_text(spec.description).c_str()));
     }
-    icalcomponent_add_property(e, icalproperty_new_url(seminar_page(s, ctx).c_str()));
+    if (auto page = seminar_page(s, ctx); !page.empty())
+        icalcomponent_add_property(e, icalproperty_new_url(page.c_str()));
     icalcomponent_add_property(e, icalproperty_new_status(spec.status));
     add_organizer(e, s, ctx);
     if (spec.attendee) add_attendee(e, *spec.attendee, spec.partstat);

@@ -5,6 +5,7 @@
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,8 +15,9 @@ namespace seminard::calendars {
 
 /// What a calendar needs besides the seminar data. A plain value; copy it freely.
 struct calendar_context {
-    std::string public_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash; a seminar's page is
-                             ///< public_url + "/seminars/" + slug. Never a private (token) link.
+    /// The public page of a seminar (the URL property, and a link in DESCRIPTION), built by the caller that knows
+    /// the site's addresses. Never a private (token) link. Empty: no link at all.
+    std::function<std::string(const domain::seminar&)> seminar_url;
     std::string prodid = "-//seminard//seminard 0.1//DE";
     std::string organizer_email;  ///< when set, the ORGANIZER address instead of the seminar's (a no-reply address,
                                   ///< so that automatic replies from calendar clients reach no person); CN stays

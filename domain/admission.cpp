@@ -51,12 +51,8 @@ std::string canonical_code(std::string_view typed) {
         if (out.size() > 8) return {};
     }
     if (out.size() != 8) return {};
-    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on string::insert at -O2 and above.
-    std::string canonical;
-    canonical.reserve(9);
-    canonical.append(out, 0, 4).push_back('-');
-    canonical.append(out, 4, 4);
-    return canonical;
+    out.insert(4, 1, '-');
+    return out;
 }
 
 std::optional<std::uint64_t> code_value(std::string_view canonical) {

@@ -57,14 +57,7 @@ csv_format format_of(csv_dialect d) noexcept {
 void append_csv_cell(std::string& out, std::string_view value, csv_dialect d) {
     const auto sep = format_of(d).separator;
     auto text = valid_utf8_copy(value);
-    if (formula_trigger(text)) {
-        // Built by appending: GCC 12 warns falsely (-Wrestrict) on string::insert at -O2 and above.
-        std::string neutralised;
-        neutralised.reserve(text.size() + 1);
-        neutralised.push_back('\'');
-        neutralised.append(text);
-        text.swap(neutralised);
-    }
+    if (formula_trigger(text)) text.insert(0, 1, '\'');
     const bool quote = text.find_first_of(std::string{sep} + "\"\r\n") != std::string::npos;
     if (!quote) {
         out += text;

@@ -1,5 +1,5 @@
 // The demo data (see demo.hpp): facts from PRODUCT.md in our own words, placeholder organiser, example.org.
-#include "demo.hpp"
+#include "server/demo.hpp"
 
 #include "domain/schedule.hpp"
 #include "domain/validation.hpp"

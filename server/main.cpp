@@ -1,11 +1,11 @@
 // seminard's entry point: parse options, build the pieces, run, shut down in order.
-#include "access_log.hpp"
-#include "admin_token.hpp"
-#include "demo.hpp"
-#include "handlers.hpp"
-#include "http_server.hpp"
-#include "mailer.hpp"
-#include "options.hpp"
+#include "server/demo.hpp"
+#include "server/handlers/admin_token.hpp"
+#include "server/handlers/routes.hpp"
+#include "server/http/http_server.hpp"
+#include "server/log/log.hpp"
+#include "server/mail/mailer.hpp"
+#include "server/options.hpp"
 
 #include <malloc.h>
 
@@ -49,36 +49,40 @@ int main(int argc, char** argv) {
     }
     auto cfg = opts.cfg;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    if (cfg.io_threads == 0) cfg.io_threads = cores;
+    if (cfg.http.io_threads == 0) cfg.http.io_threads = cores;
     if (cfg.reader_threads == 0) cfg.reader_threads = std::max(2u, cores);
 
     try {
-        std::filesystem::path db_path{cfg.db.path};
+        std::filesystem::path db_path{cfg.app.db.path};
         if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path());
 
-        storage::writer writer{cfg.db};  // opens, migrates, starts the writer thread
-        storage::reader_pool readers{cfg.db, cfg.reader_threads};
-        server::services svc{cfg, writer, readers};
+        storage::writer writer{cfg.app.db};  // opens, migrates, starts the writer thread
+        storage::reader_pool readers{cfg.app.db, cfg.reader_threads};
 
-        auto token = server::setup_admin_token(writer, cfg.admin_token);
-        svc.admin_token_hash = token.hash;
-        if (cfg.demo && server::seed_demo(writer, svc.now())) server::log_event("info", "seeded the demo seminar");
+        auto token = server::setup_admin_token(writer, cfg.app.admin_token);
+        const auto clock = [] { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); };
+        if (cfg.demo && server::seed_demo(writer, clock())) server::log_event("info", "seeded the demo seminar");
 
+        // The server binds first: with port 0 the public URL that every link is built from depends on the port.
         server::router routes;
-        server::add_routes(routes, svc);
-        server::http_server http{cfg, routes, [&readers](std::function<void()> work) {
+        server::http_server http{cfg.http, routes, [&readers](std::function<void()> work) {
                                      readers.post([work = std::move(work)](storage::connection&) { work(); });
                                  }};
-        if (cfg.public_url.empty()) {
-            auto host =
-                cfg.listen_address.find(':') != std::string::npos ? "[" + cfg.listen_address + "]" : cfg.listen_address;
-            cfg.public_url = "http://" + host + ":" + std::to_string(http.port());
+        if (cfg.app.site.public_url.empty()) {
+            const auto& address = cfg.http.listen_address;
+            auto host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+            cfg.app.site.public_url = "http://" + host + ":" + std::to_string(http.port());
         }
-        // After public_url is final: the mails link to it.
-        server::mailer mail{cfg, writer, svc.clock};
+        server::services svc{cfg.app, writer, readers};
+        svc.clock = clock;
+        svc.admin_token_hash = token.hash;
+        server::add_routes(routes, svc);
+        server::mailer mail{cfg.app.site, cfg.app.mail, cfg.app.db, writer, svc.clock};
         http.on_listening([&](std::uint16_t port) {
-            std::printf(
-                "seminard listening on %s (port %u, database %s)\n", cfg.public_url.c_str(), port, cfg.db.path.c_str());
+            std::printf("seminard listening on %s (port %u, database %s)\n",
+                        cfg.app.site.public_url.c_str(),
+                        port,
+                        cfg.app.db.path.c_str());
             if (!token.shown_once.empty())
                 std::printf("organiser token (shown once, only its hash is stored): %s\n", token.shown_once.c_str());
             std::fflush(stdout);

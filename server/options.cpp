@@ -1,8 +1,8 @@
 // Command line parsing (see options.hpp).
-#include "options.hpp"
+#include "server/options.hpp"
 
-#include "cors.hpp"
-#include "smtp_client.hpp"
+#include "server/http/cors.hpp"
+#include "server/mail/smtp_client.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -29,8 +29,8 @@ bool split_listen(const std::string& s, config& cfg) {
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     unsigned port = 0;
     if (!to_number(s.substr(colon + 1), port, 0u, 65535u)) return false;
-    cfg.listen_address = host;
-    cfg.listen_port = static_cast<std::uint16_t>(port);
+    cfg.http.listen_address = host;
+    cfg.http.listen_port = static_cast<std::uint16_t>(port);
     return true;
 }
 
@@ -105,7 +105,7 @@ token on first start, stores only its hash, and prints it once.
 parsed_options parse_options(const std::vector<std::string>& args, const std::string& env_token) {
     parsed_options out;
     auto& cfg = out.cfg;
-    cfg.admin_token = env_token;
+    cfg.app.admin_token = env_token;
     auto fail = [&](std::string msg) {
         out.error = std::move(msg);
         return out;
@@ -130,7 +130,7 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             if (!value(v) || !split_listen(v, cfg)) return fail("--listen needs HOST:PORT");
         } else if (a == "--db") {
             if (!value(v) || v.empty()) return fail("--db needs a path");
-            cfg.db.path = v;
+            cfg.app.db.path = v;
         } else if (a == "--public-url") {
             if (!value(v)) return fail("--public-url needs an http:// or https:// URL");
             const std::size_t scheme = v.rfind("http://", 0) == 0 ? 7 : v.rfind("https://", 0) == 0 ? 8 : 0;
@@ -139,27 +139,27 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             if (scheme == 0 || v.size() == scheme || v[scheme] == '/' ||
                 v.find_first_of(" \t\r\n\"<>\\") != std::string::npos)
                 return fail("--public-url needs an http:// or https:// URL");
-            cfg.public_url = v;
+            cfg.app.site.public_url = v;
         } else if (a == "--demo") {
             cfg.demo = true;
         } else if (a == "--threads") {
-            if (!value(v) || !to_number(v, cfg.io_threads, 1u, 256u)) return fail("--threads needs 1..256");
+            if (!value(v) || !to_number(v, cfg.http.io_threads, 1u, 256u)) return fail("--threads needs 1..256");
         } else if (a == "--readers") {
             if (!value(v) || !to_number(v, cfg.reader_threads, 1u, 256u)) return fail("--readers needs 1..256");
         } else if (a == "--sync") {
             if (!value(v) || (v != "full" && v != "normal")) return fail("--sync needs full or normal");
-            cfg.db.synchronous_full = v == "full";
+            cfg.app.db.synchronous_full = v == "full";
         } else if (a == "--body-limit") {
-            if (!value(v) || !to_number(v, cfg.limits.body_limit, std::size_t{64}, std::size_t{64} << 20))
+            if (!value(v) || !to_number(v, cfg.http.limits.body_limit, std::size_t{64}, std::size_t{64} << 20))
                 return fail("--body-limit needs 64..67108864 bytes");
         } else if (a == "--header-timeout") {
-            if (!seconds(cfg.limits.header_timeout)) return fail("--header-timeout needs 1..86400 seconds");
+            if (!seconds(cfg.http.limits.header_timeout)) return fail("--header-timeout needs 1..86400 seconds");
         } else if (a == "--body-timeout") {
-            if (!seconds(cfg.limits.body_timeout)) return fail("--body-timeout needs 1..86400 seconds");
+            if (!seconds(cfg.http.limits.body_timeout)) return fail("--body-timeout needs 1..86400 seconds");
         } else if (a == "--idle-timeout") {
-            if (!seconds(cfg.limits.idle_timeout)) return fail("--idle-timeout needs 1..86400 seconds");
+            if (!seconds(cfg.http.limits.idle_timeout)) return fail("--idle-timeout needs 1..86400 seconds");
         } else if (a == "--shutdown-grace") {
-            if (!seconds(cfg.limits.shutdown_grace)) return fail("--shutdown-grace needs 1..86400 seconds");
+            if (!seconds(cfg.http.limits.shutdown_grace)) return fail("--shutdown-grace needs 1..86400 seconds");
         } else if (a == "--admin-token-file") {
             if (!value(v)) return fail("--admin-token-file needs a path");
             std::ifstream f(v);
@@ -169,48 +169,49 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
                 token.pop_back();
             if (token.empty()) return fail(v + " is empty");
-            cfg.admin_token = token;
+            cfg.app.admin_token = token;
         } else if (a == "--calendar-organizer") {
             if (!value(v) || v.find('@') == std::string::npos || v.find_first_of("\r\n\";:, ") != std::string::npos)
                 return fail("--calendar-organizer needs an e-mail address");
-            cfg.calendar_organizer_email = v;
+            cfg.app.site.calendar_organizer_email = v;
         } else if (a == "--no-access-log") {
-            cfg.access_log = false;
+            cfg.http.access_log = false;
         } else if (a == "--rate-limit") {
-            if (!value(v) || !parse_rate(v, cfg.rate_limit))
+            if (!value(v) || !parse_rate(v, cfg.app.rate_limit))
                 return fail("--rate-limit needs N, N/s, N/min or N/h with N in 0..100000");
         } else if (a == "--rate-burst") {
-            if (!value(v) || !to_number(v, cfg.rate_limit.burst, 1u, 10000u))
+            if (!value(v) || !to_number(v, cfg.app.rate_limit.burst, 1u, 10000u))
                 return fail("--rate-burst needs 1..10000");
         } else if (a == "--rate-limit-loopback") {
-            cfg.rate_limit.limit_loopback = true;
+            cfg.app.rate_limit.limit_loopback = true;
         } else if (a == "--cors-origin") {
             std::optional<std::string> origin;
             if (!value(v) || !(origin = cors_policy::normalize_origin(v)))
                 return fail("--cors-origin needs an origin like https://www.example.org (no path, no trailing slash)");
-            if (std::find(cfg.cors_origins.begin(), cfg.cors_origins.end(), *origin) == cfg.cors_origins.end())
-                cfg.cors_origins.push_back(std::move(*origin));
+            if (std::find(cfg.app.cors_origins.begin(), cfg.app.cors_origins.end(), *origin) ==
+                cfg.app.cors_origins.end())
+                cfg.app.cors_origins.push_back(std::move(*origin));
         } else if (a == "--privacy-url") {
             if (!value(v) || (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) ||
                 v.find_first_of(" \t\r\n\"<>\\") != std::string::npos)
                 return fail("--privacy-url needs an http:// or https:// URL");
-            cfg.privacy_url = v;
+            cfg.app.site.privacy_url = v;
         } else if (a == "--smtp") {
             if (!value(v) || !parse_smtp_endpoint(v)) return fail("--smtp needs HOST:PORT");
-            cfg.mail.smtp = v;
+            cfg.app.mail.smtp = v;
         } else if (a == "--mail-from") {
             if (!value(v) || v.find('@') == std::string::npos || v.find_first_of("\r\n\";:,<> ") != std::string::npos)
                 return fail("--mail-from needs an e-mail address");
-            cfg.mail.from_address = v;
+            cfg.app.mail.from_address = v;
         } else if (a == "--mail-retry") {
-            if (!seconds(cfg.mail.retry_base)) return fail("--mail-retry needs 1..86400 seconds");
+            if (!seconds(cfg.app.mail.retry_base)) return fail("--mail-retry needs 1..86400 seconds");
         } else if (a == "--smtp-timeout") {
-            if (!seconds(cfg.mail.smtp_timeout)) return fail("--smtp-timeout needs 1..86400 seconds");
+            if (!seconds(cfg.app.mail.smtp_timeout)) return fail("--smtp-timeout needs 1..86400 seconds");
         } else {
             return fail("unknown option " + a + " (see --help)");
         }
     }
-    if (!cfg.admin_token.empty() && cfg.admin_token.size() < 16)
+    if (!cfg.app.admin_token.empty() && cfg.app.admin_token.size() < 16)
         return fail("the organiser token must have at least 16 characters");
     return out;
 }

@@ -1,7 +1,7 @@
 // Command line and environment into a config. Kept apart from main() so that it can be tested.
 #pragma once
 
-#include "config.hpp"
+#include "server/config.hpp"
 
 #include <optional>
 #include <string>

@@ -82,7 +82,7 @@ domain::registration sample_registration() {
 
 calendar_context sample_context() {
     calendar_context ctx;
-    ctx.public_url = "http://127.0.0.1:8080";
+    ctx.seminar_url = [](const domain::seminar& s) { return "http://127.0.0.1:8080/seminars/" + s.slug; };
     ctx.now = utc(2026, 7, 1, 8, 30);
     return ctx;
 }

@@ -3,7 +3,7 @@
 #include "domain/schedule.hpp"
 #include "domain/validation.hpp"
 #include "fuzz_check.hpp"
-#include "server/json_codec.hpp"
+#include "server/handlers/json_codec.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -89,7 +89,7 @@ invite_data sample() {
     x.date.capacity = 12;
     x.registration.code = "K7QM-4XD9";
     x.registration.person = {"Erika", "Mustermann", "erika@example.com", "", "", ""};
-    x.context.public_url = "http://127.0.0.1:8080";
+    x.context.seminar_url = [](const domain::seminar& s) { return "http://127.0.0.1:8080/seminars/" + s.slug; };
     x.context.now = utc(2026, 7, 1, 8);
     return x;
 }

@@ -4,10 +4,10 @@
 #include "domain/text.hpp"
 #include "domain/validation.hpp"
 #include "fuzz_check.hpp"
-#include "server/form.hpp"
-#include "server/http_types.hpp"
-#include "server/json_codec.hpp"
-#include "server/json_text.hpp"
+#include "server/handlers/json_codec.hpp"
+#include "server/http/form.hpp"
+#include "server/http/http_types.hpp"
+#include "server/http/json_text.hpp"
 
 #include <algorithm>
 #include <array>

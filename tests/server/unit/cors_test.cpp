@@ -1,9 +1,9 @@
 // Tests of the CORS policy: origin validation, preflight answers through the router, and the headers on actual
 // answers of public and organiser routes. No network.
-#include "server/cors.hpp"
+#include "server/http/cors.hpp"
 
+#include "server/http/router.hpp"
 #include "server/options.hpp"
-#include "server/router.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace server = seminard::server;
@@ -38,15 +39,17 @@ server::router make_router(std::vector<std::string> origins) {
         res.body = "ok";
         ex->respond(std::move(res));
     };
-    r.add("GET", "/api/v1/seminars", ok);
-    r.add("POST", "/api/v1/seminars", ok);
-    r.add("POST", "/api/v1/dates/{id}/registrations", ok);
-    r.add("GET", "/api/v1/dates/{id}/registrations", ok);
-    r.add("GET", "/api/v1/registrations/{token}", ok);
-    r.add("DELETE", "/api/v1/registrations/{token}", ok);
-    r.add("PATCH", "/api/v1/dates/{id}", ok);
-    r.add("GET", "/seminars/{slug}", ok);
+    using server::access;
+    r.add("GET", "/api/v1/seminars", access::anyone, ok);
+    r.add("POST", "/api/v1/seminars", access::organiser, ok);
+    r.add("POST", "/api/v1/dates/{id}/registrations", access::anyone, ok);
+    r.add("GET", "/api/v1/dates/{id}/registrations", access::organiser, ok);
+    r.add("GET", "/api/v1/registrations/{token}", access::attendee, ok);
+    r.add("DELETE", "/api/v1/registrations/{token}", access::attendee, ok);
+    r.add("PATCH", "/api/v1/dates/{id}", access::organiser, ok);
+    r.add("GET", "/seminars/{slug}", access::anyone, ok);
     r.set_cors(server::cors_policy{std::move(origins)});
+    r.set_access_check([](access, const std::shared_ptr<server::exchange>&) { return true; });
     return r;
 }
 
@@ -111,21 +114,46 @@ TEST_CASE("configured origins must be scheme://host[:port] and are kept as brows
 }
 
 TEST_CASE("public routes are the /api/v1 routes without the organiser token", "[cors]") {
-    using server::cors_policy;
-    CHECK(cors_policy::public_route("GET", "/api/v1/seminars"));
-    CHECK(cors_policy::public_route("GET", "/api/v1/seminars/{slug}"));
-    CHECK(cors_policy::public_route("POST", "/api/v1/dates/{id}/registrations"));
-    CHECK(cors_policy::public_route("GET", "/api/v1/registrations/{token}"));
-    CHECK(cors_policy::public_route("DELETE", "/api/v1/registrations/{token}"));
-    CHECK(cors_policy::public_route("GET", "/api/v1/calendar.ics"));
-    CHECK_FALSE(cors_policy::public_route("POST", "/api/v1/seminars"));
-    CHECK_FALSE(cors_policy::public_route("GET", "/api/v1/dates/{id}/registrations"));
-    CHECK_FALSE(cors_policy::public_route("GET", "/api/v1/dates/{id}/registrations.csv"));
-    CHECK_FALSE(cors_policy::public_route("PATCH", "/api/v1/dates/{id}"));
-    CHECK_FALSE(cors_policy::public_route("POST", "/api/v1/registrations/{code}/cancel"));
-    CHECK_FALSE(cors_policy::public_route("GET", "/seminars/{slug}"));
-    CHECK_FALSE(cors_policy::public_route("GET", "/healthz"));
-    CHECK_FALSE(cors_policy::public_route("GET", "(not found)"));
+    using server::access;
+    server::router r;
+    r.set_access_check([](access, const std::shared_ptr<server::exchange>&) { return true; });
+    auto ok = [](const std::shared_ptr<server::exchange>& ex) { ex->respond(server::http_response{}); };
+    const std::vector<std::tuple<std::string, std::string, access, std::string>> routes{
+        {"GET", "/api/v1/seminars", access::anyone, "/api/v1/seminars"},
+        {"GET", "/api/v1/seminars/{slug}", access::anyone, "/api/v1/seminars/x"},
+        {"POST", "/api/v1/dates/{id}/registrations", access::anyone, "/api/v1/dates/1/registrations"},
+        {"GET", "/api/v1/registrations/{token}", access::attendee, "/api/v1/registrations/t"},
+        {"DELETE", "/api/v1/registrations/{token}", access::attendee, "/api/v1/registrations/t"},
+        {"GET", "/api/v1/calendar.ics", access::anyone, "/api/v1/calendar.ics"},
+        {"POST", "/api/v1/seminars", access::organiser, "/api/v1/seminars"},
+        {"GET", "/api/v1/dates/{id}/registrations", access::organiser, "/api/v1/dates/1/registrations"},
+        {"GET", "/api/v1/dates/{id}/registrations.csv", access::organiser, "/api/v1/dates/1/registrations.csv"},
+        {"PATCH", "/api/v1/dates/{id}", access::organiser, "/api/v1/dates/1"},
+        {"POST", "/api/v1/registrations/{code}/cancel", access::organiser, "/api/v1/registrations/c/cancel"},
+        {"GET", "/seminars/{slug}", access::anyone, "/seminars/x"},
+        {"GET", "/healthz", access::anyone, "/healthz"},
+    };
+    for (const auto& [method, pattern, level, path] : routes) r.add(method, pattern, level, ok);
+    auto cross_origin = [&r](std::string method, std::string path) {
+        auto ex = std::make_shared<server::exchange>(make_request(std::move(method), std::move(path)),
+                                                     [](server::http_response) {});
+        r.dispatch(ex);
+        return ex->cross_origin;
+    };
+    CHECK(cross_origin("GET", "/api/v1/seminars"));
+    CHECK(cross_origin("GET", "/api/v1/seminars/x"));
+    CHECK(cross_origin("POST", "/api/v1/dates/1/registrations"));
+    CHECK(cross_origin("GET", "/api/v1/registrations/t"));
+    CHECK(cross_origin("DELETE", "/api/v1/registrations/t"));
+    CHECK(cross_origin("GET", "/api/v1/calendar.ics"));
+    CHECK_FALSE(cross_origin("POST", "/api/v1/seminars"));
+    CHECK_FALSE(cross_origin("GET", "/api/v1/dates/1/registrations"));
+    CHECK_FALSE(cross_origin("GET", "/api/v1/dates/1/registrations.csv"));
+    CHECK_FALSE(cross_origin("PATCH", "/api/v1/dates/1"));
+    CHECK_FALSE(cross_origin("POST", "/api/v1/registrations/c/cancel"));
+    CHECK_FALSE(cross_origin("GET", "/seminars/x"));
+    CHECK_FALSE(cross_origin("GET", "/healthz"));
+    CHECK_FALSE(cross_origin("GET", "/no/such/path"));
 }
 
 TEST_CASE("a preflight from an allowed origin gets exactly the allow headers", "[cors]") {
@@ -225,49 +253,48 @@ TEST_CASE("answers of public routes carry the origin only when it is allowed, an
     };
 
     auto res = answer();
-    cors.decorate(site, "POST", "/api/v1/dates/{id}/registrations", res);
+    cors.decorate(site, "POST", true, res);
     CHECK(res.header("Access-Control-Allow-Origin") == site);
     CHECK(res.header("Access-Control-Expose-Headers") == "Location, Retry-After");
     CHECK(res.header("Vary") == "Origin");
     CHECK(res.header("Access-Control-Allow-Credentials").empty());
 
     res = answer();
-    cors.decorate(site, "HEAD", "/api/v1/seminars", res);  // HEAD is the GET route
+    cors.decorate(site, "HEAD", true, res);  // HEAD is the GET route
     CHECK(res.header("Access-Control-Allow-Origin") == site);
 
     res = answer();
     res.set("Vary", "Accept-Language");
-    cors.decorate("https://evil.example", "GET", "/api/v1/seminars", res);
+    cors.decorate("https://evil.example", "GET", true, res);
     CHECK(res.header("Access-Control-Allow-Origin").empty());
     CHECK(res.header("Vary") == "Accept-Language, Origin");
 
     res = answer();
-    cors.decorate("", "GET", "/api/v1/seminars", res);
+    cors.decorate("", "GET", true, res);
     CHECK(res.header("Access-Control-Allow-Origin").empty());
     CHECK(res.header("Vary") == "Origin");
 
-    for (const auto& [method, route] : std::vector<std::pair<std::string, std::string>>{
-             {"GET", "/api/v1/dates/{id}/registrations"},
-             {"POST", "/api/v1/seminars"},
-             {"GET", "/seminars/{slug}"},
-             {"GET", "(not found)"},
-             {"OPTIONS", "/api/v1/seminars"},
+    // Routes that are not cross-origin (organiser routes, pages, unknown paths), and OPTIONS (the router's own).
+    for (const auto& [method, cross_origin] : std::vector<std::pair<std::string, bool>>{
+             {"GET", false},
+             {"POST", false},
+             {"OPTIONS", true},
          }) {
-        INFO(method << " " << route);
+        INFO(method << " " << cross_origin);
         res = answer();
-        cors.decorate(site, method, route, res);
+        cors.decorate(site, method, cross_origin, res);
         CHECK(res.headers.empty());
     }
 
     res = answer();
-    server::cors_policy{}.decorate(site, "GET", "/api/v1/seminars", res);  // no allow-list: no CORS at all
+    server::cors_policy{}.decorate(site, "GET", true, res);  // no allow-list: no CORS at all
     CHECK(res.headers.empty());
 }
 
 TEST_CASE("the cors origin option is repeatable and normalised and refuses anything that is not an origin",
           "[cors][options]") {
     auto parse = [](std::vector<std::string> args) { return server::parse_options(args, ""); };
-    CHECK(parse({}).cfg.cors_origins.empty());
+    CHECK(parse({}).cfg.app.cors_origins.empty());
 
     auto o = parse({"--cors-origin",
                     "https://www.example.org",
@@ -276,7 +303,7 @@ TEST_CASE("the cors origin option is repeatable and normalised and refuses anyth
                     "--cors-origin",
                     "https://www.example.org:443"});
     REQUIRE(o.error.empty());
-    CHECK(o.cfg.cors_origins == std::vector<std::string>{"https://www.example.org", "http://localhost:3000"});
+    CHECK(o.cfg.app.cors_origins == std::vector<std::string>{"https://www.example.org", "http://localhost:3000"});
 
     for (const char* bad :
          {"https://www.example.org/", "https://x.org/path", "*", "https://a b", "https://x.org\r\n"}) {

@@ -1,5 +1,6 @@
 // Tests of percent-decoding, form parsing, query parameters and percent-encoding.
-#include "server/form.hpp"
+#include "server/http/form.hpp"
+#include "server/web/urls.hpp"
 
 #include <catch2/catch.hpp>
 

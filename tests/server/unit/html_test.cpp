@@ -1,5 +1,5 @@
 // Tests of HTML escaping (element content and attribute values), paragraphs from plain text, query joining.
-#include "server/html.hpp"
+#include "server/web/html.hpp"
 
 #include <catch2/catch.hpp>
 

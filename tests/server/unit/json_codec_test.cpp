@@ -1,5 +1,5 @@
 // Tests of request bodies into domain inputs: content types, JSON shape, type errors as exact field problems.
-#include "server/json_codec.hpp"
+#include "server/handlers/json_codec.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // json_text must write exactly what nlohmann's dump() writes (compact, UTF-8 kept, bad bytes replaced), so that
 // answers are unchanged wherever it is used: every type, every byte that needs escaping, valid and invalid UTF-8.
-#include "server/json_text.hpp"
+#include "server/http/json_text.hpp"
 
 #include <catch2/catch.hpp>
 

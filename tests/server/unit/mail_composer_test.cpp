@@ -1,11 +1,11 @@
 // Tests of the confirmation e-mails: for every kind and both languages the subject, the texts, the right calendar
 // method, 7-bit CRLF only, the private link only where it belongs, escaped HTML; and Python's `email` package
 // (tests/server/mail_check.py) reads back exactly what was meant, without defects.
-#include "server/mail_composer.hpp"
+#include "server/mail/mail_composer.hpp"
 
 #include "calendars/ics.hpp"
 #include "domain/format_de.hpp"
-#include "server/mime.hpp"
+#include "server/mail/mime.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -155,7 +155,9 @@ const std::array<mail_case, 6> all_cases{{
 
 std::string invite_for(const server::mail_input& in) {
     calendars::calendar_context ctx;
-    ctx.public_url = in.public_url;
+    ctx.seminar_url = [base = in.public_url](const seminard::domain::seminar& s) {
+        return base + "/seminars/" + s.slug;
+    };
     ctx.organizer_email = in.calendar_organizer_email;
     ctx.now = in.created_at;
     ctx.language = in.lang;

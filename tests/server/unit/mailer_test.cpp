@@ -1,5 +1,5 @@
 // The mailer's pure parts: when a failed delivery is tried again, and when mails wait for a rush to pass.
-#include "server/mailer.hpp"
+#include "server/mail/mailer.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Tests of the MIME building blocks: exact encoded-words, folding within 78 characters without splitting UTF-8,
 // quoted-printable and base64 line rules, the RFC 5322 date, multipart boundaries that never occur in a part.
-#include "server/mime.hpp"
+#include "server/mail/mime.hpp"
 
 #include "domain/text.hpp"
 

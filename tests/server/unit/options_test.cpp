@@ -51,36 +51,36 @@ TEST_CASE("no options give the documented defaults", "[options]") {
     const auto p = ok({});
     const auto& c = p.cfg;
     CHECK_FALSE(p.show_help);
-    CHECK(c.listen_address == "127.0.0.1");
-    CHECK(c.listen_port == 8080);
-    CHECK(c.db.path == "var/seminard.db");
-    CHECK(c.db.synchronous_full);
-    CHECK(c.db.busy_timeout_ms == 5000);
-    CHECK(c.public_url.empty());
+    CHECK(c.http.listen_address == "127.0.0.1");
+    CHECK(c.http.listen_port == 8080);
+    CHECK(c.app.db.path == "var/seminard.db");
+    CHECK(c.app.db.synchronous_full);
+    CHECK(c.app.db.busy_timeout_ms == 5000);
+    CHECK(c.app.site.public_url.empty());
     CHECK_FALSE(c.demo);
-    CHECK(c.io_threads == 0);
+    CHECK(c.http.io_threads == 0);
     CHECK(c.reader_threads == 0);
-    CHECK(c.admin_token.empty());
-    CHECK(c.access_log);
-    CHECK(c.limits.body_limit == 65536);
-    CHECK(c.limits.header_limit == 16384);
-    CHECK(c.limits.header_timeout == 10s);
-    CHECK(c.limits.body_timeout == 30s);
-    CHECK(c.limits.idle_timeout == 60s);
-    CHECK(c.limits.write_timeout == 30s);
-    CHECK(c.limits.shutdown_grace == 10s);
+    CHECK(c.app.admin_token.empty());
+    CHECK(c.http.access_log);
+    CHECK(c.http.limits.body_limit == 65536);
+    CHECK(c.http.limits.header_limit == 16384);
+    CHECK(c.http.limits.header_timeout == 10s);
+    CHECK(c.http.limits.body_timeout == 30s);
+    CHECK(c.http.limits.idle_timeout == 60s);
+    CHECK(c.http.limits.write_timeout == 30s);
+    CHECK(c.http.limits.shutdown_grace == 10s);
 }
 
 TEST_CASE("the listen address takes HOST:PORT, with IPv6 in brackets and port 0", "[options]") {
     auto p = ok({"--listen", "0.0.0.0:9000"});
-    CHECK(p.cfg.listen_address == "0.0.0.0");
-    CHECK(p.cfg.listen_port == 9000);
+    CHECK(p.cfg.http.listen_address == "0.0.0.0");
+    CHECK(p.cfg.http.listen_port == 9000);
     p = ok({"--listen", "[::1]:0"});
-    CHECK(p.cfg.listen_address == "::1");
-    CHECK(p.cfg.listen_port == 0);
+    CHECK(p.cfg.http.listen_address == "::1");
+    CHECK(p.cfg.http.listen_port == 0);
     p = ok({"--listen", "localhost:65535"});
-    CHECK(p.cfg.listen_address == "localhost");
-    CHECK(p.cfg.listen_port == 65535);
+    CHECK(p.cfg.http.listen_address == "localhost");
+    CHECK(p.cfg.http.listen_port == 65535);
 }
 
 TEST_CASE("every option sets its field", "[options]") {
@@ -110,38 +110,38 @@ TEST_CASE("every option sets its field", "[options]") {
                        token_file.path(),
                        "--no-access-log"});
     const auto& c = p.cfg;
-    CHECK(c.db.path == "/tmp/x.db");
-    CHECK(c.public_url == "https://seminare.example.org");
+    CHECK(c.app.db.path == "/tmp/x.db");
+    CHECK(c.app.site.public_url == "https://seminare.example.org");
     CHECK(c.demo);
-    CHECK(c.io_threads == 4);
+    CHECK(c.http.io_threads == 4);
     CHECK(c.reader_threads == 3);
-    CHECK_FALSE(c.db.synchronous_full);
-    CHECK(c.limits.body_limit == 1024);
-    CHECK(c.limits.header_timeout == 5s);
-    CHECK(c.limits.body_timeout == 7s);
-    CHECK(c.limits.idle_timeout == 9s);
-    CHECK(c.limits.shutdown_grace == 3s);
-    CHECK(c.admin_token == "file-token-0123456789");  // trailing CR LF stripped
-    CHECK_FALSE(c.access_log);
+    CHECK_FALSE(c.app.db.synchronous_full);
+    CHECK(c.http.limits.body_limit == 1024);
+    CHECK(c.http.limits.header_timeout == 5s);
+    CHECK(c.http.limits.body_timeout == 7s);
+    CHECK(c.http.limits.idle_timeout == 9s);
+    CHECK(c.http.limits.shutdown_grace == 3s);
+    CHECK(c.app.admin_token == "file-token-0123456789");  // trailing CR LF stripped
+    CHECK_FALSE(c.http.access_log);
     CHECK_FALSE(p.show_help);
 
-    CHECK(ok({"--sync", "full"}).cfg.db.synchronous_full);
-    CHECK(ok({"--public-url", "http://localhost:8080"}).cfg.public_url == "http://localhost:8080");
+    CHECK(ok({"--sync", "full"}).cfg.app.db.synchronous_full);
+    CHECK(ok({"--public-url", "http://localhost:8080"}).cfg.app.site.public_url == "http://localhost:8080");
     CHECK(ok({"--help"}).show_help);
     CHECK(ok({"-h"}).show_help);
-    CHECK(ok({"--body-limit", "64"}).cfg.limits.body_limit == 64);
-    CHECK(ok({"--body-limit", "67108864"}).cfg.limits.body_limit == 67108864);
-    CHECK(ok({"--idle-timeout", "86400"}).cfg.limits.idle_timeout == 86400s);
+    CHECK(ok({"--body-limit", "64"}).cfg.http.limits.body_limit == 64);
+    CHECK(ok({"--body-limit", "67108864"}).cfg.http.limits.body_limit == 67108864);
+    CHECK(ok({"--idle-timeout", "86400"}).cfg.http.limits.idle_timeout == 86400s);
 }
 
 TEST_CASE("the organiser token comes from the environment or a file, and must be long enough", "[options]") {
-    CHECK(ok({}, good_token).cfg.admin_token == good_token);
+    CHECK(ok({}, good_token).cfg.app.admin_token == good_token);
     CHECK(error_of({}, "short-token") == "the organiser token must have at least 16 characters");
     CHECK(error_of({}, "0123456789abcde") == "the organiser token must have at least 16 characters");
 
     SECTION("a token file wins over the environment") {
         temp_file f("from-file-token-xyz\n");
-        CHECK(ok({"--admin-token-file", f.path()}, good_token).cfg.admin_token == "from-file-token-xyz");
+        CHECK(ok({"--admin-token-file", f.path()}, good_token).cfg.app.admin_token == "from-file-token-xyz");
     }
     SECTION("a short token in a file is refused too") {
         temp_file f("short\n");

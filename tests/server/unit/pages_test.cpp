@@ -1,6 +1,6 @@
 // Tests of the attendee pages: documents, dates and their state, the registration form and its re-render,
 // escaping, the registration and cancel pages, the index, the privacy notice and the embedded stylesheet.
-#include "server/pages.hpp"
+#include "server/web/pages.hpp"
 
 #include <catch2/catch.hpp>
 

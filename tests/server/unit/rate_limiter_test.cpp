@@ -1,6 +1,6 @@
 // Tests of the per-address token buckets: refill arithmetic on an injected clock, Retry-After, loopback exemption,
 // address keys, the memory bound under a flood of addresses, and concurrent use.
-#include "server/rate_limiter.hpp"
+#include "server/http/rate_limiter.hpp"
 
 #include "domain/messages.hpp"
 #include "domain/result.hpp"
@@ -228,22 +228,22 @@ TEST_CASE("the rate limit options set rate and window and burst and loopback", "
     auto parse = [](std::vector<std::string> args) { return server::parse_options(args, ""); };
 
     auto defaults = parse({});
-    CHECK(defaults.cfg.rate_limit.per_window == 20);
-    CHECK(defaults.cfg.rate_limit.window == 60s);
-    CHECK(defaults.cfg.rate_limit.burst == 10);
-    CHECK_FALSE(defaults.cfg.rate_limit.limit_loopback);
+    CHECK(defaults.cfg.app.rate_limit.per_window == 20);
+    CHECK(defaults.cfg.app.rate_limit.window == 60s);
+    CHECK(defaults.cfg.app.rate_limit.burst == 10);
+    CHECK_FALSE(defaults.cfg.app.rate_limit.limit_loopback);
 
     auto o = parse({"--rate-limit", "5", "--rate-burst", "2", "--rate-limit-loopback"});
     REQUIRE(o.error.empty());
-    CHECK(o.cfg.rate_limit.per_window == 5);
-    CHECK(o.cfg.rate_limit.window == 60s);
-    CHECK(o.cfg.rate_limit.burst == 2);
-    CHECK(o.cfg.rate_limit.limit_loopback);
+    CHECK(o.cfg.app.rate_limit.per_window == 5);
+    CHECK(o.cfg.app.rate_limit.window == 60s);
+    CHECK(o.cfg.app.rate_limit.burst == 2);
+    CHECK(o.cfg.app.rate_limit.limit_loopback);
 
-    CHECK(parse({"--rate-limit", "3/s"}).cfg.rate_limit.window == 1s);
-    CHECK(parse({"--rate-limit", "30/min"}).cfg.rate_limit.window == 60s);
-    CHECK(parse({"--rate-limit", "100/h"}).cfg.rate_limit.window == 3600s);
-    CHECK(parse({"--rate-limit", "0"}).cfg.rate_limit.per_window == 0);
+    CHECK(parse({"--rate-limit", "3/s"}).cfg.app.rate_limit.window == 1s);
+    CHECK(parse({"--rate-limit", "30/min"}).cfg.app.rate_limit.window == 60s);
+    CHECK(parse({"--rate-limit", "100/h"}).cfg.app.rate_limit.window == 3600s);
+    CHECK(parse({"--rate-limit", "0"}).cfg.app.rate_limit.per_window == 0);
 
     for (std::vector<std::string> bad : {std::vector<std::string>{"--rate-limit"},
                                          {"--rate-limit", "-1"},

@@ -1,6 +1,7 @@
 // Tests of the answer builders: the one error format with each errc's status, JSON output, language negotiation;
 // split_url, which answers and mails take the public URL apart with; and which header fields may be written.
-#include "server/responses.hpp"
+#include "server/http/responses.hpp"
+#include "server/web/urls.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Tests of the router and the exchange: matching, parameters, 404/405/400, handler failures, HEAD, answering once.
-#include "server/router.hpp"
+#include "server/http/router.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -79,8 +79,8 @@ json body_of(const server::http_response& res) { return json::parse(res.body); }
 TEST_CASE("an exact path runs its handler", "[router]") {
     server::router r;
     seen health, other;
-    r.add("GET", "/healthz", recording(health));
-    r.add("GET", "/api/v1/seminars", recording(other));
+    r.add("GET", "/healthz", server::access::anyone, recording(health));
+    r.add("GET", "/api/v1/seminars", server::access::anyone, recording(other));
 
     auto sent = dispatch(r, "GET", "/healthz");
     REQUIRE(sent.size() == 1);
@@ -94,9 +94,9 @@ TEST_CASE("an exact path runs its handler", "[router]") {
 TEST_CASE("a {param} captures one percent-decoded segment", "[router]") {
     server::router r;
     seen slug, regs, cancel;
-    r.add("GET", "/api/v1/seminars/{slug}", recording(slug));
-    r.add("GET", "/api/v1/dates/{id}/registrations", recording(regs));
-    r.add("POST", "/api/v1/registrations/{code}/cancel", recording(cancel));
+    r.add("GET", "/api/v1/seminars/{slug}", server::access::anyone, recording(slug));
+    r.add("GET", "/api/v1/dates/{id}/registrations", server::access::anyone, recording(regs));
+    r.add("POST", "/api/v1/registrations/{code}/cancel", server::access::anyone, recording(cancel));
 
     SECTION("plain") {
         REQUIRE(dispatch(r, "GET", "/api/v1/seminars/linkedin-marketing").at(0).status == 200);
@@ -116,7 +116,7 @@ TEST_CASE("a {param} captures one percent-decoded segment", "[router]") {
     SECTION("param() reads a capture and is empty for an unknown name") {
         server::router r2;
         std::string got, missing = "unset";
-        r2.add("GET", "/x/{name}", [&](const std::shared_ptr<server::exchange>& ex) {
+        r2.add("GET", "/x/{name}", server::access::anyone, [&](const std::shared_ptr<server::exchange>& ex) {
             got = ex->param("name");
             missing = ex->param("nope");
             ex->respond({});
@@ -130,7 +130,7 @@ TEST_CASE("a {param} captures one percent-decoded segment", "[router]") {
 TEST_CASE("an unknown path is a JSON 404", "[router]") {
     server::router r;
     seen s;
-    r.add("GET", "/api/v1/seminars/{slug}", recording(s));
+    r.add("GET", "/api/v1/seminars/{slug}", server::access::anyone, recording(s));
     for (const char* target : {"/nothing", "/api/v1/seminars", "/api/v1/seminars/", "/api/v1/seminars/a/b", "/"}) {
         INFO(target);
         auto sent = dispatch(r, "GET", target);
@@ -145,12 +145,12 @@ TEST_CASE("an unknown path is a JSON 404", "[router]") {
 TEST_CASE("a known path with the wrong method is 405 with Allow", "[router]") {
     server::router r;
     seen s;
-    r.add("GET", "/api/v1/seminars", recording(s));
-    r.add("POST", "/api/v1/seminars", recording(s));
-    r.add("POST", "/api/v1/dates/{id}/registrations", recording(s));
-    r.add("GET", "/api/v1/dates/{id}/registrations", recording(s));
-    r.add("DELETE", "/api/v1/registrations/{token}", recording(s));
-    r.add("GET", "/api/v1/registrations/{token}", recording(s));
+    r.add("GET", "/api/v1/seminars", server::access::anyone, recording(s));
+    r.add("POST", "/api/v1/seminars", server::access::anyone, recording(s));
+    r.add("POST", "/api/v1/dates/{id}/registrations", server::access::anyone, recording(s));
+    r.add("GET", "/api/v1/dates/{id}/registrations", server::access::anyone, recording(s));
+    r.add("DELETE", "/api/v1/registrations/{token}", server::access::anyone, recording(s));
+    r.add("GET", "/api/v1/registrations/{token}", server::access::anyone, recording(s));
 
     SECTION("GET brings HEAD along") {
         auto sent = dispatch(r, "DELETE", "/api/v1/seminars");
@@ -169,7 +169,7 @@ TEST_CASE("a known path with the wrong method is 405 with Allow", "[router]") {
     }
     SECTION("a POST-only path refuses HEAD and does not offer it") {
         server::router p;
-        p.add("POST", "/api/v1/registrations/{code}/cancel", recording(s));
+        p.add("POST", "/api/v1/registrations/{code}/cancel", server::access::anyone, recording(s));
         auto sent = dispatch(p, "HEAD", "/api/v1/registrations/X/cancel");
         REQUIRE(sent.size() == 1);
         CHECK(sent[0].status == 405);
@@ -181,7 +181,7 @@ TEST_CASE("a known path with the wrong method is 405 with Allow", "[router]") {
 TEST_CASE("a path that cannot be decoded is 400", "[router]") {
     server::router r;
     seen s;
-    r.add("GET", "/api/v1/seminars/{slug}", recording(s));
+    r.add("GET", "/api/v1/seminars/{slug}", server::access::anyone, recording(s));
     for (const char* target : {"/api/v1/seminars/%zz",
                                "/api/v1/seminars/%4",
                                "/api/v1/seminars/abc%",
@@ -202,9 +202,11 @@ TEST_CASE("a path that cannot be decoded is 400", "[router]") {
 
 TEST_CASE("a throwing handler becomes a JSON 500 and never propagates", "[router]") {
     server::router r;
-    r.add("GET", "/std", [](const std::shared_ptr<server::exchange>&) { throw std::runtime_error("bug"); });
-    r.add("GET", "/int", [](const std::shared_ptr<server::exchange>&) { throw 42; });
-    r.add("GET", "/after", [](const std::shared_ptr<server::exchange>& ex) {
+    r.add("GET", "/std", server::access::anyone, [](const std::shared_ptr<server::exchange>&) {
+        throw std::runtime_error("bug");
+    });
+    r.add("GET", "/int", server::access::anyone, [](const std::shared_ptr<server::exchange>&) { throw 42; });
+    r.add("GET", "/after", server::access::anyone, [](const std::shared_ptr<server::exchange>& ex) {
         server::http_response res;
         res.status = 201;
         ex->respond(std::move(res));
@@ -235,7 +237,7 @@ TEST_CASE("a throwing handler becomes a JSON 500 and never propagates", "[router
 TEST_CASE("HEAD runs the GET route", "[router]") {
     server::router r;
     seen get;
-    r.add("GET", "/api/v1/seminars/{slug}", recording(get));
+    r.add("GET", "/api/v1/seminars/{slug}", server::access::anyone, recording(get));
     auto sent = dispatch(r, "HEAD", "/api/v1/seminars/x");
     REQUIRE(sent.size() == 1);
     CHECK(sent[0].status == 200);
@@ -247,7 +249,7 @@ TEST_CASE("HEAD runs the GET route", "[router]") {
 TEST_CASE("the router negotiates the language before the handler runs", "[router]") {
     server::router r;
     seen s;
-    r.add("GET", "/x", recording(s));
+    r.add("GET", "/x", server::access::anyone, recording(s));
     dispatch(r, "GET", "/x");
     CHECK(s.lang == domain::lang::de);
     dispatch(r, "GET", "/x?lang=en");
@@ -261,7 +263,7 @@ TEST_CASE("the router negotiates the language before the handler runs", "[router
 TEST_CASE("a handler may answer later from another thread", "[router][exchange]") {
     server::router r;
     std::shared_ptr<server::exchange> kept;
-    r.add("POST", "/later", [&](const std::shared_ptr<server::exchange>& ex) { kept = ex; });
+    r.add("POST", "/later", server::access::anyone, [&](const std::shared_ptr<server::exchange>& ex) { kept = ex; });
     auto out = std::make_shared<replies>();
     r.dispatch(make_exchange(make_request("POST", "/later"), out));
     CHECK(out->sent.empty());
@@ -306,7 +308,7 @@ TEST_CASE("an exchange dropped without an answer replies 500", "[exchange]") {
     }
     SECTION("through a handler that forgot to answer") {
         server::router r;
-        r.add("GET", "/forgot", [](const std::shared_ptr<server::exchange>&) {});
+        r.add("GET", "/forgot", server::access::anyone, [](const std::shared_ptr<server::exchange>&) {});
         r.dispatch(make_exchange(make_request("GET", "/forgot?lang=en"), out));
         REQUIRE(out->sent.size() == 1);
         CHECK(out->sent[0].status == 500);
@@ -318,4 +320,55 @@ TEST_CASE("an exchange without a reply function ignores respond()", "[exchange]"
     auto ex = std::make_shared<server::exchange>(make_request("GET", "/"), server::exchange::reply_fn{});
     CHECK_NOTHROW(ex->respond({}));
     CHECK(ex->answered());
+}
+
+TEST_CASE("a route's access level is checked before its handler runs", "[router][access]") {
+    using server::access;
+    server::router r;
+    seen open, attendee, organiser;
+    r.add("GET", "/api/v1/seminars", access::anyone, recording(open));
+    r.add("GET", "/api/v1/registrations/{token}", access::attendee, recording(attendee));
+    r.add("GET", "/api/v1/outbox", access::organiser, recording(organiser));
+
+    SECTION("without a check, only open routes answer; the others are refused, never run") {
+        CHECK(dispatch(r, "GET", "/api/v1/seminars").at(0).status == 200);
+        auto refused = dispatch(r, "GET", "/api/v1/outbox");
+        REQUIRE(refused.size() == 1);
+        CHECK(refused[0].status == 403);
+        CHECK(body_of(refused[0]).at("error") == "forbidden");
+        CHECK(dispatch(r, "GET", "/api/v1/registrations/abc").at(0).status == 403);
+        CHECK(organiser.calls == 0);
+        CHECK(attendee.calls == 0);
+    }
+
+    SECTION("the check sees the level and the matched route, and its own answer goes out when it refuses") {
+        std::vector<std::pair<access, std::string>> asked;
+        r.set_access_check([&asked](access level, const std::shared_ptr<server::exchange>& ex) {
+            asked.emplace_back(level, ex->route);
+            if (ex->param("token") == "good") return true;
+            server::http_response res;
+            res.status = 401;
+            ex->respond(std::move(res));
+            return false;
+        });
+        CHECK(dispatch(r, "GET", "/api/v1/seminars").at(0).status == 200);
+        CHECK(asked.empty());  // open routes ask nobody
+        CHECK(dispatch(r, "GET", "/api/v1/registrations/good").at(0).status == 200);
+        CHECK(attendee.calls == 1);
+        auto refused = dispatch(r, "GET", "/api/v1/outbox");
+        REQUIRE(refused.size() == 1);
+        CHECK(refused[0].status == 401);
+        CHECK(organiser.calls == 0);
+        REQUIRE(asked.size() == 2);
+        CHECK(asked[0] == std::pair{access::attendee, std::string{"/api/v1/registrations/{token}"}});
+        CHECK(asked[1] == std::pair{access::organiser, std::string{"/api/v1/outbox"}});
+    }
+}
+
+TEST_CASE("an attendee route must name the token it is reached with", "[router][access]") {
+    server::router r;
+    seen s;
+    CHECK_THROWS_AS(r.add("GET", "/api/v1/registrations/{code}", server::access::attendee, recording(s)),
+                    std::invalid_argument);
+    CHECK_NOTHROW(r.add("GET", "/registrations/{token}/invite.ics", server::access::attendee, recording(s)));
 }

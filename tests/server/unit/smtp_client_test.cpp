@@ -1,6 +1,6 @@
 // The SMTP client against the test sink (and a few scripted servers for broken replies): what arrives, and which
 // outcome each kind of failure gives.
-#include "server/smtp_client.hpp"
+#include "server/mail/smtp_client.hpp"
 
 #include "smtp_sink.hpp"
 

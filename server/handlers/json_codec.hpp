@@ -1,0 +1,64 @@
+// JSON in and out: request bodies into domain inputs (type errors become 422 field problems), domain values into
+// the documented response shapes (docs/api.md).
+#pragma once
+
+#include "domain/messages.hpp"
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "domain/validation.hpp"
+#include "server/http/http_types.hpp"
+#include "server/web/urls.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace seminard::server {
+
+using json = nlohmann::json;
+
+/// The request body as a JSON object: JSON bodies parsed (never throwing), form bodies turned into an object of
+/// strings. 415 for other content types, 400 for malformed JSON, invalid UTF-8 or a body that is not an object.
+domain::result<json> body_object(const http_request& req, bool allow_form);
+
+domain::result<domain::seminar_input> seminar_input_from(const json& body);
+domain::result<domain::date_input> date_input_from(const json& body);
+domain::result<domain::registration_input> registration_input_from(const json& body);
+
+/// A yes/no field as JSON or a form sends it: a boolean, or "on"/"true"/"1"/"yes" and "off"/"false"/"0"/"no"/"".
+/// nullopt for anything else.
+std::optional<bool> flag_value(const json& v);
+
+json seminar_json(const domain::seminar& s);
+json date_json(const domain::seminar& s,
+               const domain::seminar_date& d,
+               const domain::date_availability& a,
+               domain::instant now,
+               domain::lang lang,
+               const site_urls& links);
+/// One page of an organiser's list: `{"items", "total", "next_cursor"}`; the cursor is a string, null on the last page.
+json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_cursor);
+
+/// The organiser's view of one registration (all attendee fields).
+json registration_json(const domain::registration& r);
+/// The answer to a new registration (201): code, status, waiting-list position, token, the confirmation (status
+/// text, schedule, price, the confirmation mail's subject and text) and the private links. What it leaves out
+/// (the attendee's own fields, the date and seminar) is at links.self. Takes the rows by value: a caller done with
+/// them moves them into the mail it renders.
+json confirmation_json(domain::seminar s,
+                       domain::seminar_date d,
+                       domain::registration r,
+                       std::string_view token,
+                       domain::lang lang,
+                       const site_urls& links);
+/// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar.
+json attendee_view_json(const domain::seminar& s,
+                        const domain::seminar_date& d,
+                        const domain::registration& r,
+                        std::string_view token,
+                        domain::instant now,
+                        domain::lang lang,
+                        const site_urls& links);
+
+}  // namespace seminard::server

@@ -1,0 +1,109 @@
+// HTML answers shared by the page routes and the registration routes (see page_answers.hpp).
+#include "server/handlers/page_answers.hpp"
+
+#include "storage/store.hpp"
+
+namespace seminard::server {
+
+namespace {
+
+std::string lang_suffix(domain::lang lang, char sep = '?') {
+    return lang == domain::lang::en ? std::string{sep} + "lang=en" : std::string{};
+}
+
+}  // namespace
+
+seminar_listing load_listing(storage::connection& c, domain::seminar s) {
+    seminar_listing l;
+    for (auto& d : storage::dates_of(c, s.id)) {
+        auto a = storage::availability(c, d.id);
+        l.dates.push_back({std::move(d), a});
+    }
+    l.seminar = std::move(s);
+    return l;
+}
+
+http_response html_response(int status, std::string body, const services& svc) {
+    http_response res;
+    res.status = status;
+    res.set("Content-Type", "text/html; charset=utf-8");
+    // No script runs on our pages, styles come from our own stylesheet, forms post only to us.
+    const auto& origin = svc.urls.origin();
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'self' " + origin + "; img-src 'self' data:; form-action 'self' " + origin +
+                "; base-uri 'none'");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Vary", "Accept-Language");
+    res.body = std::move(body);
+    return res;
+}
+
+page_context page_context_of(const services& svc, domain::lang lang) {
+    page_context ctx;
+    ctx.lang = lang;
+    ctx.public_url = svc.urls.base();
+    ctx.privacy_url =
+        svc.cfg.site.privacy_url.empty() ? svc.urls.privacy_page() + lang_suffix(lang) : svc.cfg.site.privacy_url;
+    ctx.now = svc.now();
+    return ctx;
+}
+
+void answer_form_again(services& svc,
+                       const std::shared_ptr<exchange>& ex,
+                       std::string slug,
+                       std::int64_t date_id,
+                       form_state form,
+                       int status,
+                       std::optional<std::chrono::seconds> retry_after) {
+    svc.read(ex,
+             [&svc, ex, slug = std::move(slug), date_id, form = std::move(form), status, retry_after](
+                 storage::connection& c) {
+                 const auto ctx = page_context_of(svc, ex->lang);
+                 std::optional<domain::seminar> s;
+                 if (!slug.empty()) {
+                     s = storage::find_seminar(c, slug);
+                 } else if (auto d = storage::find_date(c, date_id)) {
+                     s = storage::find_seminar_by_id(c, d->seminar_id);
+                 }
+                 if (!s) return not_found_page(svc, ex->lang);
+                 auto res = html_response(status, render_seminar(ctx, load_listing(c, std::move(*s)), form), svc);
+                 res.set("Cache-Control", "no-store");
+                 if (retry_after) res.set("Retry-After", std::to_string(retry_after->count()));
+                 return res;
+             });
+}
+
+http_response not_found_page(const services& svc, domain::lang lang) {
+    const bool de = lang == domain::lang::de;
+    return html_response(404,
+                         render_message(page_context_of(svc, lang),
+                                        de ? "Seite nicht gefunden" : "Page not found",
+                                        de ? "Diese Seite gibt es nicht (mehr). Prüfen Sie den Link oder beginnen Sie "
+                                             "auf der Startseite."
+                                           : "This page does not exist (any more). Check the link or start on the "
+                                             "home page."),
+                         svc);
+}
+
+http_response redirect_to(const std::string& location) {
+    http_response res;
+    res.status = 303;
+    res.set("Location", location);
+    res.set("Cache-Control", "no-store");
+    return res;
+}
+
+std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang) {
+    return svc.urls.registration_page(token) + lang_suffix(lang);
+}
+
+http_response private_page(std::string body, const services& svc) {
+    auto res = html_response(200, std::move(body), svc);
+    // The URL is the key to the registration: keep it out of caches, Referer headers and search engines.
+    res.set("Cache-Control", "no-store");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("X-Robots-Tag", "noindex, nofollow");
+    return res;
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,36 @@
+// Shared by the page routes and the registration routes: HTML answers and the form's second chance.
+#pragma once
+
+#include "server/handlers/services.hpp"
+#include "server/web/pages.hpp"
+#include "storage/connection.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace seminard::server {
+
+/// A seminar with all its dates and their live seat figures, as the pages show it.
+seminar_listing load_listing(storage::connection& c, domain::seminar s);
+
+/// An HTML answer with our security headers (CSP without script, nosniff).
+http_response html_response(int status, std::string body, const services& svc);
+/// An HTML answer for a page behind the private token link: never cached, never in a Referer, never indexed.
+http_response private_page(std::string body, const services& svc);
+http_response not_found_page(const services& svc, domain::lang lang);
+http_response redirect_to(const std::string& location);
+page_context page_context_of(const services& svc, domain::lang lang);
+std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang);
+
+/// Renders the seminar page again with what the person typed and what was wrong (`status` 422, 409 or 429). The
+/// seminar is found by `slug`, or else by `date_id` (a form on another site that posts to the API).
+void answer_form_again(services& svc,
+                       const std::shared_ptr<exchange>& ex,
+                       std::string slug,
+                       std::int64_t date_id,
+                       form_state form,
+                       int status,
+                       std::optional<std::chrono::seconds> retry_after = std::nullopt);
+
+}  // namespace seminard::server

@@ -1,0 +1,121 @@
+// The pages people open in a browser: the seminar list, a seminar with its "Jetzt anmelden" form (a plain form POST,
+// no JavaScript), the confirmation page behind the private link with its two-step cancel, the privacy notice and the
+// stylesheet. Rendering lives in server/web/pages.cpp; this file reads, writes and picks the answer.
+#include "server/handlers/routes.hpp"
+
+#include "server/handlers/json_codec.hpp"
+#include "server/handlers/page_answers.hpp"
+#include "server/http/form.hpp"
+#include "server/web/pages.hpp"
+#include "storage/store.hpp"
+
+namespace seminard::server {
+
+void add_page_routes(router& r, services& svc) {
+    r.add("GET", "/", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        svc.cached_read(ex,
+                        std::string{"page|/|"} + std::string{domain::lang_code(ex->lang)},
+                        [&svc, lang = ex->lang](storage::connection& c) {
+                            std::vector<seminar_listing> all;
+                            for (auto& s : storage::list_seminars(c)) all.push_back(load_listing(c, std::move(s)));
+                            return html_response(200, render_index(page_context_of(svc, lang), all), svc);
+                        });
+    });
+
+    r.add("GET", "/seminars/{slug}", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        form_state form;
+        if (auto d = query_param(ex->request().query, "date"); d && parse_id(*d)) form.values["date_id"] = *d;
+        auto key = "page|seminar|" + ex->param("slug") + "|" + form.values["date_id"] + "|" +
+                   std::string{domain::lang_code(ex->lang)};
+        svc.cached_read(
+            ex, std::move(key), [&svc, slug = ex->param("slug"), lang = ex->lang, form](storage::connection& c) {
+                auto s = storage::find_seminar(c, slug);
+                if (!s) return not_found_page(svc, lang);
+                return html_response(
+                    200, render_seminar(page_context_of(svc, lang), load_listing(c, std::move(*s)), form), svc);
+            });
+    });
+
+    r.add("POST", "/seminars/{slug}", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        submit_registration(svc, ex, ex->param("slug"), std::nullopt);
+    });
+
+    r.add("GET", "/registrations/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            auto reg = storage::find_registration_by_token(c, token);
+            if (!reg) return not_found_page(svc, ex->lang);
+            auto d = storage::find_date(c, reg->date_id);
+            auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
+            if (!s) return not_found_page(svc, ex->lang);
+            return private_page(render_confirmation(page_context_of(svc, ex->lang), *s, *d, *reg, token), svc);
+        });
+    });
+
+    r.add("POST", "/registrations/{token}/cancel", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        auto body = body_object(ex->request(), true);
+        const bool confirmed = body && body->contains("confirm") && (*body)["confirm"] == "yes";
+        if (!confirmed) {
+            // First step: ask, so that a stray click cancels nothing.
+            return svc.read(ex, [&svc, ex, token](storage::connection& c) {
+                auto reg = storage::find_registration_by_token(c, token);
+                if (!reg) return not_found_page(svc, ex->lang);
+                if (reg->status == domain::registration_status::cancelled)
+                    return redirect_to(confirmation_page_url(svc, token, ex->lang));
+                auto d = storage::find_date(c, reg->date_id);
+                auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
+                if (!s) return not_found_page(svc, ex->lang);
+                return private_page(render_cancel_step(page_context_of(svc, ex->lang), *s, *d, *reg, token), svc);
+            });
+        }
+        svc.writer.submit<storage::registration_change>(
+            [token, now = svc.now()](storage::connection& c) -> domain::result<storage::registration_change> {
+                auto reg = storage::find_registration_by_token(c, token);
+                if (!reg) return domain::errc::not_found;
+                return storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
+            },
+            [&svc, ex, token](domain::result<storage::registration_change> r) {
+                // This runs on the writer's completion thread: every answer, even the redirect, is built on the IO
+                // thread.
+                const auto code = r ? std::optional<domain::errc>{} : std::optional{r.err().code};
+                ex->respond_with([&svc, ex, token, code]() -> http_response {
+                    if (!code || *code == domain::errc::already_cancelled)
+                        return redirect_to(confirmation_page_url(svc, token, ex->lang));
+                    if (*code == domain::errc::not_found) return not_found_page(svc, ex->lang);
+                    const bool de = ex->lang == domain::lang::de;
+                    return html_response(domain::describe(*code).http_status,
+                                         render_message(page_context_of(svc, ex->lang),
+                                                        de ? "Stornierung nicht möglich" : "Cancellation not possible",
+                                                        domain::message(*code, ex->lang)),
+                                         svc);
+                });
+            });
+    });
+
+    r.add("GET", "/datenschutz", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto res = html_response(200, render_privacy(page_context_of(svc, ex->lang)), svc);
+        res.set("Cache-Control", "public, max-age=3600");
+        ex->respond(std::move(res));
+    });
+
+    r.add("GET", "/static/seminard.css", access::anyone, [](const std::shared_ptr<exchange>& ex) {
+        const auto etag = "\"" + std::string{stylesheet_version()} + "\"";
+        http_response res;
+        res.set("ETag", etag);
+        // The pages link the stylesheet with ?v=<version>: such a URL never changes its content.
+        const bool versioned = query_param(ex->request().query, "v") == std::string{stylesheet_version()};
+        res.set("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+        if (ex->request().header("If-None-Match") == etag) {
+            res.status = 304;
+            return ex->respond(std::move(res));
+        }
+        res.status = 200;
+        res.set("Content-Type", "text/css; charset=utf-8");
+        res.set("X-Content-Type-Options", "nosniff");
+        res.body = std::string{stylesheet()};
+        ex->respond(std::move(res));
+    });
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,247 @@
+// Registrations: the public "Jetzt anmelden" POST, the attendee's private token routes, the organiser's list
+// and cancel.
+#include "domain/admission.hpp"
+#include "server/handlers/json_codec.hpp"
+#include "server/handlers/page_answers.hpp"
+#include "server/handlers/routes.hpp"
+#include "server/http/form.hpp"
+#include "server/log/log.hpp"
+#include "storage/store.hpp"
+
+namespace seminard::server {
+
+namespace {
+
+/// The registration form's hidden "website" field: people never see it, form-filling bots do.
+bool honeypot_filled(const json& body) {
+    auto it = body.find("website");
+    return it != body.end() && it->is_string() && !it->get<std::string>().empty();
+}
+
+bool wants_html(const http_request& req) { return req.header("Accept").find("text/html") != std::string_view::npos; }
+
+constexpr std::string_view form_type = "application/x-www-form-urlencoded";
+
+/// The form fields a failed submission gives back to the person, as typed.
+constexpr std::array<const char*, 7> kept_fields = {
+    "date_id", "first_name", "last_name", "email", "company", "job_title", "phone"};
+
+/// Fills `form` with what the person typed (strings only; the checkbox as a flag).
+void keep_values(const json& body, form_state& form) {
+    for (const char* name : kept_fields) {
+        auto it = body.find(name);
+        if (it != body.end() && it->is_string()) form.values[name] = it->get<std::string>();
+    }
+    auto consent = body.find("privacy_consent");
+    form.consent = consent != body.end() && flag_value(*consent).value_or(false);
+}
+
+/// Everything the attendee view needs, loaded in the same transaction or snapshot as the change.
+struct attendee_view {
+    domain::seminar seminar;
+    domain::seminar_date date;
+    domain::registration registration;
+    std::string token;
+};
+
+/// `known_date`: the date when the caller has just read it (in the same transaction), so it is not read twice.
+domain::result<attendee_view> load_view(storage::connection& c,
+                                        domain::registration reg,
+                                        std::string token,
+                                        std::optional<domain::seminar_date> known_date = std::nullopt) {
+    auto d = known_date ? std::move(known_date) : storage::find_date(c, reg.date_id);
+    if (!d) return domain::errc::not_found;
+    auto s = storage::find_seminar_by_id(c, d->seminar_id);
+    if (!s) return domain::errc::not_found;
+    return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token)};
+}
+
+/// 429 with the seconds until the client's bucket holds a token again.
+http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {
+    auto res = error_response(domain::errc::too_many_requests, lang);
+    res.set("Retry-After", std::to_string(retry_after.count()));
+    return res;
+}
+
+}  // namespace
+
+void submit_registration(services& svc,
+                         const std::shared_ptr<exchange>& ex,
+                         std::string slug,
+                         std::optional<std::int64_t> api_date_id) {
+    const auto& req = ex->request();
+    const bool is_form = iequals(req.header("Content-Type").substr(0, form_type.size()), form_type);
+    // A browser: our own page always, the API when a plain form posts there and the browser asks for HTML.
+    const bool browser = !api_date_id || (is_form && wants_html(req));
+    // Counted before anything else, so that garbage and bot submissions use up the budget too.
+    if (auto d = svc.submissions.acquire(req.remote_address); !d.allowed) {
+        if (!browser) return ex->respond(too_many_requests(d.retry_after, ex->lang));
+        form_state form;
+        form.error = domain::errc::too_many_requests;
+        return answer_form_again(svc, ex, slug, api_date_id.value_or(0), std::move(form), 429, d.retry_after);
+    }
+    auto body = body_object(req, true);
+    if (!body) return ex->respond(error_response(body.err(), ex->lang));
+    if (honeypot_filled(*body)) {
+        // A bot filled the field people cannot see: answer like a success, store nothing.
+        log_event("info", "honeypot: dropped a registration");
+        if (browser) return ex->respond(redirect_to(svc.urls.home()));
+        return ex->respond(json_response(202, json{{"status", "received"}}));
+    }
+    // What a browser typed comes back with the page if something is wrong; scripts get JSON and need no copy.
+    form_state form;
+    if (browser) keep_values(*body, form);
+    domain::error problems{domain::errc::invalid_fields};
+    std::int64_t date_id = api_date_id.value_or(0);
+    if (!api_date_id) {
+        auto field = form.values.find("date_id");
+        auto id = field == form.values.end() ? std::nullopt : parse_id(field->second);
+        if (id)
+            date_id = *id;
+        else
+            problems.fields.emplace("date_id",
+                                    field == form.values.end() || field->second.empty()
+                                        ? domain::field_problem::required
+                                        : domain::field_problem::invalid_value);
+    }
+    std::optional<domain::attendee> person;
+    if (auto input = registration_input_from(*body); !input) {
+        for (const auto& [name, problem] : input.err().fields) problems.fields.emplace(name, problem);
+    } else if (auto p = domain::make_attendee(*input); !p) {
+        for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
+    } else {
+        person = std::move(*p);
+    }
+    if (!problems.fields.empty()) {
+        if (!browser) return ex->respond(error_response(problems, ex->lang));
+        form.problems = std::move(problems.fields);
+        return answer_form_again(svc, ex, slug, date_id, std::move(form), 422);
+    }
+    svc.writer.submit<attendee_view>(
+        [slug, date_id, p = std::move(*person), now = svc.now(), lang = ex->lang](
+            storage::connection& c) -> domain::result<attendee_view> {
+            auto created = storage::register_attendee(c, date_id, p, now, lang);
+            if (!created) return std::move(created).err();
+            if (!slug.empty()) {
+                // Our page's form: the date must be one of this seminar's. Checked on the date the registration
+                // read; the error rolls the registration back with the command's SAVEPOINT.
+                auto s = storage::find_seminar(c, slug);
+                if (!s || created->date.seminar_id != s->id) return domain::errc::not_found;
+            }
+            return load_view(c, std::move(created->registration), std::move(created->token), std::move(created->date));
+        },
+        [&svc, ex, browser, slug, date_id, form = std::move(form)](domain::result<attendee_view> r) mutable {
+            if (!r) {
+                if (!browser) return ex->respond(error_response(r.err(), ex->lang));
+                if (r.err().code == domain::errc::not_found)
+                    form.problems.emplace("date_id", domain::field_problem::invalid_value);
+                else
+                    form.error = r.err().code;
+                const int status = form.error ? domain::describe(*form.error).http_status : 422;
+                return answer_form_again(svc, ex, slug, date_id, std::move(form), status);
+            }
+            auto v = std::make_shared<attendee_view>(std::move(r).value());
+            ex->respond_with([&svc, ex, browser, v] {
+                if (browser) return redirect_to(confirmation_page_url(svc, v->token, ex->lang));
+                auto self = svc.urls.registration_api(v->token);
+                auto res = json_response(201,
+                                         confirmation_json(std::move(v->seminar),
+                                                           std::move(v->date),
+                                                           std::move(v->registration),
+                                                           v->token,
+                                                           ex->lang,
+                                                           svc.urls));
+                res.set("Location", self);
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+        });
+}
+
+void add_registration_routes(router& r, services& svc) {
+    r.add("POST", "/api/v1/dates/{id}/registrations", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto id = parse_id(ex->param("id"));
+        if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        submit_registration(svc, ex, {}, *id);
+    });
+
+    r.add("GET", "/api/v1/registrations/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            auto reg = storage::find_registration_by_token(c, token);
+            if (!reg) return error_response(domain::errc::not_found, ex->lang);
+            auto v = load_view(c, std::move(*reg), token);
+            if (!v) return error_response(v.err(), ex->lang);
+            auto res = json_response(
+                200, attendee_view_json(v->seminar, v->date, v->registration, token, svc.now(), ex->lang, svc.urls));
+            res.set("Cache-Control", "no-store");
+            return res;
+        });
+    });
+
+    r.add("DELETE", "/api/v1/registrations/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        svc.write<attendee_view>(
+            ex,
+            [token, now = svc.now()](storage::connection& c) -> domain::result<attendee_view> {
+                auto reg = storage::find_registration_by_token(c, token);
+                if (!reg) return domain::errc::not_found;
+                auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
+                if (!change) return std::move(change).err();
+                return load_view(c, std::move(change->registration), token, std::move(change->date));
+            },
+            [&svc, lang = ex->lang](attendee_view& v) {
+                auto res = json_response(
+                    200, attendee_view_json(v.seminar, v.date, v.registration, v.token, svc.now(), lang, svc.urls));
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+    });
+
+    r.add(
+        "POST", "/api/v1/registrations/{code}/cancel", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+            auto code = domain::canonical_code(ex->param("code"));
+            if (code.empty()) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+            svc.write<storage::registration_change>(
+                ex,
+                [code, now = svc.now()](storage::connection& c) -> domain::result<storage::registration_change> {
+                    auto reg = storage::find_registration_by_code(c, code);
+                    if (!reg) return domain::errc::not_found;
+                    return storage::cancel_registration(c, reg->id, storage::canceller::organiser, now);
+                },
+                [](storage::registration_change& change) {
+                    auto j = registration_json(change.registration);
+                    json promoted = json::array();
+                    for (const auto& p : change.promoted) promoted.push_back(p.code);
+                    j["promoted"] = std::move(promoted);
+                    return json_response(200, j);
+                });
+        });
+
+    r.add("GET", "/api/v1/dates/{id}/registrations", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto id = parse_id(ex->param("id"));
+        if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        const auto& query = ex->request().query;
+        domain::error problems{domain::errc::invalid_fields};
+        const auto paging = read_page_query(query, problems);
+        const int limit = paging.limit;
+        const std::int64_t cursor = paging.cursor;
+        std::optional<domain::registration_status> status;
+        if (auto v = query_param(query, "status")) {
+            status = domain::parse_registration_status(*v);
+            if (!status) problems.fields.emplace("status", domain::field_problem::invalid_value);
+        }
+        if (!problems.fields.empty()) return ex->respond(error_response(problems, ex->lang));
+        svc.read(ex, [ex, id = *id, status, limit, cursor](storage::connection& c) {
+            if (!storage::find_date(c, id)) return error_response(domain::errc::not_found, ex->lang);
+            auto page = storage::list_registrations(c, id, status, limit, cursor);
+            json items = json::array();
+            for (const auto& reg : page.items) items.push_back(registration_json(reg));
+            auto res = json_response(200, page_json(std::move(items), page.total, page.next_cursor));
+            res.set("Cache-Control", "no-store");
+            return res;
+        });
+    });
+}
+
+}  // namespace seminard::server

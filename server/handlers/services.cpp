@@ -1,0 +1,53 @@
+// The access check (see services.hpp).
+#include "server/handlers/services.hpp"
+
+#include "server/handlers/page_answers.hpp"
+#include "server/handlers/routes.hpp"
+
+namespace seminard::server {
+
+namespace {
+
+constexpr std::string_view api_prefix = "/api/";
+
+/// The organiser's bearer token: 401 without one, 403 for a wrong one.
+bool organiser_allowed(const services& svc, const std::shared_ptr<exchange>& ex) {
+    auto header = ex->request().header("Authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    if (header.size() <= scheme.size() || !iequals(header.substr(0, scheme.size()), scheme)) {
+        auto res = error_response(domain::errc::unauthorized, ex->lang);
+        res.set("WWW-Authenticate", "Bearer realm=\"seminard\"");
+        ex->respond(std::move(res));
+        return false;
+    }
+    auto token = header.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    // Compare hashes in constant time: the stored value is a hash, and timing reveals nothing.
+    if (!storage::same_digest(storage::sha256(token), svc.admin_token_hash)) {
+        ex->respond(error_response(domain::errc::forbidden, ex->lang));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool services::allow(access level, const std::shared_ptr<exchange>& ex) const {
+    switch (level) {
+        case access::anyone:
+            return true;
+        case access::organiser:
+            return organiser_allowed(*this, ex);
+        case access::attendee:
+            if (plausible_token(ex->param("token"))) return true;
+            if (ex->route.rfind(api_prefix, 0) == 0)
+                ex->respond(error_response(domain::errc::not_found, ex->lang));
+            else
+                ex->respond(not_found_page(*this, ex->lang));
+            return false;
+    }
+    return false;
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,24 @@
+// What the handlers are told at start-up: the site, the database (exports open their own cursor), the mail
+// settings (the organiser's .eml view renders like the mailer), the public rate limit, CORS and the organiser token.
+#pragma once
+
+#include "server/http/config.hpp"
+#include "server/mail/mail_config.hpp"
+#include "server/web/site.hpp"
+#include "storage/connection.hpp"
+
+#include <string>
+#include <vector>
+
+namespace seminard::server {
+
+struct app_settings {
+    site_config site;
+    storage::db_options db;
+    mail_config mail;
+    rate_limit_config rate_limit;
+    std::vector<std::string> cors_origins;  ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
+    std::string admin_token;                ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: the stored hash
+};
+
+}  // namespace seminard::server

@@ -1,0 +1,52 @@
+// One request and its one answer, shared by whatever works on it (IO thread, reader pool, writer).
+#pragma once
+
+#include "domain/messages.hpp"
+#include "server/http/http_types.hpp"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace seminard::server {
+
+/// Holds the request and the way back to its connection. respond() may be called from any thread; the first
+/// call wins, later ones are ignored. If the last owner drops an unanswered exchange (a bug), the client still
+/// gets a 500 instead of a hanging connection. Owned through std::shared_ptr.
+class exchange : public std::enable_shared_from_this<exchange> {
+public:
+    using reply_fn = std::function<void(http_response)>;
+    /// Runs a function on the connection's own IO thread.
+    using runner_fn = std::function<void(std::function<void()>)>;
+
+    /// Without a runner, respond_with() builds the answer on the calling thread.
+    exchange(http_request request, reply_fn reply, runner_fn runner = {});
+    ~exchange();
+    exchange(const exchange&) = delete;
+    exchange& operator=(const exchange&) = delete;
+
+    const http_request& request() const noexcept { return request_; }
+    /// A path parameter captured by the route, already percent-decoded.
+    const std::string& param(const std::string& name) const;
+
+    void respond(http_response response);
+    /// Builds the answer with `make` on the connection's IO thread, then sends it: for callers whose own thread must
+    /// stay free (the writer commits; rendering JSON is not its job). A throw in `make` becomes a JSON 500.
+    void respond_with(std::function<http_response()> make);
+    bool answered() const noexcept { return answered_.load(); }
+
+    std::map<std::string, std::string> params;  ///< set by the router before the handler runs
+    std::string route;                          ///< the matched pattern, for the access log
+    bool cross_origin = false;                  ///< the route is public API: CORS headers apply
+    domain::lang lang = domain::lang::de;       ///< negotiated by the router
+
+private:
+    http_request request_;
+    reply_fn reply_;
+    runner_fn runner_;
+    std::atomic<bool> answered_{false};
+};
+
+}  // namespace seminard::server

@@ -1,0 +1,879 @@
+// The HTML pages attendees see (see pages.hpp). Markup is built by appending to one string; every value that
+// comes from outside this file goes through html::append_text or html::append_attr.
+#include "server/web/pages.hpp"
+
+#include "domain/format_de.hpp"
+#include "domain/schedule.hpp"
+#include "domain/validation.hpp"
+#include "server/web/html.hpp"
+#include "server/web/urls.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <tuple>
+
+namespace seminard::server {
+
+namespace {
+
+using domain::lang;
+
+/// The zone the pages assume their readers live in; dates in any other zone say which zone their hours are in.
+constexpr std::string_view home_zone = "Europe/Berlin";
+
+/// German or English, by the page's language.
+std::string_view tr(const page_context& ctx, std::string_view de, std::string_view en) {
+    return ctx.lang == lang::en ? en : de;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// URLs
+
+/// The path of a seminar page, also its form's action.
+std::string seminar_path(const domain::seminar& s) { return server::seminar_path(s.slug); }
+
+/// A link to one of our pages: public URL, path, and `lang=en` when the page is English (German is the default,
+/// so a German link needs no parameter).
+std::string page_url(const page_context& ctx, std::string_view path) {
+    std::string url = ctx.public_url + std::string{path};
+    return ctx.lang == lang::en ? html::with_query(url, "lang=en") : url;
+}
+
+/// The same page in the other language. Names German explicitly: a browser that prefers English would
+/// otherwise get English again.
+std::string switch_url(const page_context& ctx, std::string_view absolute_url) {
+    return html::with_query(absolute_url, ctx.lang == lang::en ? "lang=de" : "lang=en");
+}
+
+std::string invite_url(const page_context& ctx, std::string_view token) {
+    return site_urls{ctx.public_url}.invite(token);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markup helpers
+
+/// Appends ` name="value"` with the value escaped.
+void attribute(std::string& out, std::string_view name, std::string_view value) {
+    out += ' ';
+    out += name;
+    out += "=\"";
+    html::append_attr(out, value);
+    out += '"';
+}
+
+/// Appends `<tag class="…">text</tag>` with the text escaped; no class attribute when `cls` is empty.
+void element(std::string& out, std::string_view tag, std::string_view cls, std::string_view text) {
+    out += '<';
+    out += tag;
+    if (!cls.empty()) attribute(out, "class", cls);
+    out += '>';
+    html::append_text(out, text);
+    out += "</";
+    out += tag;
+    out += '>';
+}
+
+/// Appends `<a href="…">text</a>`.
+void link(std::string& out, std::string_view href, std::string_view text, std::string_view cls = {}) {
+    out += "<a";
+    if (!cls.empty()) attribute(out, "class", cls);
+    attribute(out, "href", href);
+    out += '>';
+    html::append_text(out, text);
+    out += "</a>";
+}
+
+/// Appends the lines escaped and separated by `<br>`.
+void lines(std::string& out, const std::vector<std::string>& ls) {
+    for (std::size_t i = 0; i < ls.size(); ++i) {
+        if (i) out += "<br>";
+        html::append_text(out, ls[i]);
+    }
+}
+
+/// Appends one `<dt>`/`<dd>` pair of a fact list; nothing when the value is empty.
+void fact(std::string& out, std::string_view term, std::string_view value) {
+    if (value.empty()) return;
+    element(out, "dt", {}, term);
+    element(out, "dd", {}, value);
+}
+
+struct document_options {
+    /// The page holds a private token: keep it out of search engines and out of Referer headers sent to
+    /// other sites (the privacy notice may live elsewhere).
+    bool is_private = false;
+};
+
+/// Wraps the content of `<main>` into a complete page.
+std::string document(const page_context& ctx,
+                     std::string_view title,
+                     std::string_view other_language_url,
+                     std::string_view main,
+                     document_options options = {}) {
+    const bool en = ctx.lang == lang::en;
+    std::string out;
+    out.reserve(main.size() + 2048);
+    out += "<!DOCTYPE html>\n<html lang=\"";
+    out += en ? "en" : "de";
+    out += "\">\n<head>\n<meta charset=\"utf-8\">\n";
+    out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    if (options.is_private) {
+        out += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
+        out += "<meta name=\"referrer\" content=\"no-referrer\">\n";
+    }
+    out += "<title>";
+    html::append_text(out, title);
+    out += tr(ctx, " – Seminaranmeldung", " – Seminar registration");
+    out += "</title>\n<link rel=\"stylesheet\"";
+    attribute(out, "href", site_urls{ctx.public_url}.stylesheet(stylesheet_version()));
+    // No favicon of our own: an empty one keeps browsers from asking for /favicon.ico (a 404 on every page).
+    out += ">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n";
+
+    out += "<header class=\"site-header\">\n<div class=\"wrap site-header-inner\">\n";
+    link(out, page_url(ctx, "/"), tr(ctx, "Alle Seminare", "All seminars"), "site-home");
+    out += "\n<a class=\"lang-switch\"";
+    attribute(out, "href", other_language_url);
+    out += en ? " hreflang=\"de\" lang=\"de\">Deutsch</a>" : " hreflang=\"en\" lang=\"en\">English</a>";
+    out += "\n</div>\n</header>\n";
+
+    out += "<main id=\"main\" class=\"wrap\">\n";
+    out += main;
+    out += "</main>\n";
+
+    out += "<footer class=\"site-footer\">\n<div class=\"wrap\">\n";
+    link(out, ctx.privacy_url, tr(ctx, "Datenschutz", "Privacy"));
+    out += "\n</div>\n</footer>\n</body>\n</html>\n";
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dates and their state
+
+enum class offer_state {
+    open,       ///< seats left
+    waitlist,   ///< full, registration goes to the waiting list
+    full,       ///< full, no waiting list
+    closed,     ///< past the deadline
+    cancelled,  ///< cancelled by the organiser
+    past,       ///< over
+};
+
+struct offer_view {
+    const date_offer* offer;
+    offer_state state;
+    int seats_left;
+    domain::instant start;
+};
+
+/// The same rules as the API's date_json: past by the last day's end, open by the domain's deadline, seats
+/// left from confirmed registrations (none for a cancelled date).
+offer_view view_of(const date_offer& o, domain::instant now) {
+    const auto& d = o.date;
+    const bool cancelled = d.status == domain::date_status::cancelled;
+    const int seats_left = cancelled ? 0 : std::max(0, d.capacity - o.availability.confirmed);
+    offer_state state = offer_state::open;
+    if (domain::is_past(d, now))
+        state = offer_state::past;
+    else if (cancelled)
+        state = offer_state::cancelled;
+    else if (!domain::registration_open(d, now))
+        state = offer_state::closed;
+    else if (seats_left == 0)
+        state = d.waitlist ? offer_state::waitlist : offer_state::full;
+    return {&o, state, seats_left, domain::first_start(d)};
+}
+
+bool bookable(offer_state s) { return s == offer_state::open || s == offer_state::waitlist; }
+
+/// All dates of a listing with their state, earliest first.
+std::vector<offer_view> views_of(const seminar_listing& s, domain::instant now) {
+    std::vector<offer_view> out;
+    out.reserve(s.dates.size());
+    for (const auto& o : s.dates) out.push_back(view_of(o, now));
+    std::stable_sort(out.begin(), out.end(), [](const offer_view& a, const offer_view& b) {
+        return std::tie(a.start, a.offer->date.id) < std::tie(b.start, b.offer->date.id);
+    });
+    return out;
+}
+
+std::string state_text(const page_context& ctx, const offer_view& v) {
+    const bool de = ctx.lang == lang::de;
+    switch (v.state) {
+        case offer_state::open:
+            if (v.seats_left == 1) return de ? "Nur noch 1 Platz frei" : "Only 1 seat left";
+            return (de ? "Noch " : "") + std::to_string(v.seats_left) + (de ? " Plätze frei" : " seats left");
+        case offer_state::waitlist:
+            return de ? "Ausgebucht – Anmeldung auf die Warteliste" : "Fully booked – join the waiting list";
+        case offer_state::full:
+            return de ? "Ausgebucht" : "Fully booked";
+        case offer_state::closed:
+            return de ? "Anmeldung geschlossen" : "Registration closed";
+        case offer_state::cancelled:
+            return de ? "Abgesagt" : "Cancelled";
+        case offer_state::past:
+            return de ? "Vergangen" : "Past";
+    }
+    return {};
+}
+
+std::string_view state_class(offer_state s) {
+    switch (s) {
+        case offer_state::open:
+            return "state state--open";
+        case offer_state::waitlist:
+            return "state state--waitlist";
+        case offer_state::full:
+        case offer_state::closed:
+        case offer_state::cancelled:
+        case offer_state::past:
+            return "state state--closed";
+    }
+    return "state";
+}
+
+/// The schedule lines of a date, and the zone when it is not the one our readers assume.
+void schedule(std::string& out, const page_context& ctx, const domain::seminar_date& d) {
+    lines(out, domain::schedule_lines(d.days, ctx.lang));
+    if (!d.timezone.empty() && d.timezone != home_zone) {
+        out += "<br><span class=\"zone\">";
+        html::append_text(out, std::string{tr(ctx, "Zeitzone: ", "Time zone: ")} + d.timezone);
+        out += "</span>";
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The registration form
+
+struct field_def {
+    std::string_view name;
+    std::string_view type;
+    std::string_view autocomplete;
+    std::string_view label_de;
+    std::string_view label_en;
+    bool required;
+    std::size_t max_length;  ///< the domain's limit, so the browser stops where the server would refuse
+};
+
+constexpr std::array<field_def, 6> person_fields{{
+    {"first_name", "text", "given-name", "Vorname", "First name", true, domain::limits::person_name},
+    {"last_name", "text", "family-name", "Nachname", "Last name", true, domain::limits::person_name},
+    {"email", "email", "email", "E-Mail-Adresse", "E-mail address", true, domain::limits::email},
+    {"company", "text", "organization", "Firma", "Company", false, domain::limits::company},
+    {"job_title", "text", "organization-title", "Position", "Job title", false, domain::limits::job_title},
+    {"phone", "tel", "tel", "Telefon", "Phone", false, domain::limits::phone},
+}};
+
+constexpr std::string_view date_field = "date_id";
+constexpr std::string_view consent_field = "privacy_consent";
+
+std::string_view field_label(const page_context& ctx, std::string_view name) {
+    if (name == date_field) return tr(ctx, "Termin", "Date");
+    if (name == consent_field) return tr(ctx, "Datenschutz", "Privacy");
+    for (const auto& f : person_fields)
+        if (f.name == name) return tr(ctx, f.label_de, f.label_en);
+    return {};
+}
+
+std::string value_of(const form_state& form, std::string_view name) {
+    auto it = form.values.find(std::string{name});
+    return it == form.values.end() ? std::string{} : it->second;
+}
+
+const domain::field_problem* problem_of(const form_state& form, std::string_view name) {
+    auto it = form.problems.find(std::string{name});
+    return it == form.problems.end() ? nullptr : &it->second;
+}
+
+/// `aria-invalid` and `aria-describedby` for a field with a problem.
+void invalid_attributes(std::string& out, std::string_view name) {
+    out += " aria-invalid=\"true\"";
+    attribute(out, "aria-describedby", std::string{name} + "-error");
+}
+
+/// `<p id="{name}-error" class="field-error">message</p>`.
+void field_error(std::string& out, const page_context& ctx, std::string_view name, domain::field_problem p) {
+    out += "<p";
+    attribute(out, "id", std::string{name} + "-error");
+    out += " class=\"field-error\">";
+    html::append_text(out, domain::message(p, ctx.lang));
+    out += "</p>\n";
+}
+
+/// The box at the top of a re-rendered form: the form-level error and a link to every bad field, in form order.
+void error_summary(std::string& out, const page_context& ctx, const form_state& form) {
+    if (!form.error && form.problems.empty()) return;
+    out += "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">\n";
+    out += "<h3 id=\"error-summary-title\">";
+    out += form.problems.empty() ? tr(ctx, "Die Anmeldung war nicht möglich", "Your registration did not go through")
+                                 : tr(ctx, "Bitte prüfen Sie Ihre Angaben", "Please check your details");
+    out += "</h3>\n";
+    // invalid_fields says no more than the heading does.
+    if (form.error && *form.error != domain::errc::invalid_fields) {
+        element(out, "p", {}, domain::message(*form.error, ctx.lang));
+        out += '\n';
+    }
+    if (!form.problems.empty()) {
+        std::vector<std::string_view> order{date_field};
+        for (const auto& f : person_fields) order.push_back(f.name);
+        order.push_back(consent_field);
+        out += "<ul>\n";
+        for (auto name : order) {
+            const auto* p = problem_of(form, name);
+            if (!p) continue;
+            out += "<li>";
+            link(out,
+                 "#" + std::string{name},
+                 std::string{field_label(ctx, name)} + ": " + std::string{domain::message(*p, ctx.lang)});
+            out += "</li>\n";
+        }
+        // Problems with fields the form does not show (a hand-made request): the message, without a link.
+        for (const auto& [name, p] : form.problems) {
+            if (std::find(order.begin(), order.end(), name) != order.end()) continue;
+            out += "<li>";
+            html::append_text(out, name + ": " + std::string{domain::message(p, ctx.lang)});
+            out += "</li>\n";
+        }
+        out += "</ul>\n";
+    }
+    out += "</div>\n";
+}
+
+/// The "Termin" fieldset: one radio per upcoming date, enabled only where registration is possible. The first
+/// enabled radio carries the id "date_id" so that the summary's link `#date_id` lands on the group.
+void date_choices(std::string& out,
+                  const page_context& ctx,
+                  const std::vector<offer_view>& upcoming,
+                  const form_state& form) {
+    const auto* problem = problem_of(form, date_field);
+    const auto chosen = value_of(form, date_field);
+    const auto open_count =
+        std::count_if(upcoming.begin(), upcoming.end(), [](const offer_view& v) { return bookable(v.state); });
+    bool chosen_is_open = false;
+    for (const auto& v : upcoming)
+        if (bookable(v.state) && std::to_string(v.offer->date.id) == chosen) chosen_is_open = true;
+
+    out +=
+        problem ? "<fieldset class=\"field field--choices field--error\"" : "<fieldset class=\"field field--choices\"";
+    if (problem) attribute(out, "aria-describedby", std::string{date_field} + "-error");
+    out += ">\n<legend>";
+    out += tr(ctx, "Termin", "Date");
+    out += "</legend>\n";
+    if (problem) field_error(out, ctx, date_field, *problem);
+    bool id_given = false;
+    for (const auto& v : upcoming) {
+        const auto& d = v.offer->date;
+        const auto value = std::to_string(d.id);
+        const bool enabled = bookable(v.state);
+        std::string id = std::string{date_field} + "-" + value;
+        if (enabled && !id_given) {
+            id = date_field;
+            id_given = true;
+        }
+        const bool checked = enabled && (chosen_is_open ? value == chosen : open_count == 1);
+        out += "<div class=\"choice";
+        if (!enabled) out += " choice--disabled";
+        out += "\">\n<input type=\"radio\" name=\"date_id\"";
+        attribute(out, "id", id);
+        attribute(out, "value", value);
+        if (enabled) out += " required";
+        if (checked) out += " checked";
+        if (!enabled) out += " disabled";
+        if (problem && enabled) invalid_attributes(out, date_field);
+        out += ">\n<label";
+        attribute(out, "for", id);
+        out += "><span class=\"choice-when\">";
+        schedule(out, ctx, d);
+        out += "</span> ";
+        element(out, "span", state_class(v.state), state_text(ctx, v));
+        out += "</label>\n</div>\n";
+    }
+    out += "</fieldset>\n";
+}
+
+void text_field(std::string& out, const page_context& ctx, const field_def& f, const form_state& form) {
+    const auto* problem = problem_of(form, f.name);
+    out += "<div class=\"field";
+    if (problem) out += " field--error";
+    out += "\">\n<label";
+    attribute(out, "for", f.name);
+    out += '>';
+    out += tr(ctx, f.label_de, f.label_en);
+    if (!f.required) {
+        out += " <span class=\"optional\">";
+        out += tr(ctx, "(optional)", "(optional)");
+        out += "</span>";
+    }
+    out += "</label>\n";
+    if (problem) field_error(out, ctx, f.name, *problem);
+    out += "<input";
+    attribute(out, "type", f.type);
+    attribute(out, "id", f.name);
+    attribute(out, "name", f.name);
+    attribute(out, "autocomplete", f.autocomplete);
+    attribute(out, "maxlength", std::to_string(f.max_length));
+    if (f.type == "email") out += " spellcheck=\"false\"";
+    if (f.required) out += " required";
+    attribute(out, "value", value_of(form, f.name));
+    if (problem) invalid_attributes(out, f.name);
+    out += ">\n</div>\n";
+}
+
+void consent_field_markup(std::string& out, const page_context& ctx, const form_state& form) {
+    const auto* problem = problem_of(form, consent_field);
+    out += "<div class=\"field field--check";
+    if (problem) out += " field--error";
+    out += "\">\n";
+    if (problem) field_error(out, ctx, consent_field, *problem);
+    out +=
+        "<div class=\"check\">\n<input type=\"checkbox\" id=\"privacy_consent\" name=\"privacy_consent\" value=\"on\" "
+        "required";
+    if (form.consent) out += " checked";
+    if (problem) invalid_attributes(out, consent_field);
+    out += ">\n<label for=\"privacy_consent\">";
+    out += tr(ctx, "Ich habe die ", "I have read the ");
+    out += "<a";
+    attribute(out, "href", ctx.privacy_url);
+    out += " rel=\"noopener\" target=\"_blank\">";
+    out += tr(ctx, "Datenschutzhinweise", "privacy notice");
+    out += "<span class=\"visually-hidden\">";
+    out += tr(ctx, " (öffnet in neuem Fenster)", " (opens in a new window)");
+    out += "</span></a>";
+    out += tr(ctx,
+              " gelesen und bin einverstanden, dass meine Angaben zur Bearbeitung meiner Anmeldung gespeichert werden.",
+              " and agree that my details are stored to handle my registration.");
+    out += "</label>\n</div>\n</div>\n";
+}
+
+/// A field for bots only: people never see it (off-screen, hidden from assistive technology, out of the tab
+/// order), and a submission that fills it in is not from a person.
+void honeypot(std::string& out, const page_context& ctx) {
+    out += "<div class=\"field-website\" aria-hidden=\"true\">\n<label for=\"website\">";
+    out += tr(ctx, "Bitte leer lassen", "Please leave empty");
+    out +=
+        "</label>\n<input type=\"text\" id=\"website\" name=\"website\" value=\"\" tabindex=\"-1\" "
+        "autocomplete=\"off\">\n</div>\n";
+}
+
+void registration_form(std::string& out,
+                       const page_context& ctx,
+                       const seminar_listing& s,
+                       const std::vector<offer_view>& upcoming,
+                       const form_state& form) {
+    out += "<form id=\"anmelden\" class=\"register-form\" method=\"post\"";
+    attribute(out, "action", page_url(ctx, seminar_path(s.seminar)));
+    out += " aria-labelledby=\"anmelden-title\">\n";
+    error_summary(out, ctx, form);
+    date_choices(out, ctx, upcoming, form);
+    for (const auto& f : person_fields) text_field(out, ctx, f, form);
+    honeypot(out, ctx);
+    consent_field_markup(out, ctx, form);
+    out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
+    out += tr(ctx, "Jetzt anmelden", "Register now");
+    out += "</button>\n</div>\n</form>\n";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Registration pages
+
+std::string person_name(const domain::registration& r) { return r.person.first_name + " " + r.person.last_name; }
+
+/// The facts of a registration: seminar, date, place, price, person.
+void registration_facts(std::string& out,
+                        const page_context& ctx,
+                        const domain::seminar& s,
+                        const domain::seminar_date& d,
+                        const domain::registration& r) {
+    out += "<dl class=\"facts\">\n";
+    fact(out, tr(ctx, "Seminar", "Seminar"), s.title);
+    out += "<dt>";
+    out += tr(ctx, "Termin", "Date");
+    out += "</dt>\n<dd>";
+    schedule(out, ctx, d);
+    out += "</dd>\n";
+    fact(out, tr(ctx, "Ort", "Location"), s.location);
+    fact(out, tr(ctx, "Preis", "Price"), domain::format_price(s.price_cents, s.currency, ctx.lang));
+    fact(out, tr(ctx, "Name", "Name"), person_name(r));
+    fact(out, tr(ctx, "E-Mail", "E-mail"), r.person.email);
+    fact(out, tr(ctx, "Firma", "Company"), r.person.company);
+    out += "</dl>\n";
+}
+
+void code_box(std::string& out, const page_context& ctx, const domain::registration& r) {
+    out += "<div class=\"code-box\">\n<p class=\"code-label\">";
+    out += tr(ctx, "Ihr Anmeldecode", "Your registration code");
+    out += "</p>\n";
+    element(out, "p", "code", r.code);
+    out += "</div>\n";
+}
+
+std::string status_heading(const page_context& ctx, const domain::registration& r) {
+    switch (r.status) {
+        case domain::registration_status::confirmed:
+            return std::string{tr(ctx, "Ihre Anmeldung ist bestätigt", "Your registration is confirmed")};
+        case domain::registration_status::waitlisted:
+            if (!r.waitlist_position)
+                return std::string{tr(ctx, "Sie stehen auf der Warteliste", "You are on the waiting list")};
+            return std::string{
+                       tr(ctx, "Sie stehen auf der Warteliste (Platz ", "You are on the waiting list (number ")} +
+                   std::to_string(*r.waitlist_position) + ")";
+        case domain::registration_status::cancelled:
+            return std::string{tr(ctx, "Ihre Anmeldung ist storniert", "Your registration is cancelled")};
+    }
+    return {};
+}
+
+std::string_view status_text(const page_context& ctx, const domain::registration& r) {
+    switch (r.status) {
+        case domain::registration_status::confirmed:
+            return tr(ctx,
+                      "Vielen Dank für Ihre Anmeldung. Ihr Platz ist für Sie reserviert.",
+                      "Thank you for registering. Your seat is reserved for you.");
+        case domain::registration_status::waitlisted:
+            return tr(ctx,
+                      "Vielen Dank für Ihre Anmeldung. Der Termin ist ausgebucht. Wird ein Platz frei, rücken Sie in "
+                      "der Reihenfolge der Anmeldungen automatisch nach.",
+                      "Thank you for registering. The date is fully booked. When a seat becomes free, you move up "
+                      "automatically in the order of registration.");
+        case domain::registration_status::cancelled:
+            return tr(ctx,
+                      "Diese Anmeldung wurde storniert. Solange Plätze frei sind, können Sie sich erneut anmelden.",
+                      "This registration has been cancelled. While seats are available, you can register again.");
+    }
+    return {};
+}
+
+std::string_view status_class(const domain::registration& r) {
+    switch (r.status) {
+        case domain::registration_status::confirmed:
+            return "status status--confirmed";
+        case domain::registration_status::waitlisted:
+            return "status status--waitlisted";
+        case domain::registration_status::cancelled:
+            return "status status--cancelled";
+    }
+    return "status";
+}
+
+void date_cancelled_notice(std::string& out, const page_context& ctx, const domain::seminar_date& d) {
+    if (d.status != domain::date_status::cancelled) return;
+    element(out,
+            "p",
+            "notice notice--warning",
+            tr(ctx, "Dieser Termin wurde vom Veranstalter abgesagt.", "The organiser has cancelled this date."));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pages
+
+std::string render_index(const page_context& ctx, const std::vector<seminar_listing>& seminars) {
+    std::string main;
+    main += "<h1>";
+    main += tr(ctx, "Seminare", "Seminars");
+    main += "</h1>\n";
+    if (seminars.empty()) {
+        element(main,
+                "p",
+                "notice",
+                tr(ctx, "Derzeit sind keine Seminare ausgeschrieben.", "No seminars are announced at the moment."));
+    } else {
+        main += "<ul class=\"seminar-list\">\n";
+        for (const auto& s : seminars) {
+            main += "<li class=\"card\">\n<h2 class=\"card-title\">";
+            link(main, page_url(ctx, seminar_path(s.seminar)), s.seminar.title);
+            main += "</h2>\n";
+            const auto views = views_of(s, ctx.now);
+            auto next = std::find_if(views.begin(), views.end(), [](const offer_view& v) { return bookable(v.state); });
+            if (next == views.end()) {
+                element(main, "p", "card-next", tr(ctx, "Derzeit keine Termine", "No dates at the moment"));
+            } else {
+                main += "<p class=\"card-next\">";
+                html::append_text(main, tr(ctx, "Nächster Termin: ", "Next date: "));
+                html::append_text(main, domain::format_day_range(next->offer->date.days, ctx.lang));
+                main += " <span";
+                attribute(main, "class", state_class(next->state));
+                main += '>';
+                html::append_text(main, state_text(ctx, *next));
+                main += "</span></p>\n";
+            }
+            if (!s.seminar.location.empty()) element(main, "p", "card-meta", s.seminar.location);
+            main += "</li>\n";
+        }
+        main += "</ul>\n";
+    }
+    return document(ctx, tr(ctx, "Seminare", "Seminars"), switch_url(ctx, ctx.public_url + "/"), main);
+}
+
+std::string render_seminar(const page_context& ctx, const seminar_listing& s, const form_state& form) {
+    const auto& sem = s.seminar;
+    const auto views = views_of(s, ctx.now);
+    std::vector<offer_view> upcoming, past;
+    for (const auto& v : views) {
+        if (v.state != offer_state::past)
+            upcoming.push_back(v);
+        else if (v.offer->date.status != domain::date_status::cancelled)
+            past.push_back(v);
+    }
+    const bool any_bookable =
+        std::any_of(upcoming.begin(), upcoming.end(), [](const offer_view& v) { return bookable(v.state); });
+    const bool has_errors = form.error || !form.problems.empty();
+
+    std::string main;
+    main += "<article class=\"seminar\">\n";
+    element(main, "h1", {}, sem.title);
+    main += "<dl class=\"facts\">\n";
+    fact(main, tr(ctx, "Ort", "Location"), sem.location);
+    fact(main, tr(ctx, "Preis", "Price"), domain::format_price(sem.price_cents, sem.currency, ctx.lang));
+    fact(main, tr(ctx, "Veranstalter", "Organiser"), sem.organizer_name);
+    main += "</dl>\n";
+    if (any_bookable && !has_errors) {
+        main += "<p class=\"jump\">";
+        link(main, "#anmelden", tr(ctx, "Jetzt anmelden", "Register now"), "button button--primary");
+        main += "</p>\n";
+    }
+    if (auto text = html::paragraphs(sem.description); !text.empty()) {
+        main += "<div class=\"description\">";
+        main += text;
+        main += "</div>\n";
+    }
+
+    main += "<section class=\"dates\" aria-labelledby=\"termine-title\">\n<h2 id=\"termine-title\">";
+    main += tr(ctx, "Termine", "Dates");
+    main += "</h2>\n";
+    if (upcoming.empty()) {
+        element(
+            main, "p", "notice", tr(ctx, "Derzeit sind keine Termine geplant.", "No dates are planned at the moment."));
+    } else {
+        main += "<ul class=\"date-list\">\n";
+        for (const auto& v : upcoming) {
+            main += "<li class=\"date-item\">\n<p class=\"date-when\">";
+            schedule(main, ctx, v.offer->date);
+            main += "</p>\n";
+            element(main, "p", state_class(v.state), state_text(ctx, v));
+            main += "</li>\n";
+        }
+        main += "</ul>\n";
+    }
+    if (!past.empty()) {
+        main += "<h3 class=\"past-title\">";
+        main += tr(ctx, "Vergangene Termine", "Past dates");
+        main += "</h3>\n<ul class=\"date-list date-list--past\">\n";
+        for (const auto& v : past) {
+            main += "<li class=\"date-item\">\n<p class=\"date-when\">";
+            schedule(main, ctx, v.offer->date);
+            main += "</p>\n</li>\n";
+        }
+        main += "</ul>\n";
+    }
+    main += "</section>\n";
+
+    main += "<section class=\"register\" aria-labelledby=\"anmelden-title\">\n<h2 id=\"anmelden-title\">";
+    main += tr(ctx, "Jetzt anmelden", "Register now");
+    main += "</h2>\n";
+    if (any_bookable) {
+        registration_form(main, ctx, s, upcoming, form);
+    } else {
+        // No dead form: say why, and keep a form-level error (e.g. the last seat just went) visible.
+        if (form.error) {
+            main += "<div class=\"error-summary\" role=\"alert\">\n";
+            element(main, "p", {}, domain::message(*form.error, ctx.lang));
+            main += "\n</div>\n";
+        }
+        element(main,
+                "p",
+                "notice",
+                tr(ctx,
+                   "Für dieses Seminar ist derzeit keine Anmeldung möglich.",
+                   "Registration for this seminar is not possible at the moment."));
+    }
+    main += "</section>\n</article>\n";
+    return document(ctx, sem.title, switch_url(ctx, ctx.public_url + seminar_path(sem)), main);
+}
+
+std::string render_confirmation(const page_context& ctx,
+                                const domain::seminar& s,
+                                const domain::seminar_date& d,
+                                const domain::registration& r,
+                                std::string_view token) {
+    const bool active = r.status != domain::registration_status::cancelled;
+    const auto heading = status_heading(ctx, r);
+    std::string main;
+    main += "<h1";
+    attribute(main, "class", status_class(r));
+    main += '>';
+    html::append_text(main, heading);
+    main += "</h1>\n";
+    element(main, "p", "lead", status_text(ctx, r));
+    date_cancelled_notice(main, ctx, d);
+    code_box(main, ctx, r);
+    registration_facts(main, ctx, s, d, r);
+
+    if (active) {
+        main += "<div class=\"actions\">\n";
+        link(main, invite_url(ctx, token), tr(ctx, "Zum Kalender hinzufügen", "Add to calendar"), "button");
+        main += "\n</div>\n";
+        element(main,
+                "p",
+                "hint",
+                tr(ctx,
+                   "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung jederzeit ansehen "
+                   "oder stornieren.",
+                   "Keep the link to this page: with it you can view or cancel your registration at any time."));
+        if (!domain::is_past(d, ctx.now)) {
+            main += "<form class=\"cancel-form\" method=\"post\"";
+            attribute(main, "action", page_url(ctx, registration_path(token) + "/cancel"));
+            main += ">\n<button type=\"submit\" class=\"button button--secondary\">";
+            main += tr(ctx, "Anmeldung stornieren", "Cancel registration");
+            main += "</button>\n</form>\n";
+        }
+    }
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, seminar_path(s)), tr(ctx, "Zur Seminarseite", "To the seminar page"));
+    main += "</p>\n";
+    return document(
+        ctx, heading, switch_url(ctx, ctx.public_url + registration_path(token)), main, {.is_private = true});
+}
+
+std::string render_cancel_step(const page_context& ctx,
+                               const domain::seminar& s,
+                               const domain::seminar_date& d,
+                               const domain::registration& r,
+                               std::string_view token) {
+    const auto back = page_url(ctx, registration_path(token));
+    // The language switch leads to the confirmation page: the step itself answers a POST and has no URL to get.
+    const auto other_language = switch_url(ctx, ctx.public_url + registration_path(token));
+    std::string main;
+    if (r.status == domain::registration_status::cancelled) {
+        const auto heading = status_heading(ctx, r);
+        element(main, "h1", status_class(r), heading);
+        element(main, "p", "lead", domain::message(domain::errc::already_cancelled, ctx.lang));
+        main += "<p class=\"back\">";
+        link(main, back, tr(ctx, "Zurück zur Anmeldung", "Back to the registration"));
+        main += "</p>\n";
+        return document(ctx, heading, other_language, main, {.is_private = true});
+    }
+
+    const auto heading =
+        tr(ctx, "Möchten Sie Ihre Anmeldung wirklich stornieren?", "Do you really want to cancel your registration?");
+    element(main, "h1", {}, heading);
+    code_box(main, ctx, r);
+    registration_facts(main, ctx, s, d, r);
+    element(main,
+            "p",
+            "lead",
+            r.status == domain::registration_status::waitlisted
+                ? tr(ctx,
+                     "Ihr Platz auf der Warteliste geht damit verloren. Die Stornierung kann nicht rückgängig gemacht "
+                     "werden.",
+                     "You will lose your place on the waiting list. The cancellation cannot be undone.")
+                : tr(ctx,
+                     "Ihr Platz wird damit für andere frei. Die Stornierung kann nicht rückgängig gemacht werden.",
+                     "Your seat will be given to someone else. The cancellation cannot be undone."));
+    main += "<form class=\"cancel-form\" method=\"post\"";
+    attribute(main, "action", page_url(ctx, registration_path(token) + "/cancel"));
+    main += ">\n<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n";
+    main += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--danger\">";
+    main += tr(ctx, "Ja, verbindlich stornieren", "Yes, cancel for good");
+    main += "</button>\n";
+    link(main, back, tr(ctx, "Nein, zurück", "No, go back"), "button button--secondary");
+    main += "\n</div>\n</form>\n";
+    return document(ctx, heading, other_language, main, {.is_private = true});
+}
+
+std::string render_privacy(const page_context& ctx) {
+    struct section {
+        std::string_view heading_de, heading_en, text_de, text_en;
+    };
+    static constexpr std::array<section, 6> sections{{
+        {"Was gespeichert wird",
+         "What is stored",
+         "Wenn Sie sich zu einem Seminar anmelden, speichert dieser Server die Angaben aus dem Formular: Vorname, "
+         "Nachname, E-Mail-Adresse und, falls angegeben, Firma, Position und Telefonnummer. Dazu kommen der gewählte "
+         "Termin, der Zeitpunkt Ihrer Anmeldung und Ihrer Einwilligung, der Status der Anmeldung (bestätigt, "
+         "Warteliste, storniert) und ein Anmeldecode.",
+         "When you register for a seminar, this server stores the details from the form: first name, last name, "
+         "e-mail address and, if given, company, job title and phone number. It also stores the chosen date, the "
+         "time of your registration and of your consent, the status of the registration (confirmed, waiting list, "
+         "cancelled) and a registration code."},
+        {"Ihre IP-Adresse",
+         "Your IP address",
+         "Ihre IP-Adresse wird nicht zusammen mit Ihrer Anmeldung gespeichert. Sie wird nur kurzzeitig im "
+         "Arbeitsspeicher verwendet, um zu viele Anmeldungen in kurzer Zeit abzuwehren. Das technische "
+         "Zugriffsprotokoll des Servers nennt je Anfrage Zeitpunkt, IP-Adresse und die Art der Anfrage, aber keine "
+         "Formularangaben.",
+         "Your IP address is not stored with your registration. It is used only briefly, in memory, to fend off too "
+         "many submissions in a short time. The server's technical access log records the time, IP address and kind "
+         "of each request, but no form details."},
+        {"Wozu",
+         "Why",
+         "Die Angaben dienen allein der Abwicklung Ihrer Anmeldung: Platz oder Wartelistenplatz vergeben, Sie "
+         "bestätigen, Ihnen die Kalenderdatei bereitstellen und Sie bei Änderungen oder einer Absage des Termins "
+         "erreichen. Der Veranstalter des Seminars sieht die Liste der Angemeldeten. Diese Seiten setzen keine "
+         "Cookies, kein Tracking und keine Inhalte anderer Anbieter ein.",
+         "The details serve only to handle your registration: to give you a seat or a place on the waiting list, "
+         "confirm it, provide the calendar file and reach you if the date changes or is cancelled. The organiser of "
+         "the seminar sees the list of attendees. These pages use no cookies, no tracking and no content from other "
+         "providers."},
+        {"Wie lange",
+         "How long",
+         "Die Angaben bleiben gespeichert, bis der Veranstalter sie löscht. Auch eine stornierte Anmeldung bleibt mit "
+         "dem Vermerk „storniert“ gespeichert, bis der Veranstalter sie löscht.",
+         "The details are kept until the organiser deletes them. A cancelled registration is kept too, marked as "
+         "cancelled, until the organiser deletes it."},
+        {"Anmeldung stornieren",
+         "Cancelling a registration",
+         "Nach der Anmeldung erhalten Sie einen persönlichen Link zu Ihrer Anmeldung. Dort können Sie sie mit "
+         "„Anmeldung stornieren“ jederzeit selbst stornieren. Ihr Platz wird dann frei.",
+         "After registering you get a personal link to your registration. There you can cancel it yourself at any "
+         "time with “Cancel registration”. Your seat then becomes free."},
+        {"Ihre Rechte",
+         "Your rights",
+         "Verantwortlich ist der auf der Seminarseite genannte Veranstalter. Bei ihm können Sie Auskunft über Ihre "
+         "gespeicherten Angaben verlangen und sie berichtigen oder löschen lassen. Ihre Einwilligung können Sie "
+         "jederzeit widerrufen.",
+         "The organiser named on the seminar page is responsible. You can ask them what details are stored about you "
+         "and have them corrected or deleted. You can withdraw your consent at any time."},
+    }};
+    const auto heading = tr(ctx, "Datenschutzhinweise", "Privacy notice");
+    std::string main;
+    main += "<article class=\"prose\">\n";
+    element(main, "h1", {}, heading);
+    for (const auto& s : sections) {
+        element(main, "h2", {}, tr(ctx, s.heading_de, s.heading_en));
+        element(main, "p", {}, tr(ctx, s.text_de, s.text_en));
+    }
+    main += "</article>\n";
+    const auto self = ctx.path.empty() ? ctx.privacy_url : ctx.public_url + ctx.path;
+    return document(ctx, heading, switch_url(ctx, self), main);
+}
+
+std::string render_message(const page_context& ctx, std::string_view title, std::string_view text) {
+    std::string main;
+    element(main, "h1", {}, title);
+    element(main, "p", "lead", text);
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, "/"), tr(ctx, "Zur Übersicht der Seminare", "To the list of seminars"));
+    main += "</p>\n";
+    return document(ctx, title, switch_url(ctx, ctx.public_url + (ctx.path.empty() ? "/" : ctx.path)), main);
+}
+
+std::string_view stylesheet_version() {
+    // FNV-1a, 64 bit: not for security, only so that a changed stylesheet gets a new URL.
+    static const std::string version = [] {
+        std::uint64_t h = 14695981039346656037ULL;
+        for (unsigned char c : stylesheet()) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+        return std::string{buf, 10};
+    }();
+    return version;
+}
+
+}  // namespace seminard::server

@@ -1,0 +1,80 @@
+// The HTML pages attendees see: seminar list, seminar page with the "Jetzt anmelden" form, confirmation, cancel
+// step, privacy notice and plain messages. Pure rendering: values in, a complete HTML5 document out, no IO.
+// Every function is safe to call from any thread; every text from the domain is escaped here.
+#pragma once
+
+#include "domain/messages.hpp"
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace seminard::server {
+
+/// What every page needs to know about the request it answers.
+struct page_context {
+    domain::lang lang = domain::lang::de;
+    std::string public_url;   ///< base of every link; no trailing slash
+    std::string privacy_url;  ///< absolute URL of the privacy notice
+    domain::instant now{};    ///< decides which dates are past, closed or open
+    /// Path of the requested page (no query), for the language switch of render_message() and render_privacy(),
+    /// whose URL only the caller knows. Empty: they link the other language of the index page.
+    std::string path;
+};
+
+/// A date with its live seat figures.
+struct date_offer {
+    domain::seminar_date date;
+    domain::date_availability availability;
+};
+
+/// A seminar with all its dates, in any state and order; the pages decide what is shown and how it is sorted.
+struct seminar_listing {
+    domain::seminar seminar;
+    std::vector<date_offer> dates;
+};
+
+/// What the person typed and what was wrong, to re-render the form.
+struct form_state {
+    /// date_id, first_name, last_name, email, company, job_title, phone
+    std::map<std::string, std::string> values;
+    bool consent = false;
+    /// Per field name (the names above, and "privacy_consent", "date_id").
+    std::map<std::string, domain::field_problem> problems;
+    /// A form-level problem: full, already_registered, registration_closed, too_many_requests, not_found…
+    std::optional<domain::errc> error;
+};
+
+/// The list of seminars, each with its next open date, linking to the seminar pages.
+std::string render_index(const page_context& ctx, const std::vector<seminar_listing>& seminars);
+/// One seminar: description, facts, upcoming dates with their state, and the registration form (re-rendered
+/// with `form` after a failed submission; pass an empty form_state for a fresh page).
+std::string render_seminar(const page_context& ctx, const seminar_listing& s, const form_state& form);
+/// The private page of one registration: status, code, date, attendee, calendar link and cancel button.
+/// `token` is the registration's private token; it appears only in this page's own links.
+std::string render_confirmation(const page_context& ctx,
+                                const domain::seminar& s,
+                                const domain::seminar_date& d,
+                                const domain::registration& r,
+                                std::string_view token);
+/// "Do you really want to cancel?" with a form that posts confirm=yes.
+std::string render_cancel_step(const page_context& ctx,
+                               const domain::seminar& s,
+                               const domain::seminar_date& d,
+                               const domain::registration& r,
+                               std::string_view token);
+/// Our own privacy notice: what this server stores, why, how long, and how to cancel.
+std::string render_privacy(const page_context& ctx);
+/// A page with one heading and one paragraph, e.g. 404 "Seite nicht gefunden". Both are plain text.
+std::string render_message(const page_context& ctx, std::string_view title, std::string_view text);
+
+/// The stylesheet of all pages, embedded into the binary at build time from server/web/static/seminard.css.
+std::string_view stylesheet();
+/// A short hex hash of stylesheet(), for cache busting (`/static/seminard.css?v=…`); the same for the same CSS.
+std::string_view stylesheet_version();
+
+}  // namespace seminard::server
