@@ -2,8 +2,11 @@
 // library that reads it.
 #pragma once
 
+#include "domain/model.hpp"
 #include "server/handlers/settings.hpp"
 #include "server/http/config.hpp"
+
+#include <optional>
 
 namespace seminard::server {
 
@@ -12,6 +15,8 @@ struct config {
     app_settings app;
     unsigned reader_threads = 0;  ///< 0: one per core, at least 2
     bool demo = false;
+    /// The server's clock starts here and runs on (a rehearsal of a later day, and tests); none: the real time.
+    std::optional<domain::instant> clock_start;
 };
 
 }  // namespace seminard::server

@@ -9,17 +9,34 @@ namespace seminard::server {
 
 namespace {
 
-domain::date_input two_days(std::string first, std::string second) {
+constexpr std::string_view demo_zone = "Europe/Berlin";
+constexpr unsigned first_day = 27;  ///< of January
+constexpr unsigned last_day = 28;
+
+/// 27./28. January of `year`, 09:00-17:00, 12 seats and a waiting list.
+domain::date_input january_date(int year) {
+    const auto day = [year](unsigned d) {
+        return domain::format_day(date::year_month_day{date::year{year}, date::January, date::day{d}});
+    };
     domain::date_input in;
-    in.timezone = "Europe/Berlin";
-    in.days =
-        std::vector<domain::day_input>{{std::move(first), "09:00", "17:00"}, {std::move(second), "09:00", "17:00"}};
+    in.timezone = std::string{demo_zone};
+    in.days = std::vector<domain::day_input>{{day(first_day), "09:00", "17:00"}, {day(last_day), "09:00", "17:00"}};
     in.capacity = 12;
     in.waitlist = true;
     return in;
 }
 
 }  // namespace
+
+int next_demo_year(domain::instant now) {
+    const auto* zone = domain::find_zone(demo_zone);
+    const auto local =
+        date::floor<date::days>(zone ? zone->to_local(now) : date::local_seconds{now.time_since_epoch()});
+    const date::year_month_day today{date::sys_days{local.time_since_epoch()}};
+    const auto year = today.year();
+    const bool still_ahead = today <= date::year_month_day{year, date::January, date::day{last_day}};
+    return static_cast<int>(still_ahead ? year : year + date::years{1});
+}
 
 bool seed_demo(storage::writer& w, domain::instant now) {
     auto r = w.run<bool>([now](storage::connection& c) -> domain::result<bool> {
@@ -42,8 +59,9 @@ bool seed_demo(storage::writer& w, domain::instant now) {
         if (!s) return std::move(s).err();
         auto created = storage::create_seminar(c, std::move(*s), now);
         if (!created) return std::move(created).err();
-        // The January 2026 date is past by now: it shows as past and takes no registrations.
-        for (auto input : {two_days("2026-01-27", "2026-01-28"), two_days("2027-01-27", "2027-01-28")}) {
+        // The January a year before the next one is past: it shows as past and takes no registrations.
+        const int next = next_demo_year(now);
+        for (auto input : {january_date(next - 1), january_date(next)}) {
             auto d = domain::make_date(input);
             if (!d) return std::move(d).err();
             d->seminar_id = created->id;

@@ -1,4 +1,5 @@
 // seminard's entry point: parse options, build the pieces, run, shut down in order.
+#include "domain/schedule.hpp"
 #include "server/demo.hpp"
 #include "server/handlers/admin_token.hpp"
 #include "server/handlers/routes.hpp"
@@ -12,7 +13,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 using namespace seminard;
@@ -31,6 +34,14 @@ void tune_allocator() {
     ::mallopt(M_TRIM_THRESHOLD, keep_free_bytes);
     ::mallopt(M_MMAP_THRESHOLD, map_from_bytes);
 #endif
+}
+
+domain::instant system_now() { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+/// The real time, or (--clock-start) a clock that started at the given instant and runs at the real pace.
+std::function<domain::instant()> make_clock(std::optional<domain::instant> start) {
+    const auto offset = start ? *start - system_now() : std::chrono::seconds{0};
+    return [offset] { return system_now() + offset; };
 }
 
 }  // namespace
@@ -60,7 +71,8 @@ int main(int argc, char** argv) {
         storage::reader_pool readers{cfg.app.db, cfg.reader_threads};
 
         auto token = server::setup_admin_token(writer, cfg.app.admin_token);
-        const auto clock = [] { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); };
+        const auto clock = make_clock(cfg.clock_start);
+        if (cfg.clock_start) server::log_event("info", "the clock starts at " + domain::to_iso8601(clock()));
         if (cfg.demo && server::seed_demo(writer, clock())) server::log_event("info", "seeded the demo seminar");
 
         // The server binds first: with port 0 the public URL that every link is built from depends on the port.

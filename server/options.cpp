@@ -1,6 +1,7 @@
 // Command line parsing (see options.hpp).
 #include "server/options.hpp"
 
+#include "domain/schedule.hpp"
 #include "server/http/cors.hpp"
 #include "server/mail/smtp_client.hpp"
 
@@ -66,6 +67,9 @@ Usage: seminard [options]
   --db PATH               SQLite database file (default var/seminard.db; created if missing)
   --public-url URL        base of links in confirmations and invites (default http://HOST:PORT)
   --demo                  seed the demo seminar if the database has no seminar yet
+  --clock-start TIME      start the server's clock at TIME (ISO 8601 with offset, e.g.
+                          2027-01-27T10:00:00+01:00) and let it run on from there: to rehearse a later
+                          day (a deadline, a past date) on a copy of the data, and for tests
   --threads N             IO threads (default: number of cores)
   --readers N             database reader threads (default: number of cores, at least 2)
   --sync full|normal      SQLite synchronous level (default full: a 2xx survives power loss;
@@ -142,6 +146,9 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             cfg.app.site.public_url = v;
         } else if (a == "--demo") {
             cfg.demo = true;
+        } else if (a == "--clock-start") {
+            if (!value(v) || !(cfg.clock_start = domain::parse_iso8601(v)))
+                return fail("--clock-start needs a time like 2027-01-27T10:00:00+01:00");
         } else if (a == "--threads") {
             if (!value(v) || !to_number(v, cfg.http.io_threads, 1u, 256u)) return fail("--threads needs 1..256");
         } else if (a == "--readers") {

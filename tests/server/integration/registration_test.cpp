@@ -646,7 +646,8 @@ TEST_CASE("a cancelled date takes no new registrations") {
 }
 
 TEST_CASE("the past demo date is closed for registration") {
-    server_process server{with_args({"--demo"})};
+    // The server's clock starts on 2 December 2026: the next 27./28. January is in 2027, the past one in 2026.
+    server_process server{with_args({"--demo", "--clock-start", "2026-12-02T10:00:00+01:00"})};
     http_client c{server.port()};
     auto s = c.get("/api/v1/seminars/" + demo_slug);
     REQUIRE(s.status == 200);
@@ -661,21 +662,41 @@ TEST_CASE("the past demo date is closed for registration") {
     REQUIRE(next.at("days").at(1).at("date") == "2027-01-28");
     REQUIRE(next.at("capacity") == 12);
     REQUIRE(next.at("waitlist") == true);
+    REQUIRE(next.at("registration_open") == true);
     REQUIRE(next.at("schedule") == "27./28. Januar 2027, 09:00–17:00 Uhr");
 
     auto closed = register_json(c, past.at("id").get<std::int64_t>(), person("late@example.org"));
     REQUIRE(closed.status == 409);
     REQUIRE(closed.json().at("error") == "registration_closed");
 
-    // The seeded "next" date is fixed (27./28. January 2027): open until its first day starts, closed after.
     auto next_answer = register_json(c, next.at("id").get<std::int64_t>(), person("early@example.org"));
-    if (next.at("registration_open") == true) {
-        REQUIRE(next_answer.status == 201);
-    } else {
-        WARN("the seeded 2027 demo date is in the past now; the demo seed needs a later date");
-        REQUIRE(next_answer.status == 409);
-        REQUIRE(next_answer.json().at("error") == "registration_closed");
-    }
+    REQUIRE(next_answer.status == 201);
+}
+
+TEST_CASE("after 28 January the demo's next date is the following January") {
+    server_process server{with_args({"--demo", "--clock-start", "2027-01-29T08:00:00+01:00"})};
+    http_client c{server.port()};
+    const auto dates = c.get("/api/v1/seminars/" + demo_slug).json().at("dates");
+    REQUIRE(dates.size() == 2);
+    CHECK(dates.at(0).at("days").at(0).at("date") == "2027-01-27");
+    CHECK(dates.at(0).at("past") == true);
+    CHECK(dates.at(1).at("days").at(0).at("date") == "2028-01-27");
+    CHECK(dates.at(1).at("registration_open") == true);
+    CHECK(dates.at(1).at("schedule") == "27./28. Januar 2028, 09:00–17:00 Uhr");
+}
+
+TEST_CASE("on 28 January the demo's next date is the one under way, closed for registration") {
+    server_process server{with_args({"--demo", "--clock-start", "2027-01-28T12:00:00+01:00"})};
+    http_client c{server.port()};
+    const auto dates = c.get("/api/v1/seminars/" + demo_slug).json().at("dates");
+    REQUIRE(dates.size() == 2);
+    CHECK(dates.at(0).at("days").at(0).at("date") == "2026-01-27");
+    CHECK(dates.at(1).at("days").at(0).at("date") == "2027-01-27");
+    CHECK(dates.at(1).at("past") == false);
+    CHECK(dates.at(1).at("registration_open") == false);
+    auto late = register_json(c, dates.at(1).at("id").get<std::int64_t>(), person("late@example.org"));
+    CHECK(late.status == 409);
+    CHECK(late.json().at("error") == "registration_closed");
 }
 
 // ---- bad requests ---------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 // Tests of command line and environment parsing: defaults, every option, and refusals with their messages.
 #include "server/options.hpp"
 
+#include "domain/schedule.hpp"
+#include "server/demo.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -198,6 +201,7 @@ TEST_CASE("the usage text lists every option", "[options]") {
                           "--db",
                           "--public-url",
                           "--demo",
+                          "--clock-start",
                           "--threads",
                           "--readers",
                           "--sync",
@@ -213,4 +217,27 @@ TEST_CASE("the usage text lists every option", "[options]") {
         INFO(o);
         CHECK(text.find(o) != std::string::npos);
     }
+}
+
+TEST_CASE("--clock-start takes an ISO 8601 time with its offset", "[options]") {
+    CHECK_FALSE(ok({}).cfg.clock_start);
+    const auto p = ok({"--clock-start", "2027-01-27T10:00:00+01:00"});
+    REQUIRE(p.cfg.clock_start);
+    CHECK(seminard::domain::to_iso8601(*p.cfg.clock_start) == "2027-01-27T09:00:00Z");
+    for (const char* bad : {"2027-01-27", "2027-01-27T10:00:00", "tomorrow", ""}) {
+        INFO(bad);
+        CHECK(error_of({"--clock-start", bad}) == "--clock-start needs a time like 2027-01-27T10:00:00+01:00");
+    }
+    CHECK(error_of({"--clock-start"}) == "--clock-start needs a time like 2027-01-27T10:00:00+01:00");
+}
+
+TEST_CASE("the demo's next date is the next 27./28. January still ahead, in Berlin", "[demo]") {
+    auto at = [](const char* iso) { return server::next_demo_year(*seminard::domain::parse_iso8601(iso)); };
+    CHECK(at("2026-12-02T10:00:00+01:00") == 2027);
+    CHECK(at("2027-01-01T00:00:00+01:00") == 2027);
+    CHECK(at("2027-01-28T23:59:00+01:00") == 2027);  // the last day is still under way
+    CHECK(at("2027-01-28T23:30:00Z") == 2028);       // already the 29th in Berlin
+    CHECK(at("2027-01-29T00:00:00+01:00") == 2028);
+    CHECK(at("2027-07-01T12:00:00+02:00") == 2028);
+    CHECK(at("2027-12-31T23:59:00+01:00") == 2028);
 }
