@@ -37,6 +37,12 @@ struct server_options {
     bool access_log = false;  ///< false adds --no-access-log
 };
 
+/// The seminard binary the tests start: SEMINARD_TEST_BINARY when set (scripts/test: the Release build), else the
+/// one built with the tests.
+std::filesystem::path server_binary();
+/// Whether that binary carries AddressSanitizer (its memory figures then measure the sanitizer, not seminard).
+bool server_binary_sanitized();
+
 /// Shorthands: server_process server{with_args({"--demo"})}; server_process again{on_database(db)}.
 server_options with_args(std::vector<std::string> args);
 server_options on_database(std::filesystem::path db, std::vector<std::string> args = {});

@@ -16,6 +16,7 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -74,6 +75,19 @@ std::atomic<int> run_counter{0};
 
 }  // namespace
 
+std::filesystem::path server_binary() {
+    // SEMINARD_TEST_BINARY runs the same tests against another build (scripts/test: the Release binary).
+    const char* binary = std::getenv("SEMINARD_TEST_BINARY");
+    return binary && *binary ? binary : SEMINARD_BINARY;
+}
+
+bool server_binary_sanitized() {
+    // ASan's runtime is linked statically into the executable; its entry point's name is in the symbol table.
+    std::ifstream f(server_binary(), std::ios::binary);
+    const std::string content{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+    return content.find("__asan_init") != std::string::npos;
+}
+
 server_options with_args(std::vector<std::string> args) {
     server_options o;
     o.args = std::move(args);
@@ -115,10 +129,7 @@ server_process::server_process(server_options options) {
     stderr_path_ = dir / ("seminard-" + std::to_string(::getpid()) + "-" + run + ".stderr");
 
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
-    // SEMINARD_TEST_BINARY runs the same tests against another build (scripts/test: the Release binary).
-    const char* binary = std::getenv("SEMINARD_TEST_BINARY");
-    std::vector<std::string> args{
-        binary && *binary ? binary : SEMINARD_BINARY, "--listen", "127.0.0.1:0", "--db", db_.string()};
+    std::vector<std::string> args{server_binary().string(), "--listen", "127.0.0.1:0", "--db", db_.string()};
     if (!options.access_log) args.emplace_back("--no-access-log");
     args.insert(args.end(), options.args.begin(), options.args.end());
     std::vector<char*> argv;
