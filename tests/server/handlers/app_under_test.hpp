@@ -1,0 +1,73 @@
+// The handlers without a process: router and services on a temporary database, requests in, answers out. What a
+// route does can be tested here in milliseconds; tests that need sockets, signals or kill -9 stay in integration/.
+#pragma once
+
+#include "server/handlers/services.hpp"
+#include "server/http/router.hpp"
+#include "storage/reader_pool.hpp"
+#include "storage/writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace seminard::testing {
+
+/// Bearer token of the organiser in every app_under_test.
+inline constexpr const char* organiser_token = "handlers-test-organiser-token-0123";
+
+/// One answer as the client would see it, with the streamed body (if any) read to its end.
+struct answer {
+    int status = 0;
+    server::header_list headers;
+    std::string body;
+
+    std::string_view header(std::string_view name) const noexcept;
+    nlohmann::json json() const;
+};
+
+/// Owns a temporary directory with a fresh database, the writer, two readers, the services and every route. Not
+/// thread-safe: one test thread drives it. The clock is the test's (set_now).
+class app_under_test {
+public:
+    app_under_test();
+    ~app_under_test();
+    app_under_test(const app_under_test&) = delete;
+    app_under_test& operator=(const app_under_test&) = delete;
+
+    /// Dispatches one request through the router and waits for its answer (at most a few seconds).
+    answer request(std::string method,
+                   std::string target,
+                   server::header_list headers = {},
+                   std::string body = {},
+                   std::string remote_address = "192.0.2.10");
+    answer get(std::string target, server::header_list headers = {});
+    answer post_json(std::string target, const nlohmann::json& body, server::header_list headers = {});
+    answer post_form(std::string target, std::string body, server::header_list headers = {});
+    answer patch_json(std::string target, const nlohmann::json& body, server::header_list headers = {});
+
+    /// The Authorization header of the organiser.
+    static server::header_list organiser();
+
+    /// A seminar (slug) with one two-day date in January 2027 of `capacity` seats; returns the date's id.
+    std::int64_t seminar_with_date(const std::string& slug, int capacity, bool waitlist);
+
+    void set_now(domain::instant t) { now_ = t; }
+    const server::services& services() const { return *svc_; }
+    const std::filesystem::path& db_path() const { return db_; }
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path db_;
+    server::app_settings settings_;
+    std::unique_ptr<storage::writer> writer_;
+    std::unique_ptr<storage::reader_pool> readers_;
+    std::unique_ptr<server::services> svc_;
+    server::router router_;
+    domain::instant now_;
+};
+
+}  // namespace seminard::testing

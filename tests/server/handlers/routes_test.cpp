@@ -1,0 +1,138 @@
+// The routes driven in-process: router and services on a temporary database, no socket, no child process.
+#include "app_under_test.hpp"
+
+#include "domain/schedule.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+using nlohmann::json;
+using seminard::testing::answer;
+using seminard::testing::app_under_test;
+
+namespace {
+
+json person(const std::string& email) {
+    return {{"first_name", "Anna"}, {"last_name", "Muster"}, {"email", email}, {"privacy_consent", true}};
+}
+
+}  // namespace
+
+TEST_CASE("a registration posted as JSON is confirmed and the organiser sees it in the list", "[handlers]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 2, false);
+    const auto path = "/api/v1/dates/" + std::to_string(date_id) + "/registrations";
+
+    auto r = app.post_json(path, person("anna@example.org"));
+    REQUIRE(r.status == 201);
+    const auto body = r.json();
+    CHECK(body.at("status") == "confirmed");
+    CHECK(r.header("Location") == "http://seminard.test/api/v1/registrations/" + body.at("token").get<std::string>());
+
+    auto list = app.get(path, app_under_test::organiser());
+    REQUIRE(list.status == 200);
+    REQUIRE(list.json().at("items").size() == 1);
+    CHECK(list.json().at("items").at(0).at("email") == "anna@example.org");
+    CHECK(list.json().at("items").at(0).at("code") == body.at("code"));
+}
+
+TEST_CASE("the seats run out: then full, and nobody learns who is booked", "[handlers]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 1, false);
+    const auto path = "/api/v1/dates/" + std::to_string(date_id) + "/registrations";
+    REQUIRE(app.post_json(path, person("first@example.org")).status == 201);
+    auto full = app.post_json(path, person("second@example.org"));
+    CHECK(full.status == 409);
+    CHECK(full.json().at("error") == "full");
+}
+
+TEST_CASE("every organiser route refuses a request without the token before it runs", "[handlers][access]") {
+    app_under_test app;
+    const auto date_id = std::to_string(app.seminar_with_date("linkedin", 5, true));
+    const std::vector<std::tuple<std::string, std::string>> organiser_routes{
+        {"POST", "/api/v1/seminars"},
+        {"PATCH", "/api/v1/seminars/linkedin"},
+        {"POST", "/api/v1/seminars/linkedin/dates"},
+        {"PATCH", "/api/v1/dates/" + date_id},
+        {"GET", "/api/v1/dates/" + date_id + "/registrations"},
+        {"GET", "/api/v1/dates/" + date_id + "/registrations.csv"},
+        {"GET", "/api/v1/seminars/linkedin/registrations.csv"},
+        {"POST", "/api/v1/registrations/AAAA-AAAA/cancel"},
+        {"GET", "/api/v1/outbox"},
+        {"GET", "/api/v1/outbox/1"},
+        {"GET", "/api/v1/outbox/1.eml"},
+    };
+    for (const auto& [method, target] : organiser_routes) {
+        INFO(method << " " << target);
+        auto none = app.request(method, target, {{"Content-Type", "application/json"}}, "{}");
+        CHECK(none.status == 401);
+        CHECK(none.header("WWW-Authenticate") == "Bearer realm=\"seminard\"");
+        auto wrong = app.request(
+            method, target, {{"Content-Type", "application/json"}, {"Authorization", "Bearer not-the-token"}}, "{}");
+        CHECK(wrong.status == 403);
+    }
+    // Nothing was changed by the refused PATCH and POSTs.
+    auto s = app.get("/api/v1/seminars/linkedin");
+    REQUIRE(s.status == 200);
+    CHECK(s.json().at("dates").size() == 1);
+    CHECK(s.json().at("dates").at(0).at("capacity") == 5);
+}
+
+TEST_CASE("an attendee route with something that cannot be a token is a 404 in the route's own format",
+          "[handlers][access]") {
+    app_under_test app;
+    auto api = app.get("/api/v1/registrations/short");
+    CHECK(api.status == 404);
+    CHECK(api.json().at("error") == "not_found");
+    CHECK(app.get("/api/v1/registrations/short/invite.ics").status == 404);
+    CHECK(app.request("DELETE", "/api/v1/registrations/short").status == 404);
+    auto page = app.get("/registrations/short");
+    CHECK(page.status == 404);
+    CHECK(page.header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page.body.find("Seite nicht gefunden") != std::string::npos);
+}
+
+TEST_CASE("a browser's form POST is answered with 303 to the confirmation page", "[handlers][pages]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    auto r = app.post_form("/seminars/linkedin",
+                           "date_id=" + std::to_string(date_id) +
+                               "&first_name=Anna&last_name=Muster&email=anna%40example.org&privacy_consent=on",
+                           {{"Accept", "text/html"}});
+    REQUIRE(r.status == 303);
+    const std::string location{r.header("Location")};
+    REQUIRE(location.rfind("http://seminard.test/registrations/", 0) == 0);
+    auto page = app.get(location.substr(std::string{"http://seminard.test"}.size()));
+    CHECK(page.status == 200);
+    CHECK(page.body.find("Ihre Anmeldung ist bestätigt") != std::string::npos);
+    CHECK(page.header("Referrer-Policy") == "no-referrer");
+}
+
+TEST_CASE("the CSV export comes out of the handler as a stream", "[handlers][csv]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    const auto path = "/api/v1/dates/" + std::to_string(date_id);
+    for (const auto* email : {"a@example.org", "b@example.org", "c@example.org"})
+        REQUIRE(app.post_json(path + "/registrations", person(email)).status == 201);
+    auto csv = app.get(path + "/registrations.csv?dialect=excel", app_under_test::organiser());
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("Content-Type") == "text/csv; charset=utf-8; header=present");
+    CHECK(csv.body.rfind("\xEF\xBB\xBF"
+                         "Code;Status;",
+                         0) == 0);
+    std::size_t lines = 0;
+    for (char ch : csv.body) lines += ch == '\n';
+    CHECK(lines == 4);
+}
+
+TEST_CASE("the clock the services are given decides what is open", "[handlers][clock]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    app.set_now(*seminard::domain::parse_iso8601("2027-01-27T09:00:00+01:00"));  // the first day begins
+    auto late = app.post_json("/api/v1/dates/" + std::to_string(date_id) + "/registrations", person("a@example.org"));
+    CHECK(late.status == 409);
+    CHECK(late.json().at("error") == "registration_closed");
+}
