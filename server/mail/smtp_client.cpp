@@ -2,7 +2,7 @@
 // with run_for(timeout): a step that does not finish in time closes the socket, so nothing waits longer.
 #include "server/mail/smtp_client.hpp"
 
-#include "server/http/net.hpp"
+#include <boost/asio.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -12,6 +12,9 @@
 namespace seminard::server {
 
 namespace {
+
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
 
 /// RFC 5321 allows 512 octets per reply line; real servers send more, nobody sends this much.
 constexpr std::size_t max_reply_line = 4096;
