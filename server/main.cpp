@@ -9,6 +9,7 @@
 #include "server/options.hpp"
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +37,16 @@ void tune_allocator() {
 #endif
 }
 
+/// Every connection is a descriptor: take the soft limit up to the hard one, the administrator's real cap (the
+/// soft default of 1024 would run out long before --max-connections).
+void raise_descriptor_limit() {
+    ::rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 domain::instant system_now() { return date::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 /// The real time, or (--clock-start) a clock that started at the given instant and runs at the real pace.
@@ -48,6 +59,7 @@ std::function<domain::instant()> make_clock(std::optional<domain::instant> start
 
 int main(int argc, char** argv) {
     tune_allocator();
+    raise_descriptor_limit();
     const char* env_token = std::getenv("SEMINARD_ADMIN_TOKEN");
     auto opts = server::parse_options({argv + 1, argv + argc}, env_token ? env_token : "");
     if (!opts.error.empty()) {

@@ -79,6 +79,12 @@ Usage: seminard [options]
   --body-timeout SEC      time to send a request body (default 30)
   --idle-timeout SEC      keep-alive idle time (default 60)
   --shutdown-grace SEC    time in-flight requests get after SIGTERM (default 10)
+  --max-connections-per-client N
+                          open connections one client address may hold (default 256; 0: no cap;
+                          trusted proxies are never capped)
+  --trusted-proxy CIDR    a reverse proxy in front of seminard, e.g. 127.0.0.1/32 or 10.0.0.0/8 (repeatable):
+                          requests from it are counted and logged under the client address it names in
+                          X-Forwarded-For (or Forwarded); anyone else's such headers are ignored
   --admin-token-file PATH read the organiser token from a file
   --calendar-organizer EMAIL
                           ORGANIZER address of invites (e.g. a no-reply address; default: the seminar's)
@@ -167,6 +173,15 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             if (!seconds(cfg.http.limits.idle_timeout)) return fail("--idle-timeout needs 1..86400 seconds");
         } else if (a == "--shutdown-grace") {
             if (!seconds(cfg.http.limits.shutdown_grace)) return fail("--shutdown-grace needs 1..86400 seconds");
+        } else if (a == "--max-connections-per-client") {
+            if (!value(v) ||
+                !to_number(v, cfg.http.limits.max_connections_per_client, std::size_t{0}, std::size_t{100000}))
+                return fail("--max-connections-per-client needs 0..100000");
+        } else if (a == "--trusted-proxy") {
+            std::optional<ip_network> network;
+            if (!value(v) || !(network = ip_network::parse(v)))
+                return fail("--trusted-proxy needs an address or network like 127.0.0.1 or 10.0.0.0/8");
+            cfg.http.trusted_proxies.push_back(*network);
         } else if (a == "--admin-token-file") {
             if (!value(v)) return fail("--admin-token-file needs a path");
             std::ifstream f(v);

@@ -10,10 +10,14 @@
 namespace seminard::storage {
 
 reader_pool::reader_pool(const db_options& options, std::size_t threads) {
-    for (std::size_t i = 0; i < threads; ++i)
-        threads_.emplace_back([this, options] {
+    // Opened here, before the threads start: a database that cannot be opened fails the start, and a reader never
+    // needs a new descriptor to answer (out of descriptors, a lazy open failed every read).
+    std::vector<std::unique_ptr<connection>> conns;
+    for (std::size_t i = 0; i < threads; ++i) conns.push_back(std::make_unique<connection>(options, access::read_only));
+    for (auto& conn : conns)
+        threads_.emplace_back([this, options, c = std::move(conn)]() mutable {
             ::pthread_setname_np(::pthread_self(), "sd-reader");
-            loop(options);
+            loop(options, std::move(c));
         });
 }
 
@@ -38,8 +42,7 @@ void reader_pool::stop() {
     threads_.clear();
 }
 
-void reader_pool::loop(const db_options& options) {
-    std::unique_ptr<connection> conn;
+void reader_pool::loop(const db_options& options, std::unique_ptr<connection> conn) {
     for (;;) {
         std::function<void(connection&)> task;
         {
@@ -50,7 +53,8 @@ void reader_pool::loop(const db_options& options) {
             queue_.pop_front();
         }
         try {
-            // Opened lazily and reopened after a failure, so a transient error does not kill the thread.
+            // Reopened after a failure, so a transient error does not kill the thread. A task that cannot run is
+            // destroyed unrun: its owner answers for it (services::read answers 503).
             if (!conn) conn = std::make_unique<connection>(options, access::read_only);
             task(*conn);
         } catch (const std::exception& e) {

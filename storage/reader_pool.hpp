@@ -28,7 +28,7 @@ public:
     void stop();
 
 private:
-    void loop(const db_options& options);
+    void loop(const db_options& options, std::unique_ptr<connection> conn);
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -49,7 +49,12 @@ struct services {
     /// 503 (storage) or 500, never a hung request.
     template <class F>
     void read(const std::shared_ptr<exchange>& ex, F f) {
-        readers.post([ex, f = std::move(f)](storage::connection& c) mutable {
+        // A task the pool cannot run (its connection cannot be reopened) is destroyed unrun: then 503, not the
+        // dropped exchange's 500.
+        auto unanswered = std::shared_ptr<void>(nullptr, [ex](void*) {
+            if (!ex->answered()) ex->respond(error_response(domain::errc::unavailable, ex->lang));
+        });
+        readers.post([ex, f = std::move(f), unanswered](storage::connection& c) mutable {
             try {
                 ex->respond(f(c));
             } catch (const SQLite::Exception&) {

@@ -2,10 +2,13 @@
 // every public submission is held to.
 #pragma once
 
+#include "server/http/ip_network.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace seminard::server {
 
@@ -18,6 +21,9 @@ struct limits_config {
     std::chrono::seconds write_timeout{30};   ///< to write one response
     std::chrono::seconds shutdown_grace{10};  ///< in-flight requests get this long after SIGTERM
     std::size_t max_connections = 10000;      ///< beyond this, new connections are closed at once
+    /// Open connections one client address may hold (trusted proxies exempt); 0: no cap. A browser opens six at
+    /// most, so this leaves room for an office behind one address while nobody can take all descriptors alone.
+    std::size_t max_connections_per_client = 256;
 };
 
 /// How many public registrations one client address may submit. `per_window` tokens flow back into its bucket
@@ -37,6 +43,9 @@ struct http_config {
     unsigned io_threads = 0;  ///< 0: one per core
     bool access_log = true;
     limits_config limits;
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers name the client (rate limits, logs); requests
+    /// from anyone else are taken as coming from their socket's peer, whatever they claim.
+    std::vector<ip_network> trusted_proxies;
 };
 
 }  // namespace seminard::server

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "server/http/http_session.hpp"
+#include "server/http/ip_network.hpp"
 #include "server/http/net.hpp"
 #include "server/log/log.hpp"
 
@@ -16,6 +17,16 @@ namespace seminard::server {
 namespace {
 /// How often the shutdown watcher looks whether every connection is gone.
 constexpr std::chrono::milliseconds shutdown_poll{25};
+/// Out of file descriptors, the acceptor rests this long before it tries again: accepting at once would only fail
+/// again (and spin a core), while the open connections go on and free descriptors as they close.
+constexpr std::chrono::milliseconds accept_pause{100};
+/// Failed accepts are logged once per this interval, with their count, not once each.
+constexpr std::chrono::seconds accept_log_interval{10};
+
+bool out_of_descriptors(const beast::error_code& ec) {
+    return ec == net::error::no_descriptors || ec == std::errc::too_many_files_open_in_system ||
+           ec == std::errc::too_many_files_open;
+}
 }  // namespace
 
 /// One io_context per IO thread, each run by its own thread alone; a connection lives on one of them for its whole
@@ -37,18 +48,24 @@ struct http_server::impl {
     tcp::acceptor acceptor;
     net::signal_set signals;
     net::steady_timer watcher;
+    net::steady_timer accept_timer;
     std::chrono::steady_clock::time_point shutdown_deadline;
     bool shutting_down = false;
+    // Failed accepts since the last log line about them (acceptor's thread only).
+    std::uint64_t accept_failures = 0;
+    std::chrono::steady_clock::time_point accept_failures_logged{};
+    std::string last_accept_error;
     std::function<void(std::uint16_t)> listening;
 
     impl(const http_config& c, const router& routes, std::function<void(std::function<void()>)> run_blocking)
         : cfg(c),
-          sessions(routes, c.limits, c.access_log, std::move(run_blocking)),
+          sessions(routes, c, std::move(run_blocking)),
           contexts(make_contexts(c.io_threads)),
           ioc(*contexts.front()),
           acceptor(ioc),
           signals(ioc, SIGINT, SIGTERM),
-          watcher(ioc) {
+          watcher(ioc),
+          accept_timer(ioc) {
         auto address = net::ip::make_address(cfg.listen_address);
         tcp::endpoint endpoint{address, cfg.listen_port};
         acceptor.open(endpoint.protocol());
@@ -81,16 +98,51 @@ struct http_server::impl {
         acceptor.async_accept(context_for_next_connection(), [this](beast::error_code ec, tcp::socket socket) {
             if (ec) {
                 if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-                log_event("warn", "accept failed: " + ec.message());
-            } else if (sessions.session_count() >= cfg.limits.max_connections) {
-                beast::error_code ignored;
-                socket.close(ignored);  // over the limit: refuse rather than starve the others
+                note_accept_failure(ec);
+                if (out_of_descriptors(ec)) return pause_accepting();
             } else {
-                socket.set_option(tcp::no_delay(true), ec);
-                std::make_shared<http_session>(std::move(socket), sessions)->run();
+                start_session(std::move(socket));
             }
             if (acceptor.is_open()) do_accept();
         });
+    }
+
+    void start_session(tcp::socket socket) {
+        beast::error_code ec;
+        const auto endpoint = socket.remote_endpoint(ec);
+        if (ec) return;  // the peer is gone already
+        // A dual-stack socket's IPv4 peers arrive mapped ("::ffff:192.0.2.1"); count and log them as IPv4.
+        auto peer = canonical_address(endpoint.address().to_string()).value_or(endpoint.address().to_string());
+        // Over a limit: refuse this one rather than starve the others.
+        if (sessions.session_count() >= cfg.limits.max_connections || !sessions.admit(peer)) {
+            socket.close(ec);
+            return;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<http_session>(std::move(socket), sessions, std::move(peer))->run();
+    }
+
+    void pause_accepting() {
+        accept_timer.expires_after(accept_pause);
+        accept_timer.async_wait([this](beast::error_code ec) {
+            if (!ec && acceptor.is_open()) do_accept();
+        });
+    }
+
+    /// One log line for the first failure, then at most one per interval with the count since the last line.
+    void note_accept_failure(const beast::error_code& ec) {
+        ++accept_failures;
+        last_accept_error = ec.message();
+        const auto now = std::chrono::steady_clock::now();
+        if (now - accept_failures_logged < accept_log_interval) return;
+        log_event("warn",
+                  "accept failed " + std::to_string(accept_failures) +
+                      " time(s) since the last report: " + last_accept_error +
+                      (out_of_descriptors(ec) ? " (out of file descriptors: pausing new connections, serving the "
+                                                "open ones)"
+                                              : ""));
+        accept_failures = 0;
+        accept_failures_logged = now;
     }
 
     void wait_signal() {
@@ -117,6 +169,7 @@ struct http_server::impl {
         net::post(acceptor.get_executor(), [this] {
             beast::error_code ignored;
             acceptor.close(ignored);
+            accept_timer.cancel();
         });
         std::vector<std::shared_ptr<http_session>> live;
         {

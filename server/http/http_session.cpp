@@ -2,6 +2,7 @@
 // operation, on_x completes it; every step runs on the session's IO thread (its io_context has that one thread).
 #include "server/http/http_session.hpp"
 
+#include "server/http/ip_network.hpp"
 #include "server/http/responses.hpp"
 #include "server/log/log.hpp"
 
@@ -38,13 +39,29 @@ std::size_t session_context::session_count() {
     return sessions.size();
 }
 
-http_session::http_session(tcp::socket&& socket, session_context& ctx) : stream_(std::move(socket)), ctx_(ctx) {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
+bool session_context::admit(const std::string& peer) {
+    const bool capped = limits.max_connections_per_client > 0 && !contains_any(trusted_proxies, peer);
+    std::lock_guard lock(mutex);
+    auto& open = per_client[peer];
+    if (capped && open >= limits.max_connections_per_client) {
+        if (open == 0) per_client.erase(peer);
+        return false;
+    }
+    ++open;
+    return true;
 }
 
+void session_context::release(const std::string& peer) {
+    std::lock_guard lock(mutex);
+    auto it = per_client.find(peer);
+    if (it != per_client.end() && --it->second == 0) per_client.erase(it);
+}
+
+http_session::http_session(tcp::socket&& socket, session_context& ctx, std::string peer)
+    : stream_(std::move(socket)), ctx_(ctx), peer_(std::move(peer)), remote_(peer_) {}
+
 http_session::~http_session() {
+    ctx_.release(peer_);
     std::lock_guard lock(ctx_.mutex);
     ctx_.sessions.erase(this);
 }
@@ -184,7 +201,13 @@ void http_session::handle_request() {
     req.path = std::string{origin_form.substr(0, q)};
     if (q != std::string_view::npos) req.query = std::string{origin_form.substr(q + 1)};
     req.version = msg.version();
-    req.remote_address = remote_;
+    // Behind a trusted reverse proxy the client is named by the proxy's headers; anyone else is its socket's peer.
+    req.remote_address =
+        contains_any(ctx_.trusted_proxies, peer_)
+            ? client_behind_proxies(
+                  peer_, msg["X-Forwarded-For"], msg[http::field::forwarded], ctx_.trusted_proxies)
+            : peer_;
+    remote_ = req.remote_address;
     for (const auto& field : msg)
         req.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
     req.body = std::move(msg.body());

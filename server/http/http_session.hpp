@@ -18,30 +18,43 @@ namespace seminard::server {
 
 class http_session;
 
-/// What every session shares: the router, the limits, and the registry used for graceful shutdown.
-/// Thread-safe: the registry is guarded by its mutex; everything else is read-only after start.
+/// What every session shares: the router, the limits, the trusted proxies, and the registry used for graceful
+/// shutdown and the per-client cap. Thread-safe: the registry is guarded by its mutex; everything else is read-only
+/// after start.
 struct session_context {
     const router& routes;
     limits_config limits;
     bool access_log = true;
+    std::vector<ip_network> trusted_proxies;
     std::atomic<bool> stopping{false};
 
     std::mutex mutex;
     std::unordered_map<http_session*, std::weak_ptr<http_session>> sessions;
+    std::unordered_map<std::string, std::size_t> per_client;  ///< open connections by peer address
 
     /// Runs blocking work (a streamed body's next piece) off the IO threads.
     std::function<void(std::function<void()>)> run_blocking;
 
-    session_context(const router& r, limits_config l, bool log, std::function<void(std::function<void()>)> blocking)
-        : routes(r), limits(l), access_log(log), run_blocking(std::move(blocking)) {}
+    session_context(const router& r, const http_config& cfg, std::function<void(std::function<void()>)> blocking)
+        : routes(r),
+          limits(cfg.limits),
+          access_log(cfg.access_log),
+          trusted_proxies(cfg.trusted_proxies),
+          run_blocking(std::move(blocking)) {}
     std::size_t session_count();
+    /// Counts a new connection from `peer` (canonical address text); false, counting nothing, when the peer already
+    /// holds max_connections_per_client (trusted proxies are never capped).
+    bool admit(const std::string& peer);
+    /// A connection counted by admit() has closed.
+    void release(const std::string& peer);
 };
 
 /// Lives as long as an operation is pending (every async call binds shared_from_this()). All of its work runs on
 /// the one thread of its io_context, so it needs no locks; answers coming from other threads are posted there.
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-    http_session(tcp::socket&& socket, session_context& ctx);
+    /// `peer`: the socket's peer address, already counted by ctx.admit().
+    http_session(tcp::socket&& socket, session_context& ctx, std::string peer);
     ~http_session();
 
     void run();
@@ -88,7 +101,8 @@ private:
     std::shared_ptr<body_source> source_;
     std::string piece_;
     std::size_t streamed_bytes_ = 0;
-    std::string remote_;
+    std::string peer_;    ///< the socket's peer (for the per-client count)
+    std::string remote_;  ///< the client as requests and the access log name it (behind a trusted proxy: its client)
     bool first_request_ = true;
     bool waiting_for_request_ = false;
     bool closing_ = false;

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,6 +152,8 @@ server_process::server_process(server_options options) {
         if (err >= 0) ::close(err);
         throw std::runtime_error("cannot create log files in " + dir.string());
     }
+    std::optional<::rlimit> files_limit;
+    if (options.open_files_limit) files_limit = ::rlimit{*options.open_files_limit, *options.open_files_limit};
     const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -159,6 +162,7 @@ server_process::server_process(server_options options) {
         ::dup2(out, STDOUT_FILENO);
         ::dup2(err, STDERR_FILENO);
         ::close_range(3, ~0u, 0);  // no inherited test sockets: closing one in the test must reach the server
+        if (files_limit) ::setrlimit(RLIMIT_NOFILE, &*files_limit);
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }

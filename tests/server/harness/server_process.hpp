@@ -35,6 +35,9 @@ struct server_options {
     std::vector<std::string> args;  ///< extra command line, e.g. {"--demo", "--header-timeout", "1"}
     std::string admin_token = test_admin_token;
     bool access_log = false;  ///< false adds --no-access-log
+    /// When set, the server runs with this many file descriptors at most (soft and hard RLIMIT_NOFILE, as
+    /// `ulimit -n` in its shell would set them).
+    std::optional<unsigned> open_files_limit;
 };
 
 /// The seminard binary the tests start: SEMINARD_TEST_BINARY when set (scripts/test: the Release build), else the

@@ -210,6 +210,8 @@ TEST_CASE("the usage text lists every option", "[options]") {
                           "--body-timeout",
                           "--idle-timeout",
                           "--shutdown-grace",
+                          "--max-connections-per-client",
+                          "--trusted-proxy",
                           "--admin-token-file",
                           "--no-access-log",
                           "--help",
@@ -219,7 +221,7 @@ TEST_CASE("the usage text lists every option", "[options]") {
     }
 }
 
-TEST_CASE("--clock-start takes an ISO 8601 time with its offset", "[options]") {
+TEST_CASE("the clock start takes an ISO 8601 time with its offset", "[options]") {
     CHECK_FALSE(ok({}).cfg.clock_start);
     const auto p = ok({"--clock-start", "2027-01-27T10:00:00+01:00"});
     REQUIRE(p.cfg.clock_start);
@@ -240,4 +242,18 @@ TEST_CASE("the demo's next date is the next 27./28. January still ahead, in Berl
     CHECK(at("2027-01-29T00:00:00+01:00") == 2028);
     CHECK(at("2027-07-01T12:00:00+02:00") == 2028);
     CHECK(at("2027-12-31T23:59:00+01:00") == 2028);
+}
+
+TEST_CASE("trusted proxies are repeatable and the per-client cap takes 0 for none", "[options]") {
+    const auto p = ok({"--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8"});
+    REQUIRE(p.cfg.http.trusted_proxies.size() == 2);
+    CHECK(p.cfg.http.trusted_proxies[1].to_string() == "10.0.0.0/8");
+    CHECK(ok({}).cfg.http.trusted_proxies.empty());
+    CHECK(ok({}).cfg.http.limits.max_connections_per_client == 256);
+    CHECK(ok({"--max-connections-per-client", "0"}).cfg.http.limits.max_connections_per_client == 0);
+    CHECK(error_of({"--trusted-proxy", "10.0.0.1/8"}) ==
+          "--trusted-proxy needs an address or network like 127.0.0.1 or 10.0.0.0/8");
+    CHECK(error_of({"--trusted-proxy", "nginx"}) ==
+          "--trusted-proxy needs an address or network like 127.0.0.1 or 10.0.0.0/8");
+    CHECK(error_of({"--max-connections-per-client", "-1"}) == "--max-connections-per-client needs 0..100000");
 }
