@@ -174,17 +174,21 @@ bool writer::commit_batch(std::deque<job>& batch) {
         conn_->prepare("BEGIN IMMEDIATE").exec();
     } catch (const SQLite::Exception& e) {
         std::fprintf(stderr, "level=error msg=\"cannot begin write transaction\" error=\"%s\"\n", e.what());
+        set_health(false, e.what());
         return false;
     }
     bool changed = false;
+    std::string storage_error;
     try {
         for (auto& j : batch) {
             conn_->prepare("SAVEPOINT command").exec();
-            if (j.run(*conn_)) {
+            auto outcome = j.run(*conn_);
+            if (outcome.changed) {
                 changed = true;
             } else {
                 // A refused or failed command leaves no trace; the rest of the batch goes on.
                 conn_->prepare("ROLLBACK TO command").exec();
+                if (!outcome.storage_error.empty()) storage_error = std::move(outcome.storage_error);
             }
             conn_->prepare("RELEASE command").exec();
         }
@@ -197,12 +201,44 @@ bool writer::commit_batch(std::deque<job>& batch) {
             } catch (const SQLite::Exception&) {
             }
         }
+        set_health(false, e.what());
         return false;
     }
     batches_.fetch_add(1, std::memory_order_relaxed);
     commands_.fetch_add(batch.size(), std::memory_order_relaxed);
-    if (changed) generation_.fetch_add(1, std::memory_order_acq_rel);
+    if (changed) {
+        generation_.fetch_add(1, std::memory_order_acq_rel);
+        set_health(true, {});
+    } else if (!storage_error.empty()) {
+        set_health(false, storage_error);
+    }
     return true;
+}
+
+void writer::set_health(bool ok, std::string reason) {
+    std::lock_guard lock(health_mutex_);
+    if (ok == health_.ok && (ok || reason == health_.reason)) return;
+    if (ok) std::fprintf(stderr, "level=info msg=\"the database takes writes again\"\n");
+    health_ = {ok, std::move(reason)};
+}
+
+writer::health_report writer::health() const {
+    std::lock_guard lock(health_mutex_);
+    return health_;
+}
+
+void writer::probe() {
+    if (health().ok || probing_.exchange(true)) return;
+    submit<bool>(
+        [](connection& c) -> domain::result<bool> {
+            // A real write, so that a full disk shows too (an empty transaction commits without writing).
+            auto q = c.prepare(
+                "INSERT INTO settings(key, value) VALUES ('writer_probe', strftime('%s', 'now')) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            q.exec();
+            return true;
+        },
+        [this](const domain::result<bool>&) { probing_ = false; });
 }
 
 }  // namespace seminard::storage

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 namespace seminard::storage {
@@ -45,12 +46,13 @@ public:
                 slot->emplace(op(c));
             } catch (const SQLite::Exception& e) {
                 slot->emplace(domain::error{domain::errc::unavailable, e.what()});
+                return command_outcome{false, e.what()};
             } catch (const std::exception& e) {
                 slot->emplace(domain::error{domain::errc::internal, e.what()});
             } catch (...) {
                 slot->emplace(domain::error{domain::errc::internal, "unknown exception"});
             }
-            return slot->value().ok();
+            return command_outcome{slot->value().ok(), {}};
         };
         j.finish = [slot, done = std::move(done)](bool committed) mutable {
             if (!slot->has_value()) {
@@ -73,6 +75,17 @@ public:
         return f.get();
     }
 
+    /// Whether the database takes writes: false from a failed commit attempt (or a command the database refused with
+    /// an error: disk full, lock held by another process, …) until a commit succeeds again. Thread-safe.
+    struct health_report {
+        bool ok = true;
+        std::string reason;  ///< SQLite's message of the last failure, when not ok
+    };
+    health_report health() const;
+    /// While unhealthy: queues one small write (at most one at a time), so that recovery shows even when nobody
+    /// else writes. Does nothing while healthy.
+    void probe();
+
     /// Rises after every commit; readers use it to know that cached representations are stale.
     std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
@@ -89,15 +102,21 @@ public:
     /// write transaction begins after a checkpoint copied every frame; under a steady stream of commits the
     /// checkpoint thread rarely catches up, and the log would grow. So past `wal_hard_limit` pages the writer
     /// checkpoints itself after its commit, after the thread's checkpoint in progress if there is one (only the
-    /// pages since then are left to copy), and the next transaction starts the log over. A reader pinning old pages is the only thing that can hold it
-    /// longer.
+    /// pages since then are left to copy), and the next transaction starts the log over. A reader pinning old pages is
+    /// the only thing that can hold it longer.
     static constexpr int wal_soft_limit = 1000;
     static constexpr int wal_hard_limit = 4 * wal_soft_limit;
     std::uint64_t checkpoints() const noexcept { return checkpoints_.load(std::memory_order_relaxed); }
 
 private:
+    /// What running a command did: changed the database, or not; `storage_error` says the database itself failed
+    /// (as opposed to a refusal such as "full").
+    struct command_outcome {
+        bool changed = false;
+        std::string storage_error;
+    };
     struct job {
-        std::function<bool(connection&)> run;
+        std::function<command_outcome(connection&)> run;
         std::function<void(bool committed)> finish;
     };
 
@@ -110,6 +129,7 @@ private:
     void enqueue(job j);
     void loop();
     void completion_loop();
+    void set_health(bool ok, std::string reason);
     bool commit_batch(std::deque<job>& batch);
     void checkpoint_loop();
     static int on_wal_commit(void* self, struct sqlite3* db, const char* name, int pages);
@@ -123,6 +143,9 @@ private:
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::uint64_t> batches_{0};
     std::atomic<std::uint64_t> commands_{0};
+    mutable std::mutex health_mutex_;
+    health_report health_;
+    std::atomic<bool> probing_{false};
     std::thread thread_;
 
     /// Completions run on a thread of their own, in commit order. Handing an answer to an IO thread takes the

@@ -5,7 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Database.h>
+
+#include <chrono>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -135,4 +139,32 @@ TEST_CASE("the clock the services are given decides what is open", "[handlers][c
     auto late = app.post_json("/api/v1/dates/" + std::to_string(date_id) + "/registrations", person("a@example.org"));
     CHECK(late.status == 409);
     CHECK(late.json().at("error") == "registration_closed");
+}
+
+TEST_CASE("while another process holds the write lock, writes answer 503 and health says why until writes work again",
+          "[handlers][health]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    const auto path = "/api/v1/dates/" + std::to_string(date_id) + "/registrations";
+    REQUIRE(app.get("/healthz").status == 200);
+    {
+        SQLite::Database other{app.db_path().string(), SQLite::OPEN_READWRITE};
+        other.exec("BEGIN IMMEDIATE");
+        auto refused = app.post_json(path, person("a@example.org"));
+        CHECK(refused.status == 503);
+        CHECK(refused.json().at("error") == "unavailable");
+        auto health = app.get("/healthz");
+        CHECK(health.status == 503);
+        CHECK(health.json().at("status") == "unavailable");
+        CHECK(health.json().at("reason").get<std::string>().find("locked") != std::string::npos);
+        other.exec("ROLLBACK");
+    }
+    // Nobody writes now: health finds out by itself (its probe) that writes work again.
+    int status = 0;
+    for (int i = 0; i < 100 && status != 200; ++i) {
+        status = app.get("/healthz").status;
+        if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    CHECK(status == 200);
+    CHECK(app.post_json(path, person("a@example.org")).status == 201);
 }
