@@ -26,4 +26,8 @@ offer offer_of(const seminar_date& d, const date_availability& a, instant now) {
     return o;
 }
 
+bool in_feed(const seminar_date& d, instant now) {
+    return d.status == date_status::scheduled && !d.days.empty() && !is_past(d, now);
+}
+
 }  // namespace seminard::domain

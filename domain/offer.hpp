@@ -28,4 +28,7 @@ struct offer {
 /// does not know counts as past (see is_past).
 offer offer_of(const seminar_date& d, const date_availability& a, instant now);
 
+/// Whether the subscribable feed lists date `d` at `now`: scheduled, with at least one day, and not over yet.
+bool in_feed(const seminar_date& d, instant now);
+
 }  // namespace seminard::domain

@@ -115,3 +115,23 @@ TEST_CASE("the offer's flags are the schedule's deadline and end") {
         CHECK(o.past == is_past(d, now));
     }
 }
+
+TEST_CASE("the feed lists a scheduled date until its last day ends") {
+    CHECK(in_feed(january_date(), before));
+    CHECK(in_feed(january_date(), first_start_utc));  // running dates stay in, though registration has closed
+    CHECK(in_feed(january_date(), last_end_utc - seconds{1}));
+    CHECK_FALSE(in_feed(january_date(), last_end_utc));
+}
+
+TEST_CASE("the feed leaves out cancelled dates and dates without days") {
+    auto cancelled = january_date();
+    cancelled.status = date_status::cancelled;
+    CHECK_FALSE(in_feed(cancelled, before));
+
+    auto empty = january_date();
+    empty.days.clear();
+    CHECK_FALSE(in_feed(empty, before));
+
+    auto full = january_date(false);
+    CHECK(in_feed(full, before));  // seats do not matter to the feed
+}
