@@ -155,10 +155,7 @@ std::pair<std::int64_t, std::string> next_registration_code(connection& c) {
 /// Moves as many people up from the waiting list as there are free seats, first come first served.
 std::vector<domain::registration> promote(connection& c, const domain::seminar_date& d, instant now) {
     std::vector<domain::registration> promoted;
-    // Nobody moves up once the seminar has begun: a seat offered then could not be taken any more.
-    if (d.status != domain::date_status::scheduled || now >= domain::first_start(d)) return promoted;
-    auto counts = availability(c, d.id);
-    int n = domain::promotions(d.capacity, counts.confirmed, counts.waitlisted);
+    const int n = domain::promotions(d, availability(c, d.id), now);  // none once the date has begun
     if (n == 0) return promoted;
     std::vector<std::int64_t> ids;
     {
@@ -493,8 +490,7 @@ domain::result<registration_change> cancel_registration(connection& c,
     if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
     auto d = find_date(c, r->date_id);
     if (!d) return domain::errc::not_found;
-    // Attendees may withdraw until the seminar starts; the organiser may always tidy up the list.
-    if (who == canceller::attendee && now >= domain::first_start(*d)) return domain::errc::registration_closed;
+    if (!domain::may_cancel(who, *d, now)) return domain::errc::registration_closed;
     auto q = c.prepare("UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
     q.bind(1, to_db(now));
     q.bind(2, to_db(now));

@@ -4,6 +4,7 @@
 
 #include "connection.hpp"
 #include "crypto.hpp"
+#include "domain/admission.hpp"
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
@@ -83,7 +84,8 @@ domain::result<registration_change> register_attendee(connection& c,
                                                       domain::instant now,
                                                       domain::lang lang = domain::lang::de);
 
-enum class canceller { attendee, organiser };
+/// Who cancels: attendees until the first day starts, the organiser always (domain::may_cancel).
+using canceller = domain::canceller;
 /// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction. Every
 /// change to a registration and every visible change to a date records the attendees' mails in the outbox.
 domain::result<registration_change> cancel_registration(connection& c,
