@@ -336,10 +336,16 @@ domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s,
     return s;
 }
 
-domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s, instant now) {
-    auto before = find_seminar_by_id(c, s.id);
-    if (!before) return domain::errc::not_found;
-    if (s.slug != before->slug && find_seminar(c, s.slug)) return domain::errc::slug_taken;
+domain::result<domain::seminar> update_seminar(connection& c,
+                                               std::string_view slug,
+                                               const domain::seminar_input& patch,
+                                               instant now) {
+    auto current = find_seminar(c, slug);
+    if (!current) return domain::errc::not_found;
+    auto change = domain::patch_seminar(*current, patch);
+    if (!change) return std::move(change).err();
+    auto& s = change->updated;
+    if (s.slug != current->slug && find_seminar(c, s.slug)) return domain::errc::slug_taken;
     s.updated_at = now;
     auto q = c.prepare(
         "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
@@ -348,17 +354,14 @@ domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s,
     q.bind(9, to_db(now));
     q.bind(10, s.id);
     q.exec();
-    const bool calendar_visible = s.title != before->title || s.location != before->location ||
-                                  s.description != before->description || s.organizer_name != before->organizer_name ||
-                                  s.organizer_email != before->organizer_email || s.slug != before->slug;
-    if (calendar_visible) {
+    if (change->calendar_visible) {
         auto b = c.prepare(
             "UPDATE dates SET sequence = sequence + 1, updated_at = ? WHERE seminar_id = ? AND status = 'scheduled'");
         b.bind(1, to_db(now));
         b.bind(2, s.id);
         b.exec();
     }
-    return s;
+    return std::move(s);
 }
 
 domain::result<domain::seminar_date> create_date(connection& c, domain::seminar_date d, instant now) {
