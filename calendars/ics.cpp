@@ -5,6 +5,7 @@
 #include "calendars/libical_glue.hpp"
 #include "calendars/recurrence.hpp"
 #include "calendars/vtimezone.hpp"
+#include "domain/invite.hpp"
 #include "domain/schedule.hpp"
 
 #include <algorithm>
@@ -278,7 +279,7 @@ std::string invite(const domain::seminar& s,
                    const calendar_context& ctx) {
     require_renderable(d);
     const bool registration_off = r.status == domain::registration_status::cancelled;
-    const bool off = registration_off || cancelled(d);
+    const bool off = domain::invite_cancels(d, r);  // the mail's texts ask the same rule
     const bool waiting = r.status == domain::registration_status::waitlisted;
     auto cal = new_calendar(ctx, off ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST);
     add_vtimezones(cal.get(), {&d});

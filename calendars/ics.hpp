@@ -59,7 +59,7 @@ std::string invite(const domain::seminar& s,
                    const domain::registration& r,
                    const calendar_context& ctx);
 
-/// A subscribable calendar of the given dates (the caller picks the upcoming, scheduled ones): METHOD:PUBLISH,
+/// A subscribable calendar of the given dates (the caller picks them with domain::in_feed): METHOD:PUBLISH,
 /// X-WR-CALNAME and NAME, REFRESH-INTERVAL and X-PUBLISHED-TTL of one hour. Each date as in publish_date (a cancelled
 /// one stays in with STATUS:CANCELLED); dates without days or with an unknown zone are left out, never thrown on.
 std::string feed(const std::vector<std::pair<domain::seminar, domain::seminar_date>>& dates,

@@ -1,6 +1,8 @@
 // Seat rules (see admission.hpp).
 #include "admission.hpp"
 
+#include "schedule.hpp"
+
 #include <algorithm>
 #include <string_view>
 
@@ -19,6 +21,15 @@ admission admit(int capacity, int confirmed, int waitlisted, bool waitlist_enabl
 
 int promotions(int capacity, int confirmed, int waitlisted) noexcept {
     return std::max(0, std::min(capacity - confirmed, waitlisted));
+}
+
+int promotions(const seminar_date& d, const date_availability& a, instant now) {
+    if (d.status != date_status::scheduled || now >= first_start(d)) return 0;
+    return promotions(d.capacity, a.confirmed, a.waitlisted);
+}
+
+bool may_cancel(canceller who, const seminar_date& d, instant now) {
+    return who == canceller::organiser || now < first_start(d);
 }
 
 std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random) {

@@ -1,6 +1,8 @@
-// Seat rules: who gets a seat, who waits, how many move up. Pure arithmetic, applied inside the writer's
-// transaction so that the counts it sees are the counts on disk.
+// Seat rules: who gets a seat, who waits, how many move up, who may still cancel. Pure rules, applied inside the
+// writer's transaction so that the counts it sees are the counts on disk.
 #pragma once
+
+#include "model.hpp"
 
 #include <array>
 #include <cstdint>
@@ -18,6 +20,18 @@ admission admit(int capacity, int confirmed, int waitlisted, bool waitlist_enabl
 
 /// How many people move up from the waiting list when seats are free.
 int promotions(int capacity, int confirmed, int waitlisted) noexcept;
+
+/// How many people move up from the waiting list of date `d` with the seat figures `a` at `now`: none once the
+/// date is cancelled or its first day has started (a seat offered then could not be taken any more), otherwise as
+/// many as there are free seats.
+int promotions(const seminar_date& d, const date_availability& a, instant now);
+
+/// Who cancels a registration.
+enum class canceller { attendee, organiser };
+
+/// Whether `who` may cancel a registration on date `d` at `now`: attendees until the first day starts, the
+/// organiser always (to tidy up the list, also after the seminar).
+bool may_cancel(canceller who, const seminar_date& d, instant now);
 
 /// Bytes of randomness a registration code takes.
 inline constexpr std::size_t code_random_bytes = 5;

@@ -155,12 +155,18 @@ result<seminar> make_seminar(const seminar_input& in) {
     return s;
 }
 
-result<seminar> patch_seminar(const seminar& current, const seminar_input& in) {
+bool calendar_fields_differ(const seminar& a, const seminar& b) noexcept {
+    return a.title != b.title || a.location != b.location || a.description != b.description ||
+           a.organizer_name != b.organizer_name || a.organizer_email != b.organizer_email || a.slug != b.slug;
+}
+
+result<seminar_change> patch_seminar(const seminar& current, const seminar_input& in) {
     checker c;
-    seminar s = current;
-    apply_seminar_fields(c, s, in, false);
+    seminar_change ch{current, false};
+    apply_seminar_fields(c, ch.updated, in, false);
     if (!c.ok()) return std::move(c).failure();
-    return s;
+    ch.calendar_visible = calendar_fields_differ(current, ch.updated);
+    return ch;
 }
 
 result<seminar_date> make_date(const date_input& in) {

@@ -42,8 +42,19 @@ struct seminar_input {
 
 /// A new seminar from input: slug, title, organizer_name and organizer_email are required.
 result<seminar> make_seminar(const seminar_input& in);
+/// Whether two versions of a seminar differ in what its dates' calendars show: SUMMARY (title), LOCATION,
+/// DESCRIPTION (description and the link to the slug's page), ORGANIZER (organizer_name, organizer_email) and URL
+/// (slug). Price and currency are not in calendars.
+bool calendar_fields_differ(const seminar& a, const seminar& b) noexcept;
+
+/// What a PATCH of a seminar means for its dates' calendars.
+struct seminar_change {
+    seminar updated;
+    bool calendar_visible = false;  ///< calendar_fields_differ(current, updated): its scheduled dates' SEQUENCE rises
+};
+
 /// `current` with the given fields replaced; unchanged fields stay.
-result<seminar> patch_seminar(const seminar& current, const seminar_input& in);
+result<seminar_change> patch_seminar(const seminar& current, const seminar_input& in);
 
 struct day_input {
     std::string day;    ///< "YYYY-MM-DD"

@@ -155,10 +155,7 @@ std::pair<std::int64_t, std::string> next_registration_code(connection& c) {
 /// Moves as many people up from the waiting list as there are free seats, first come first served.
 std::vector<domain::registration> promote(connection& c, const domain::seminar_date& d, instant now) {
     std::vector<domain::registration> promoted;
-    // Nobody moves up once the seminar has begun: a seat offered then could not be taken any more.
-    if (d.status != domain::date_status::scheduled || now >= domain::first_start(d)) return promoted;
-    auto counts = availability(c, d.id);
-    int n = domain::promotions(d.capacity, counts.confirmed, counts.waitlisted);
+    const int n = domain::promotions(d, availability(c, d.id), now);  // none once the date has begun
     if (n == 0) return promoted;
     std::vector<std::int64_t> ids;
     {
@@ -339,10 +336,16 @@ domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s,
     return s;
 }
 
-domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s, instant now) {
-    auto before = find_seminar_by_id(c, s.id);
-    if (!before) return domain::errc::not_found;
-    if (s.slug != before->slug && find_seminar(c, s.slug)) return domain::errc::slug_taken;
+domain::result<domain::seminar> update_seminar(connection& c,
+                                               std::string_view slug,
+                                               const domain::seminar_input& patch,
+                                               instant now) {
+    auto current = find_seminar(c, slug);
+    if (!current) return domain::errc::not_found;
+    auto change = domain::patch_seminar(*current, patch);
+    if (!change) return std::move(change).err();
+    auto& s = change->updated;
+    if (s.slug != current->slug && find_seminar(c, s.slug)) return domain::errc::slug_taken;
     s.updated_at = now;
     auto q = c.prepare(
         "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
@@ -351,17 +354,14 @@ domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s,
     q.bind(9, to_db(now));
     q.bind(10, s.id);
     q.exec();
-    const bool calendar_visible = s.title != before->title || s.location != before->location ||
-                                  s.description != before->description || s.organizer_name != before->organizer_name ||
-                                  s.organizer_email != before->organizer_email || s.slug != before->slug;
-    if (calendar_visible) {
+    if (change->calendar_visible) {
         auto b = c.prepare(
             "UPDATE dates SET sequence = sequence + 1, updated_at = ? WHERE seminar_id = ? AND status = 'scheduled'");
         b.bind(1, to_db(now));
         b.bind(2, s.id);
         b.exec();
     }
-    return s;
+    return std::move(s);
 }
 
 domain::result<domain::seminar_date> create_date(connection& c, domain::seminar_date d, instant now) {
@@ -493,8 +493,7 @@ domain::result<registration_change> cancel_registration(connection& c,
     if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
     auto d = find_date(c, r->date_id);
     if (!d) return domain::errc::not_found;
-    // Attendees may withdraw until the seminar starts; the organiser may always tidy up the list.
-    if (who == canceller::attendee && now >= domain::first_start(*d)) return domain::errc::registration_closed;
+    if (!domain::may_cancel(who, *d, now)) return domain::errc::registration_closed;
     auto q = c.prepare("UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
     q.bind(1, to_db(now));
     q.bind(2, to_db(now));

@@ -4,6 +4,7 @@
 
 #include "connection.hpp"
 #include "crypto.hpp"
+#include "domain/admission.hpp"
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
@@ -50,9 +51,12 @@ std::optional<std::string> get_setting(connection& c, std::string_view key);
 // ---- commands (writer only) ----------------------------------------------------------------------------------
 
 domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s, domain::instant now);
-/// Replaces the fields of seminar `id` (slug included); bumps SEQUENCE of its dates when what calendars show
-/// (title, location, description) changed.
-domain::result<domain::seminar> update_seminar(connection& c, domain::seminar s, domain::instant now);
+/// Applies an organiser's PATCH to the seminar with `slug` (see domain::patch_seminar; the slug itself may change);
+/// bumps the SEQUENCE of its scheduled dates when what calendars show changed (domain::seminar_change).
+domain::result<domain::seminar> update_seminar(connection& c,
+                                               std::string_view slug,
+                                               const domain::seminar_input& patch,
+                                               domain::instant now);
 
 domain::result<domain::seminar_date> create_date(connection& c, domain::seminar_date d, domain::instant now);
 
@@ -83,7 +87,8 @@ domain::result<registration_change> register_attendee(connection& c,
                                                       domain::instant now,
                                                       domain::lang lang = domain::lang::de);
 
-enum class canceller { attendee, organiser };
+/// Who cancels: attendees until the first day starts, the organiser always (domain::may_cancel).
+using canceller = domain::canceller;
 /// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction. Every
 /// change to a registration and every visible change to a date records the attendees' mails in the outbox.
 domain::result<registration_change> cancel_registration(connection& c,

@@ -3,6 +3,7 @@
 #include "server/handlers/routes.hpp"
 
 #include "calendars/ics.hpp"
+#include "domain/offer.hpp"
 #include "domain/schedule.hpp"
 #include "storage/store.hpp"
 
@@ -116,8 +117,7 @@ void add_calendar_routes(router& r, services& svc) {
                 std::vector<std::pair<domain::seminar, domain::seminar_date>> upcoming;
                 for (const auto& s : storage::list_seminars(c))
                     for (auto& d : storage::dates_of(c, s.id))
-                        if (d.status == domain::date_status::scheduled && !d.days.empty() && !domain::is_past(d, now))
-                            upcoming.emplace_back(s, std::move(d));
+                        if (domain::in_feed(d, now)) upcoming.emplace_back(s, std::move(d));
                 auto name = lang == domain::lang::en ? feed_name_en : feed_name_de;
                 return calendar_response(calendars::feed(upcoming, context_of(svc, lang), name), "seminare.ics", true);
             },

@@ -5,11 +5,11 @@
 
 #include "domain/admission.hpp"
 #include "domain/format_de.hpp"
+#include "domain/offer.hpp"
 #include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "server/http/form.hpp"
 
-#include <algorithm>
 #include <set>
 #include <unordered_set>
 #include <vector>
@@ -278,9 +278,7 @@ json date_json(const domain::seminar& s,
                         {"starts_at", i < intervals.size() ? iso(intervals[i].start, zone) : ""},
                         {"ends_at", i < intervals.size() ? iso(intervals[i].end, zone) : ""}});
     }
-    const bool open = domain::registration_open(d, now);
-    const bool cancelled = d.status == domain::date_status::cancelled;
-    const int seats_left = cancelled ? 0 : std::max(0, d.capacity - a.confirmed);
+    const auto offer = domain::offer_of(d, a, now);
 
     return json{{"id", d.id},
                 {"seminar", s.slug},
@@ -292,9 +290,9 @@ json date_json(const domain::seminar& s,
                 {"status", domain::to_string(d.status)},
                 {"sequence", d.sequence},
                 {"registration_closes_at", iso(domain::closes_at(d), zone)},
-                {"registration_open", open},
-                {"past", domain::is_past(d, now)},
-                {"seats_left", seats_left},
+                {"registration_open", offer.registration_open},
+                {"past", offer.past},
+                {"seats_left", offer.seats_left},
                 {"confirmed", a.confirmed},
                 {"waitlist_length", a.waitlisted},
                 {"links", {{"register", links.date_registrations_api(d.id)}, {"calendar", links.date_calendar(d.id)}}}};

@@ -77,13 +77,8 @@ void add_seminar_routes(router& r, services& svc) {
         if (!input) return ex->respond(error_response(input.err(), ex->lang));
         svc.write<domain::seminar>(
             ex,
-            [slug = ex->param("slug"), in = std::move(*input), now = svc.now()](
-                storage::connection& c) -> domain::result<domain::seminar> {
-                auto current = storage::find_seminar(c, slug);
-                if (!current) return domain::errc::not_found;
-                auto updated = domain::patch_seminar(*current, in);
-                if (!updated) return std::move(updated).err();
-                return storage::update_seminar(c, std::move(*updated), now);
+            [slug = ex->param("slug"), in = std::move(*input), now = svc.now()](storage::connection& c) {
+                return storage::update_seminar(c, slug, in, now);
             },
             [](domain::seminar& s) { return json_response(200, seminar_json(s)); });
     });

@@ -7,6 +7,7 @@
 
 #include "calendars/ics.hpp"
 #include "domain/format_de.hpp"
+#include "domain/invite.hpp"
 #include "domain/text.hpp"
 #include "server/mail/mime.hpp"
 
@@ -44,11 +45,8 @@ std::string pick(const mail_input& in, std::string_view de, std::string_view en)
     return std::string{is_de(in) ? de : en};
 }
 
-/// The attendee's calendar loses the date: the invite is a CANCEL (see calendars::invite).
-bool invite_cancels(const mail_input& in) {
-    return in.kind == mail_kind::cancelled || in.kind == mail_kind::date_cancelled ||
-           in.registration.status == registration_status::cancelled || in.date.status == domain::date_status::cancelled;
-}
+/// The attendee's calendar loses the date: the attached invite is a CANCEL. calendars::invite asks the same rule.
+bool invite_cancels(const mail_input& in) { return domain::invite_cancels(in.date, in.registration); }
 
 bool waitlisted(const mail_input& in) { return in.registration.status == registration_status::waitlisted; }
 

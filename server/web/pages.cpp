@@ -3,6 +3,7 @@
 #include "server/web/pages.hpp"
 
 #include "domain/format_de.hpp"
+#include "domain/offer.hpp"
 #include "domain/schedule.hpp"
 #include "domain/validation.hpp"
 #include "server/web/html.hpp"
@@ -152,14 +153,7 @@ std::string document(const page_context& ctx,
 // ---------------------------------------------------------------------------------------------------------------
 // Dates and their state
 
-enum class offer_state {
-    open,       ///< seats left
-    waitlist,   ///< full, registration goes to the waiting list
-    full,       ///< full, no waiting list
-    closed,     ///< past the deadline
-    cancelled,  ///< cancelled by the organiser
-    past,       ///< over
-};
+using domain::offer_state;
 
 struct offer_view {
     const date_offer* offer;
@@ -168,22 +162,10 @@ struct offer_view {
     domain::instant start;
 };
 
-/// The same rules as the API's date_json: past by the last day's end, open by the domain's deadline, seats
-/// left from confirmed registrations (none for a cancelled date).
+/// The date's offer as the domain states it (the API's date_json takes it from the same place).
 offer_view view_of(const date_offer& o, domain::instant now) {
-    const auto& d = o.date;
-    const bool cancelled = d.status == domain::date_status::cancelled;
-    const int seats_left = cancelled ? 0 : std::max(0, d.capacity - o.availability.confirmed);
-    offer_state state = offer_state::open;
-    if (domain::is_past(d, now))
-        state = offer_state::past;
-    else if (cancelled)
-        state = offer_state::cancelled;
-    else if (!domain::registration_open(d, now))
-        state = offer_state::closed;
-    else if (seats_left == 0)
-        state = d.waitlist ? offer_state::waitlist : offer_state::full;
-    return {&o, state, seats_left, domain::first_start(d)};
+    const auto offer = domain::offer_of(o.date, o.availability, now);
+    return {&o, offer.state, offer.seats_left, domain::first_start(o.date)};
 }
 
 bool bookable(offer_state s) { return s == offer_state::open || s == offer_state::waitlist; }

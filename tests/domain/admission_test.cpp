@@ -11,6 +11,23 @@ namespace {
 
 using code_bytes = std::array<std::uint8_t, code_random_bytes>;
 
+using std::chrono::hours;
+using std::chrono::seconds;
+
+/// 27./28. January 2027, 09:00–17:00 in Berlin: the first day starts at 08:00Z.
+seminar_date january_date(int capacity = 12) {
+    seminar_date d;
+    d.timezone = "Europe/Berlin";
+    d.days = {{date::year{2027} / date::January / date::day{27}, hours{9}, hours{17}},
+              {date::year{2027} / date::January / date::day{28}, hours{9}, hours{17}}};
+    d.capacity = capacity;
+    d.waitlist = true;
+    return d;
+}
+
+const instant first_start_utc = date::sys_days{date::year{2027} / date::January / date::day{27}} + hours{8};
+const instant before = first_start_utc - hours{24 * 7};
+
 bool is_code_symbol(char c) {
     return std::string_view{"0123456789ABCDEFGHJKMNPQRSTVWXYZ"}.find(c) != std::string_view::npos;
 }
@@ -47,6 +64,41 @@ TEST_CASE("free seats promote as many waiting people as fit") {
     CHECK(promotions(20, 12, 3) == 3);
     CHECK(promotions(12, 10, 0) == 0);
     CHECK(promotions(10, 12, 3) == 0);  // over capacity: nobody moves, nothing negative
+}
+
+TEST_CASE("before a date begins, free seats promote from its waiting list") {
+    CHECK(promotions(january_date(), {10, 5}, before) == 2);
+    CHECK(promotions(january_date(), {10, 5}, first_start_utc - seconds{1}) == 2);
+    CHECK(promotions(january_date(), {12, 5}, before) == 0);
+    CHECK(promotions(january_date(), {9, 0}, before) == 0);
+}
+
+TEST_CASE("a date that has begun promotes nobody") {
+    CHECK(promotions(january_date(), {10, 5}, first_start_utc) == 0);
+    CHECK(promotions(january_date(), {0, 5}, first_start_utc + hours{30}) == 0);       // second day
+    CHECK(promotions(january_date(), {0, 5}, first_start_utc + hours{24 * 30}) == 0);  // long over
+}
+
+TEST_CASE("a cancelled date promotes nobody") {
+    auto d = january_date();
+    d.status = date_status::cancelled;
+    CHECK(promotions(d, {0, 5}, before) == 0);
+}
+
+TEST_CASE("attendees may cancel until the first day starts") {
+    CHECK(may_cancel(canceller::attendee, january_date(), before));
+    CHECK(may_cancel(canceller::attendee, january_date(), first_start_utc - seconds{1}));
+    CHECK_FALSE(may_cancel(canceller::attendee, january_date(), first_start_utc));
+    CHECK_FALSE(may_cancel(canceller::attendee, january_date(), first_start_utc + hours{30}));
+}
+
+TEST_CASE("the organiser may always cancel a registration") {
+    CHECK(may_cancel(canceller::organiser, january_date(), before));
+    CHECK(may_cancel(canceller::organiser, january_date(), first_start_utc));
+    CHECK(may_cancel(canceller::organiser, january_date(), first_start_utc + hours{24 * 30}));
+    auto d = january_date();
+    d.status = date_status::cancelled;
+    CHECK(may_cancel(canceller::organiser, d, first_start_utc));
 }
 
 TEST_CASE("a registration code is eight Crockford symbols with a hyphen in the middle") {

@@ -170,15 +170,15 @@ TEST_CASE("a seminar patch changes only the fields it carries") {
     patch.title = "LinkedIn Marketing – Kompakt";
     auto r = patch_seminar(current, patch);
     REQUIRE(outcome(r) == "ok");
-    CHECK(r->title == "LinkedIn Marketing – Kompakt");
-    CHECK(r->id == 4);
-    CHECK(r->slug == current.slug);
-    CHECK(r->description == "Zwei Tage");
-    CHECK(r->price_cents == 149000);
-    CHECK(r->organizer_email == current.organizer_email);
+    CHECK(r->updated.title == "LinkedIn Marketing – Kompakt");
+    CHECK(r->updated.id == 4);
+    CHECK(r->updated.slug == current.slug);
+    CHECK(r->updated.description == "Zwei Tage");
+    CHECK(r->updated.price_cents == 149000);
+    CHECK(r->updated.organizer_email == current.organizer_email);
 
     CHECK(outcome(patch_seminar(current, seminar_input{})) == "ok");
-    CHECK(patch_seminar(current, seminar_input{})->title == current.title);
+    CHECK(patch_seminar(current, seminar_input{})->updated.title == current.title);
 }
 
 TEST_CASE("a seminar patch may clear optional fields but not required ones") {
@@ -191,13 +191,66 @@ TEST_CASE("a seminar patch may clear optional fields but not required ones") {
     patch.location = "";
     auto r = patch_seminar(current, patch);
     REQUIRE(r);
-    CHECK_FALSE(r->price_cents);
-    CHECK(r->location.empty());
+    CHECK_FALSE(r->updated.price_cents);
+    CHECK(r->updated.location.empty());
 
     seminar_input bad;
     bad.title = "";
     bad.slug = "Bad Slug";
     CHECK(outcome(patch_seminar(current, bad)) == "invalid_fields slug:invalid_format title:required");
+}
+
+TEST_CASE("a seminar's title, location, description, organiser and slug are what its calendars show") {
+    const auto base = make_seminar(demo_seminar()).value();
+    CHECK_FALSE(calendar_fields_differ(base, base));
+    auto changed = [&](auto edit) {
+        auto s = base;
+        edit(s);
+        return calendar_fields_differ(base, s);
+    };
+    CHECK(changed([](seminar& s) { s.title = "LinkedIn Marketing – Kompakt"; }));
+    CHECK(changed([](seminar& s) { s.location = "München"; }));
+    CHECK(changed([](seminar& s) { s.description = "Zwei Tage"; }));
+    CHECK(changed([](seminar& s) { s.organizer_name = "Andere GmbH"; }));
+    CHECK(changed([](seminar& s) { s.organizer_email = "info@example.org"; }));
+    CHECK(changed([](seminar& s) { s.slug = "linkedin-kompakt"; }));
+}
+
+TEST_CASE("a seminar's price and currency are not in its calendars") {
+    const auto base = make_seminar(demo_seminar()).value();
+    auto s = base;
+    s.price_cents = 99000;
+    s.currency = "CHF";
+    s.updated_at = utc(2027, 1, 1, 12);
+    CHECK_FALSE(calendar_fields_differ(base, s));
+}
+
+TEST_CASE("a seminar patch is calendar-visible exactly when it changes what calendars show") {
+    const auto current = make_seminar(demo_seminar()).value();
+
+    seminar_input price;
+    price.price_cents = std::optional<std::int64_t>{99000};
+    price.currency = "CHF";
+    REQUIRE(patch_seminar(current, price));
+    CHECK_FALSE(patch_seminar(current, price)->calendar_visible);
+
+    seminar_input same_title;
+    same_title.title = current.title;
+    CHECK_FALSE(patch_seminar(current, same_title)->calendar_visible);
+
+    seminar_input title;
+    title.title = "LinkedIn Marketing – Kompakt";
+    CHECK(patch_seminar(current, title)->calendar_visible);
+
+    seminar_input slug;
+    slug.slug = "linkedin-kompakt";
+    CHECK(patch_seminar(current, slug)->calendar_visible);
+
+    seminar_input organiser;
+    organiser.organizer_email = "info@example.org";
+    CHECK(patch_seminar(current, organiser)->calendar_visible);
+
+    CHECK_FALSE(patch_seminar(current, seminar_input{})->calendar_visible);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

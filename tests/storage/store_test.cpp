@@ -457,18 +457,20 @@ TEST_CASE("a new title bumps the sequence of the seminar's scheduled dates, a ne
     const auto other_seminar = env.add_seminar("other", "Other");
     const auto other_date = env.add_date(3, true, std::nullopt, other_seminar.id);
 
-    auto update = [&](domain::seminar s) {
-        return env.w.run<domain::seminar>(
-            [s](storage::connection& c) { return storage::update_seminar(c, s, before_date + 1h); });
+    auto update = [&](domain::seminar_input in) {
+        return env.w.run<domain::seminar>([slug = env.sem.slug, in](storage::connection& c) {
+            return storage::update_seminar(c, slug, in, before_date + 1h);
+        });
     };
 
-    auto s = env.sem;
-    s.price_cents = 99000;
-    REQUIRE(update(s).ok());
+    domain::seminar_input price;
+    price.price_cents = std::optional<std::int64_t>{99000};
+    REQUIRE(update(price).ok());
     CHECK(storage::find_date(env.rd, d1.id)->sequence == 0);
 
-    s.title = "LinkedIn Marketing für Unternehmen (kompakt)";
-    auto r = update(s);
+    domain::seminar_input title;
+    title.title = "LinkedIn Marketing für Unternehmen (kompakt)";
+    auto r = update(title);
     REQUIRE(r.ok());
     CHECK(r->updated_at == before_date + 1h);
     CHECK(storage::find_date(env.rd, d1.id)->sequence == 1);
@@ -495,19 +497,19 @@ TEST_CASE("a slug can belong to one seminar only", "[store][seminar]") {
     CHECK(storage::list_seminars(env.rd).size() == 1);
 
     SECTION("renaming onto a taken slug is refused too") {
-        auto other = env.add_seminar("other", "Other");
-        other.slug = "linkedin-marketing";
+        env.add_seminar("other", "Other");
+        domain::seminar_input rename;
+        rename.slug = "linkedin-marketing";
         auto u = env.w.run<domain::seminar>(
-            [other](storage::connection& c) { return storage::update_seminar(c, other, before_date); });
+            [rename](storage::connection& c) { return storage::update_seminar(c, "other", rename, before_date); });
         REQUIRE_FALSE(u.ok());
         CHECK(u.err().code == errc::slug_taken);
         CHECK(storage::find_seminar(env.rd, "other").has_value());
     }
     SECTION("updating an unknown seminar is not_found") {
-        auto ghost = env.sem;
-        ghost.id = 999;
-        auto u = env.w.run<domain::seminar>(
-            [ghost](storage::connection& c) { return storage::update_seminar(c, ghost, before_date); });
+        auto u = env.w.run<domain::seminar>([](storage::connection& c) {
+            return storage::update_seminar(c, "ghost", domain::seminar_input{}, before_date);
+        });
         REQUIRE_FALSE(u.ok());
         CHECK(u.err().code == errc::not_found);
     }

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -292,6 +293,45 @@ TEST_CASE("every kind in both languages is a 7-bit CRLF message that Python's em
             CHECK(py["calendar"] == ics);  // byte for byte, CRLF included
             CHECK(py["attachment"] == ics);
             CHECK(py["attachment_filename"] == (de ? "einladung.ics" : "invite.ics"));
+        }
+    }
+}
+
+TEST_CASE("for every kind and state the mail says the attached calendar cancels exactly when its METHOD is CANCEL",
+          "[mail]") {
+    const std::array<mail_kind, 5> kinds{mail_kind::registered,
+                                         mail_kind::promoted,
+                                         mail_kind::cancelled,
+                                         mail_kind::date_changed,
+                                         mail_kind::date_cancelled};
+    for (const auto kind : kinds) {
+        for (const auto registration : {domain::registration_status::confirmed,
+                                        domain::registration_status::waitlisted,
+                                        domain::registration_status::cancelled}) {
+            for (const auto date : {domain::date_status::scheduled, domain::date_status::cancelled}) {
+                for (const auto lang : {domain::lang::de, domain::lang::en}) {
+                    const bool de = lang == domain::lang::de;
+                    auto in = input(kind, lang);
+                    in.registration.status = registration;
+                    in.registration.waitlist_position =
+                        registration == domain::registration_status::waitlisted ? std::optional<int>{2} : std::nullopt;
+                    in.registration.cancelled_at = registration == domain::registration_status::cancelled
+                                                       ? std::optional{at(2026, 12, 1, 8)}
+                                                       : std::nullopt;
+                    in.date.status = date;
+                    INFO("kind " << domain::to_string(kind) << ", registration " << domain::to_string(registration)
+                                 << ", date " << domain::to_string(date) << (de ? ", de" : ", en"));
+                    const auto m = server::compose_mail(in);
+                    const bool calendar_cancels = contains(invite_for(in), "\r\nMETHOD:CANCEL\r\n");
+                    const bool text_cancels =
+                        contains(m.text,
+                                 de ? "Die beigefügte Absage entfernt den Termin aus Ihrem Kalender."
+                                    : "The attached cancellation removes the date from your calendar.");
+                    CHECK(text_cancels == calendar_cancels);
+                    CHECK(contains(m.text, de ? "\nPreis: " : "\nPrice: ") == !calendar_cancels);
+                    CHECK(contains(m.message, "text/calendar; charset=UTF-8; method=CANCEL\r\n") == calendar_cancels);
+                }
+            }
         }
     }
 }
