@@ -430,6 +430,11 @@ domain::result<registration_change> register_attendee(
     auto d = find_date(c, date_id);
     if (!d) return domain::errc::not_found;
     if (!domain::registration_open(*d, now)) return domain::errc::registration_closed;
+    // Seats before duplicates: on a full date without a waiting list everybody hears "full", so nobody can test
+    // whether an address is booked there.
+    auto counts = availability(c, date_id);
+    auto decision = domain::admit(d->capacity, counts.confirmed, counts.waitlisted, d->waitlist);
+    if (decision == domain::admission::full) return domain::errc::full;
     const auto email_norm = domain::normalize_email(person.email);
     {
         auto q =
@@ -438,9 +443,6 @@ domain::result<registration_change> register_attendee(
         q.bind(2, email_norm);
         if (q.executeStep()) return domain::errc::already_registered;
     }
-    auto counts = availability(c, date_id);
-    auto decision = domain::admit(d->capacity, counts.confirmed, counts.waitlisted, d->waitlist);
-    if (decision == domain::admission::full) return domain::errc::full;
 
     registration_change out;
     out.date = *d;

@@ -174,6 +174,18 @@ TEST_CASE("registering for an unknown date is not_found", "[store][register]") {
     CHECK(r.err().code == errc::not_found);
 }
 
+TEST_CASE("on a full date without a waiting list a booked address hears full like everyone else", "[store][register]") {
+    store_env env;
+    const auto d = env.add_date(1, false);
+    env.reg_ok(d.id, "booked@example.org");
+    auto booked = env.reg(d.id, "booked@example.org");
+    REQUIRE_FALSE(booked.ok());
+    CHECK(booked.err().code == errc::full);  // not already_registered: that would tell who is booked
+    auto stranger = env.reg(d.id, "stranger@example.org");
+    REQUIRE_FALSE(stranger.ok());
+    CHECK(stranger.err().code == errc::full);
+}
+
 TEST_CASE("one e-mail holds one active registration per date, compared case-insensitively and trimmed",
           "[store][register]") {
     store_env env;
