@@ -37,6 +37,8 @@ error_info describe(errc e) noexcept {
             return {415, "unsupported_media_type"};
         case errc::too_many_requests:
             return {429, "too_many_requests"};
+        case errc::too_many_attempts:
+            return {429, "too_many_attempts"};
         case errc::header_too_large:
             return {431, "header_too_large"};
         case errc::unavailable:

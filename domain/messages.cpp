@@ -43,6 +43,9 @@ std::string_view message(errc e, lang l) noexcept {
         case errc::too_many_requests:
             return de ? "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in Kürze noch einmal."
                       : "Too many submissions in a short time. Please try again shortly.";
+        case errc::too_many_attempts:
+            return de ? "Zu viele fehlgeschlagene Versuche. Bitte warten Sie, bevor Sie es noch einmal versuchen."
+                      : "Too many failed attempts. Please wait before you try again.";
         case errc::header_too_large:
             return de ? "Die Kopfzeilen der Anfrage sind zu groß." : "The request headers are too large.";
         case errc::unavailable:

@@ -28,6 +28,7 @@ enum class errc {
     payload_too_large,         ///< 413 body over the configured limit
     unsupported_media_type,    ///< 415 body in a content type we do not read
     too_many_requests,         ///< 429 this client address submitted too often; the answer says when to retry
+    too_many_attempts,         ///< 429 this client address presented too many wrong credentials; it says when to retry
     header_too_large,          ///< 431 request headers over the limit
     unavailable,               ///< 503 storage not answering or shutting down
     internal,                  ///< 500 a bug on our side; never caused by input alone

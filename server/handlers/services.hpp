@@ -25,7 +25,12 @@ namespace seminard::server {
 struct services {
     /// `c.site.public_url` must be final: every link is built from it.
     services(const app_settings& c, storage::writer& w, storage::reader_pool& r)
-        : cfg(c), urls(c.site.public_url), writer(w), readers(r), submissions(c.rate_limit) {}
+        : cfg(c),
+          urls(c.site.public_url),
+          writer(w),
+          readers(r),
+          submissions(c.rate_limit),
+          failed_logins(organiser_guessing_limit()) {}
 
     const app_settings& cfg;
     const site_urls urls;
@@ -33,7 +38,19 @@ struct services {
     storage::reader_pool& readers;
     storage::digest admin_token_hash{};
     response_cache cache;
-    rate_limiter submissions;  ///< public registration POSTs per client address
+    rate_limiter submissions;    ///< public registration POSTs per client address
+    rate_limiter failed_logins;  ///< wrong organiser credentials per client address (loopback too)
+
+    /// How many wrong organiser credentials one client address may present: ten at once, then one a minute. Per
+    /// address, so that somebody guessing from one address cannot lock the organiser out of another.
+    static rate_limit_config organiser_guessing_limit() {
+        rate_limit_config c;
+        c.per_window = 10;
+        c.window = std::chrono::minutes{10};
+        c.burst = 10;
+        c.limit_loopback = true;
+        return c;
+    }
     std::function<domain::instant()> clock = [] {
         return date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     };
@@ -43,7 +60,7 @@ struct services {
     /// The router's access check (see access_check): an organiser route needs the organiser's bearer token (401
     /// without one, 403 for a wrong one); an attendee route's {token} must have a token's shape (a 404 otherwise,
     /// as JSON for the API and as a page for pages, without a database lookup).
-    bool allow(access level, const std::shared_ptr<exchange>& ex) const;
+    bool allow(access level, const std::shared_ptr<exchange>& ex);
 
     /// Runs `f(connection&) -> http_response` on a reader thread and answers with its result. A throw becomes a
     /// 503 (storage) or 500, never a hung request.

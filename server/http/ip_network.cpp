@@ -11,33 +11,7 @@ namespace seminard::server {
 
 namespace {
 
-struct parsed_address {
-    std::array<std::uint8_t, 16> bytes{};
-    bool v4 = false;
-};
-
 constexpr std::array<std::uint8_t, 12> v4_mapped_prefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-
-std::optional<parsed_address> parse_address(std::string_view text) {
-    // inet_pton wants a terminated string; no address is longer than this.
-    constexpr std::size_t longest = 45;
-    if (text.empty() || text.size() > longest) return std::nullopt;
-    char buf[longest + 1];
-    std::memcpy(buf, text.data(), text.size());
-    buf[text.size()] = '\0';
-    parsed_address a;
-    if (::inet_pton(AF_INET, buf, a.bytes.data()) == 1) {
-        a.v4 = true;
-        return a;
-    }
-    if (::inet_pton(AF_INET6, buf, a.bytes.data()) != 1) return std::nullopt;
-    if (std::equal(v4_mapped_prefix.begin(), v4_mapped_prefix.end(), a.bytes.begin())) {
-        std::memmove(a.bytes.data(), a.bytes.data() + 12, 4);
-        std::fill(a.bytes.begin() + 4, a.bytes.end(), 0);
-        a.v4 = true;
-    }
-    return a;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -87,9 +61,32 @@ std::vector<std::string_view> hops_of(std::string_view x_forwarded_for, std::str
 
 }  // namespace
 
+std::optional<ip_address> parse_ip(std::string_view text) {
+    // A zone index ("fe80::1%eth0") is not part of the address.
+    text = text.substr(0, text.find('%'));
+    // inet_pton wants a terminated string; no address is longer than this.
+    constexpr std::size_t longest = 45;
+    if (text.empty() || text.size() > longest) return std::nullopt;
+    char buf[longest + 1];
+    std::memcpy(buf, text.data(), text.size());
+    buf[text.size()] = '\0';
+    ip_address a;
+    if (::inet_pton(AF_INET, buf, a.bytes.data()) == 1) {
+        a.v4 = true;
+        return a;
+    }
+    if (::inet_pton(AF_INET6, buf, a.bytes.data()) != 1) return std::nullopt;
+    if (std::equal(v4_mapped_prefix.begin(), v4_mapped_prefix.end(), a.bytes.begin())) {
+        std::memmove(a.bytes.data(), a.bytes.data() + 12, 4);
+        std::fill(a.bytes.begin() + 4, a.bytes.end(), 0);
+        a.v4 = true;
+    }
+    return a;
+}
+
 std::optional<ip_network> ip_network::parse(std::string_view cidr) {
     const auto slash = cidr.find('/');
-    auto address = parse_address(cidr.substr(0, slash));
+    auto address = parse_ip(cidr.substr(0, slash));
     if (!address) return std::nullopt;
     const int bits = address->v4 ? 32 : 128;
     int prefix = bits;
@@ -114,7 +111,7 @@ std::optional<ip_network> ip_network::parse(std::string_view cidr) {
 }
 
 bool ip_network::contains(std::string_view address) const noexcept {
-    const auto a = parse_address(address);
+    const auto a = parse_ip(address);
     if (!a || a->v4 != v4_) return false;
     for (int i = 0; i < prefix_; ++i) {
         const auto byte = static_cast<std::size_t>(i / 8);
@@ -135,7 +132,7 @@ bool contains_any(const std::vector<ip_network>& networks, std::string_view addr
 }
 
 std::optional<std::string> canonical_address(std::string_view text) {
-    const auto a = parse_address(text);
+    const auto a = parse_ip(text);
     if (!a) return std::nullopt;
     char buf[INET6_ADDRSTRLEN];
     ::inet_ntop(a->v4 ? AF_INET : AF_INET6, a->bytes.data(), buf, sizeof buf);

@@ -11,6 +11,15 @@
 
 namespace seminard::server {
 
+/// An IP address as bytes: IPv4 in the first four. IPv4-mapped IPv6 addresses come out as IPv4.
+struct ip_address {
+    std::array<std::uint8_t, 16> bytes{};
+    bool v4 = false;
+};
+/// IPv4 or IPv6 text ("192.0.2.1", "2001:db8::1", "fe80::1%eth0" without its zone index); nullopt for anything
+/// else.
+std::optional<ip_address> parse_ip(std::string_view text);
+
 /// An IPv4 or IPv6 network: "10.0.0.0/8", "2001:db8::/32", or one address ("127.0.0.1" is /32). IPv4-mapped IPv6
 /// addresses ("::ffff:10.1.2.3") count as their IPv4 address, so a dual-stack socket's peers match IPv4 networks.
 /// A plain value.

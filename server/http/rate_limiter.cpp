@@ -1,6 +1,8 @@
 // Token buckets per client address (see rate_limiter.hpp).
 #include "server/http/rate_limiter.hpp"
 
+#include "server/http/ip_network.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -14,34 +16,6 @@ namespace {
 constexpr std::size_t shard_count = 16;
 /// Idle buckets dropped per call at most, so one call stays O(1); each bucket is dropped once, so they keep up.
 constexpr int idle_evictions_per_call = 2;
-
-struct parsed_address {
-    bool v4 = false;
-    bool v6 = false;
-    std::array<unsigned char, 16> bytes{};
-};
-
-parsed_address parse(std::string_view address) {
-    parsed_address p;
-    if (address.size() >= INET6_ADDRSTRLEN) return p;
-    std::string s{address};
-    // A zone index ("fe80::1%eth0") is not part of the address.
-    if (auto pct = s.find('%'); pct != std::string::npos) s.resize(pct);
-    if (inet_pton(AF_INET, s.c_str(), p.bytes.data()) == 1) {
-        p.v4 = true;
-        return p;
-    }
-    if (inet_pton(AF_INET6, s.c_str(), p.bytes.data()) == 1) {
-        static constexpr std::array<unsigned char, 12> mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-        if (std::equal(mapped.begin(), mapped.end(), p.bytes.begin())) {
-            std::copy(p.bytes.begin() + 12, p.bytes.end(), p.bytes.begin());
-            p.v4 = true;
-        } else {
-            p.v6 = true;
-        }
-    }
-    return p;
-}
 
 }  // namespace
 
@@ -57,14 +31,14 @@ rate_limiter::rate_limiter(rate_limit_config cfg, clock_fn now)
 }
 
 std::string rate_limiter::bucket_key(std::string_view address) {
-    const auto p = parse(address);
+    const auto p = parse_ip(address);
     char text[INET6_ADDRSTRLEN] = {};
-    if (p.v4) {
-        inet_ntop(AF_INET, p.bytes.data(), text, sizeof text);
+    if (p && p->v4) {
+        inet_ntop(AF_INET, p->bytes.data(), text, sizeof text);
         return text;
     }
-    if (p.v6) {
-        auto prefix = p.bytes;
+    if (p) {
+        auto prefix = p->bytes;
         std::fill(prefix.begin() + 8, prefix.end(), 0);
         inet_ntop(AF_INET6, prefix.data(), text, sizeof text);
         return std::string{text} + "/64";
@@ -73,13 +47,11 @@ std::string rate_limiter::bucket_key(std::string_view address) {
 }
 
 bool rate_limiter::is_loopback(std::string_view address) {
-    const auto p = parse(address);
-    if (p.v4) return p.bytes[0] == 127;
-    if (p.v6) {
-        static constexpr std::array<unsigned char, 16> one{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-        return p.bytes == one;
-    }
-    return false;
+    const auto p = parse_ip(address);
+    if (!p) return false;
+    if (p->v4) return p->bytes[0] == 127;
+    static constexpr std::array<std::uint8_t, 16> one{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    return p->bytes == one;
 }
 
 rate_decision rate_limiter::acquire(std::string_view address) {
@@ -119,6 +91,20 @@ rate_decision rate_limiter::acquire(std::string_view address) {
     }
     instant = next;
     return {};
+}
+
+rate_decision rate_limiter::check(std::string_view address) const {
+    if (!enabled()) return {};
+    if (!cfg_.limit_loopback && is_loopback(address)) return {};
+    const auto key = bucket_key(address);
+    const auto& s = *shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+    const auto now = now_();
+    std::lock_guard lock(s.mutex);
+    auto it = s.index.find(key);
+    if (it == s.index.end()) return {};
+    const auto next = std::max(it->second->second, now) + interval_;
+    if (next - now <= tolerance_) return {};
+    return {false, std::max(std::chrono::ceil<std::chrono::seconds>(next - now - tolerance_), std::chrono::seconds{1})};
 }
 
 std::size_t rate_limiter::size() const {

@@ -39,6 +39,8 @@ public:
 
     /// Takes one token from the bucket of `address` (as in http_request::remote_address), or says how long to wait.
     rate_decision acquire(std::string_view address);
+    /// What acquire() would answer now, without taking a token.
+    rate_decision check(std::string_view address) const;
 
     bool enabled() const noexcept { return cfg_.per_window > 0; }
     /// Buckets held right now (for tests and metrics).

@@ -69,13 +69,19 @@ TEST_CASE("every organiser route refuses a request without the token before it r
         {"GET", "/api/v1/outbox/1"},
         {"GET", "/api/v1/outbox/1.eml"},
     };
+    int client = 0;
     for (const auto& [method, target] : organiser_routes) {
         INFO(method << " " << target);
-        auto none = app.request(method, target, {{"Content-Type", "application/json"}}, "{}");
+        // Each from its own address: wrong tokens from one address are throttled (tested below).
+        const auto address = "192.0.2." + std::to_string(100 + ++client);
+        auto none = app.request(method, target, {{"Content-Type", "application/json"}}, "{}", address);
         CHECK(none.status == 401);
         CHECK(none.header("WWW-Authenticate") == "Bearer realm=\"seminard\"");
-        auto wrong = app.request(
-            method, target, {{"Content-Type", "application/json"}, {"Authorization", "Bearer not-the-token"}}, "{}");
+        auto wrong = app.request(method,
+                                 target,
+                                 {{"Content-Type", "application/json"}, {"Authorization", "Bearer not-the-token"}},
+                                 "{}",
+                                 address);
         CHECK(wrong.status == 403);
     }
     // Nothing was changed by the refused PATCH and POSTs.
@@ -167,4 +173,27 @@ TEST_CASE("while another process holds the write lock, writes answer 503 and hea
     }
     CHECK(status == 200);
     CHECK(app.post_json(path, person("a@example.org")).status == 201);
+}
+
+TEST_CASE("guessing the organiser token is throttled per client address", "[handlers][access]") {
+    app_under_test app;
+    const seminard::server::header_list wrong{{"Authorization", "Bearer guess-0123456789abcdef"}};
+    const std::string guesser = "198.51.100.66";
+    for (int i = 0; i < 10; ++i) {
+        INFO("guess " << i);
+        CHECK(app.request("GET", "/api/v1/outbox", wrong, {}, guesser).status == 403);
+    }
+    auto throttled = app.request("GET", "/api/v1/outbox", wrong, {}, guesser);
+    CHECK(throttled.status == 429);
+    CHECK(throttled.json().at("error") == "too_many_attempts");
+    CHECK(std::stoi(std::string{throttled.header("Retry-After")}) >= 1);
+    // Not even the right token is looked at from there for a while: guessing gets no answer at all.
+    CHECK(app.request("GET", "/api/v1/outbox", app_under_test::organiser(), {}, guesser).status == 429);
+    // The organiser elsewhere is not locked out.
+    CHECK(app.request("GET", "/api/v1/outbox", app_under_test::organiser(), {}, "203.0.113.5").status == 200);
+    // Loopback is no exception: nobody local needs ten wrong tokens.
+    for (int i = 0; i < 10; ++i) app.request("GET", "/api/v1/outbox", wrong, {}, "127.0.0.1");
+    CHECK(app.request("GET", "/api/v1/outbox", wrong, {}, "127.0.0.1").status == 429);
+    // Sending no token at all is no guess.
+    for (int i = 0; i < 20; ++i) CHECK(app.request("GET", "/api/v1/outbox", {}, {}, "203.0.113.6").status == 401);
 }
