@@ -55,6 +55,11 @@ bool has_control_chars(std::string_view s, bool allow_newlines) noexcept {
     return false;
 }
 
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
 std::string trim(std::string_view s) {
     auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -94,9 +99,7 @@ bool plausible_email(std::string_view s) noexcept {
 
 std::string normalize_email(std::string_view s) {
     auto out = trim(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    });
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
     return out;
 }
 

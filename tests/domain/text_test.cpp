@@ -1,4 +1,4 @@
-// Tests for the text checks: UTF-8, length, control characters, trimming, e-mail addresses.
+// Tests for the text helpers: UTF-8, length, control characters, ASCII case, trimming, e-mail addresses.
 #include "domain/text.hpp"
 #include <catch2/catch.hpp>
 
@@ -71,6 +71,29 @@ TEST_CASE("control characters are found, line breaks only when not allowed") {
     CHECK(has_control_chars("a\x7F", true));         // DEL
     CHECK(has_control_chars("\x01", false));
     CHECK_FALSE(has_control_chars("", false));
+}
+
+TEST_CASE("ascii_lower lowers the 26 ASCII letters and nothing else") {
+    STATIC_REQUIRE(ascii_lower('A') == 'a');
+    CHECK(ascii_lower('Z') == 'z');
+    CHECK(ascii_lower('a') == 'a');
+    CHECK(ascii_lower('@') == '@');  // just below 'A'
+    CHECK(ascii_lower('[') == '[');  // just above 'Z'
+    CHECK(ascii_lower('0') == '0');
+    CHECK(ascii_lower('\xC3') == '\xC3');  // a UTF-8 lead byte (of Ä) stays as it is
+}
+
+TEST_CASE("iequals ignores the case of ASCII letters only") {
+    CHECK(iequals("", ""));
+    CHECK(iequals("Content-Type", "content-type"));
+    CHECK(iequals("8BITMIME", "8bitmime"));
+    CHECK(iequals("HTTPS://", "https://"));
+    CHECK_FALSE(iequals("Content-Type", "Content-Typ"));
+    CHECK_FALSE(iequals("abc", "abd"));
+    CHECK_FALSE(iequals("@", "`"));  // 0x40 and 0x60 differ by the case bit but are no letters
+    CHECK_FALSE(iequals("[", "{"));
+    CHECK_FALSE(iequals("Ä", "ä"));  // UTF-8: compared byte for byte
+    CHECK(iequals(bytes("a\0B", 3), bytes("A\0b", 3)));
 }
 
 TEST_CASE("trim removes ASCII white space at both ends only") {
