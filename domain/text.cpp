@@ -2,8 +2,30 @@
 #include "text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace seminard::domain {
+
+namespace {
+
+constexpr std::string_view standard_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view url_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// In a table of digit values: the byte is no digit of the alphabet.
+constexpr std::int8_t not_a_digit = -1;
+
+constexpr std::array<std::int8_t, 256> digit_values(std::string_view digits) {
+    std::array<std::int8_t, 256> values{};
+    values.fill(not_a_digit);
+    for (std::size_t i = 0; i < digits.size(); ++i)
+        values[static_cast<unsigned char>(digits[i])] = static_cast<std::int8_t>(i);
+    return values;
+}
+
+constexpr auto standard_values = digit_values(standard_digits);
+constexpr auto url_values = digit_values(url_digits);
+
+}  // namespace
 
 bool valid_utf8(std::string_view s) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -100,6 +122,56 @@ bool plausible_email(std::string_view s) noexcept {
 std::string normalize_email(std::string_view s) {
     auto out = trim(s);
     std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    return out;
+}
+
+std::string base64_encode(std::string_view bytes, base64_alphabet alphabet, base64_padding padding) {
+    const auto digits = alphabet == base64_alphabet::url ? url_digits : standard_digits;
+    const auto byte = [&](std::size_t i) { return std::uint32_t{static_cast<unsigned char>(bytes[i])}; };
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const auto n = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+        out += digits[n >> 18 & 0x3F];
+        out += digits[n >> 12 & 0x3F];
+        out += digits[n >> 6 & 0x3F];
+        out += digits[n & 0x3F];
+    }
+    if (const auto rest = bytes.size() - i; rest > 0) {
+        auto n = byte(i) << 16;
+        if (rest == 2) n |= byte(i + 1) << 8;
+        out += digits[n >> 18 & 0x3F];
+        out += digits[n >> 12 & 0x3F];
+        if (rest == 2) out += digits[n >> 6 & 0x3F];
+        if (padding == base64_padding::padded) out.append(3 - rest, '=');
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text, base64_alphabet alphabet, base64_padding padding) {
+    if (padding == base64_padding::padded) {
+        if (text.size() % 4 != 0) return std::nullopt;
+        for (int pad = 0; pad < 2 && !text.empty() && text.back() == '='; ++pad) text.remove_suffix(1);
+    }
+    // One character left over carries six bits, less than a byte: no encoder writes that.
+    if (text.size() % 4 == 1) return std::nullopt;
+    const auto& values = alphabet == base64_alphabet::url ? url_values : standard_values;
+    std::string out;
+    out.reserve(text.size() / 4 * 3 + 2);
+    std::uint32_t bits = 0;
+    int pending = 0;  // bits in `bits` not yet written out
+    for (char c : text) {
+        const auto v = values[static_cast<unsigned char>(c)];
+        if (v == not_a_digit) return std::nullopt;
+        bits = bits << 6 | static_cast<std::uint32_t>(v);
+        pending += 6;
+        if (pending >= 8) {
+            pending -= 8;
+            out += static_cast<char>(bits >> pending & 0xFF);
+        }
+    }
+    if ((bits & ((1u << pending) - 1)) != 0) return std::nullopt;
     return out;
 }
 

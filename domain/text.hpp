@@ -1,7 +1,9 @@
-// Text helpers shared by every layer: UTF-8 validity, code point length, control characters, ASCII case, e-mail.
+// Text helpers shared by every layer: UTF-8 validity, code point length, control characters, ASCII case, e-mail,
+// base64.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +26,22 @@ std::string trim(std::string_view s);
 bool plausible_email(std::string_view s) noexcept;
 /// The form used to compare addresses: trimmed and ASCII-lowercased.
 std::string normalize_email(std::string_view s);
+
+/// RFC 4648's two base64 alphabets: `standard` (section 4, with + and /) for MIME, `url` (section 5, with - and _)
+/// for tokens in URLs and paths.
+enum class base64_alphabet { standard, url };
+/// Whether base64 text is padded with '=' to a multiple of four characters.
+enum class base64_padding { padded, unpadded };
+
+/// `bytes` in base64, on one line.
+std::string base64_encode(std::string_view bytes,
+                          base64_alphabet alphabet = base64_alphabet::standard,
+                          base64_padding padding = base64_padding::padded);
+/// The bytes of base64 `text`, or nullopt unless `text` is exactly what base64_encode gives for some bytes with the
+/// same alphabet and padding: nothing outside the alphabet (no line breaks, no spaces), '=' only as the padding
+/// asked for, and the unused bits of the last character zero (RFC 4648 3.5), so every text has one meaning.
+std::optional<std::string> base64_decode(std::string_view text,
+                                         base64_alphabet alphabet = base64_alphabet::standard,
+                                         base64_padding padding = base64_padding::padded);
 
 }  // namespace seminard::domain

@@ -1,6 +1,8 @@
 // MIME and RFC 5322 building blocks for the confirmation e-mails (see mime.hpp).
 #include "server/mail/mime.hpp"
 
+#include "domain/text.hpp"
+
 #include <date/date.h>
 
 #include <algorithm>
@@ -13,7 +15,6 @@ namespace seminard::server::mime {
 namespace {
 
 constexpr std::string_view hex_digits = "0123456789ABCDEF";
-constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view q_prefix = "=?UTF-8?Q?";
 constexpr std::string_view b_prefix = "=?UTF-8?B?";
 constexpr std::string_view word_suffix = "?=";
@@ -75,29 +76,6 @@ std::string q_encode(std::string_view unit) {
     return out;
 }
 
-std::string base64_plain(std::string_view data) {
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const std::uint32_t n = static_cast<unsigned char>(data[i]) << 16 |
-                                static_cast<unsigned char>(data[i + 1]) << 8 | static_cast<unsigned char>(data[i + 2]);
-        out += base64_alphabet[n >> 18 & 0x3F];
-        out += base64_alphabet[n >> 12 & 0x3F];
-        out += base64_alphabet[n >> 6 & 0x3F];
-        out += base64_alphabet[n & 0x3F];
-    }
-    if (const auto rest = data.size() - i; rest > 0) {
-        std::uint32_t n = static_cast<unsigned char>(data[i]) << 16;
-        if (rest == 2) n |= static_cast<unsigned char>(data[i + 1]) << 8;
-        out += base64_alphabet[n >> 18 & 0x3F];
-        out += base64_alphabet[n >> 12 & 0x3F];
-        out += rest == 2 ? base64_alphabet[n >> 6 & 0x3F] : '=';
-        out += '=';
-    }
-    return out;
-}
-
 std::size_t base64_length(std::size_t bytes) { return (bytes + 2) / 3 * 4; }
 
 /// Splits UTF-8 text into encoded-words: the first at most `first_max` characters long, the others at most
@@ -121,7 +99,7 @@ std::vector<std::string> encode_run(std::string_view text, std::size_t first_max
         return word_overhead + len <= limit();
     };
     auto flush = [&] {
-        words.push_back(use_b ? std::string{b_prefix} + base64_plain(chunk) + std::string{word_suffix}
+        words.push_back(use_b ? std::string{b_prefix} + domain::base64_encode(chunk) + std::string{word_suffix}
                               : std::string{q_prefix} + chunk + std::string{word_suffix});
         chunk.clear();
     };
@@ -433,7 +411,7 @@ std::string quoted_printable(std::string_view utf8) {
 }
 
 std::string base64(std::string_view data) {
-    const auto plain = base64_plain(data);
+    const auto plain = domain::base64_encode(data);
     std::string out;
     for (std::size_t i = 0; i < plain.size(); i += max_body_line) {
         out += plain.substr(i, max_body_line);

@@ -1,7 +1,8 @@
-// Tests for the text helpers: UTF-8, length, control characters, ASCII case, trimming, e-mail addresses.
+// Tests for the text helpers: UTF-8, length, control characters, ASCII case, trimming, e-mail addresses, base64.
 #include "domain/text.hpp"
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 
 using namespace seminard::domain;
@@ -152,4 +153,59 @@ TEST_CASE("e-mail addresses are compared trimmed and in ASCII lowercase") {
     CHECK(normalize_email("anna@example.org") == "anna@example.org");
     CHECK(normalize_email("ÄNNA@example.org") == "Änna@example.org");  // only ASCII letters change
     CHECK(normalize_email("") == "");
+}
+
+TEST_CASE("base64 encodes the RFC 4648 test vectors, padded or not") {
+    CHECK(base64_encode("") == "");
+    CHECK(base64_encode("f") == "Zg==");
+    CHECK(base64_encode("fo") == "Zm8=");
+    CHECK(base64_encode("foo") == "Zm9v");
+    CHECK(base64_encode("foob") == "Zm9vYg==");
+    CHECK(base64_encode("fooba") == "Zm9vYmE=");
+    CHECK(base64_encode("foobar") == "Zm9vYmFy");
+    CHECK(base64_encode("f", base64_alphabet::standard, base64_padding::unpadded) == "Zg");
+    CHECK(base64_encode("fo", base64_alphabet::url, base64_padding::unpadded) == "Zm8");
+    CHECK(base64_encode("foobar", base64_alphabet::url, base64_padding::unpadded) == "Zm9vYmFy");
+}
+
+TEST_CASE("the two base64 alphabets differ only in the last two digits") {
+    const std::string all_ones(3, '\xFF');
+    const auto last_two = bytes("\xFB\xEF\xBF", 3);  // digits 62, 62, 62, 63
+    CHECK(base64_encode(all_ones) == "////");
+    CHECK(base64_encode(all_ones, base64_alphabet::url) == "____");
+    CHECK(base64_encode(last_two) == "+++/");
+    CHECK(base64_encode(last_two, base64_alphabet::url) == "---_");
+    CHECK(base64_encode(bytes("\0\0\0", 3)) == "AAAA");
+}
+
+TEST_CASE("base64 decodes what it encodes, every byte value in every position") {
+    std::string all;
+    for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+    for (std::size_t n = 0; n <= 4; ++n) {
+        const auto part = all.substr(0, all.size() - n);
+        for (auto alphabet : {base64_alphabet::standard, base64_alphabet::url})
+            for (auto padding : {base64_padding::padded, base64_padding::unpadded})
+                CHECK(base64_decode(base64_encode(part, alphabet, padding), alphabet, padding) == part);
+    }
+    CHECK(base64_decode("") == std::string{});
+    CHECK(base64_decode("Zm9vYg==") == "foob");
+    CHECK(base64_decode("Zm9vYmE", base64_alphabet::url, base64_padding::unpadded) == "fooba");
+}
+
+TEST_CASE("base64 text that no encoder writes does not decode") {
+    // Padding missing, or there when none is asked for.
+    CHECK(base64_decode("Zg") == std::nullopt);
+    CHECK(base64_decode("Zg==", base64_alphabet::url, base64_padding::unpadded) == std::nullopt);
+    CHECK(base64_decode("Z===") == std::nullopt);  // one digit cannot make a byte
+    CHECK(base64_decode("Z", base64_alphabet::url, base64_padding::unpadded) == std::nullopt);
+    CHECK(base64_decode("====") == std::nullopt);
+    CHECK(base64_decode("Zg=a") == std::nullopt);          // '=' inside
+    CHECK(base64_decode("Zh==") == std::nullopt);          // unused bits not zero: "Zg==" is the one spelling of "f"
+    CHECK(base64_decode("Zm9=") == std::nullopt);          // "Zm8=" is that of "fo"
+    CHECK(base64_decode("Zm9v\r\nYmFy") == std::nullopt);  // no line breaks
+    CHECK(base64_decode("Zm9v YmFy") == std::nullopt);
+    CHECK(base64_decode(bytes("Zm9\0", 4)) == std::nullopt);
+    CHECK(base64_decode("-_-_") == std::nullopt);  // the URL alphabet's digits are not standard ones
+    CHECK(base64_decode("+/+/", base64_alphabet::url) == std::nullopt);
+    CHECK(base64_decode("-_-_", base64_alphabet::url) == std::string{"\xFB\xFF\xBF"});
 }
