@@ -28,44 +28,36 @@ constexpr auto url_values = digit_values(url_digits);
 }  // namespace
 
 bool valid_utf8(std::string_view s) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p < end) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int extra;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (end - p <= extra) return false;
-        for (int i = 1; i <= extra; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        p += extra + 1;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto n = utf8_sequence_length(s, i);
+        if (n == 0) return false;
+        i += n;
     }
     return true;
 }
 
 std::size_t utf8_length(std::string_view s) noexcept {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < s.size(); ++count) i += std::max<std::size_t>(1, utf8_sequence_length(s, i));
+    return count;
+}
+
+std::string replace_invalid_utf8(std::string_view s) {
+    constexpr std::string_view replacement_character = "\xEF\xBF\xBD";  // U+FFFD
+    std::string out;
+    out.reserve(s.size());
+    std::size_t copied = 0;  // s[copied, i) is well-formed and not yet in out
+    for (std::size_t i = 0; i < s.size();) {
+        if (const auto n = utf8_sequence_length(s, i); n > 0) {
+            i += n;
+            continue;
+        }
+        out.append(s.substr(copied, i - copied));
+        out.append(replacement_character);
+        copied = ++i;
+    }
+    out.append(s.substr(copied));
+    return out;
 }
 
 bool has_control_chars(std::string_view s, bool allow_newlines) noexcept {

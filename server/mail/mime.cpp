@@ -33,25 +33,13 @@ bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-/// The code points of UTF-8 text as byte ranges. A byte that does not start a well-formed sequence is one unit on
-/// its own, so malformed input still gets encoded (and never split further).
+/// The code points of UTF-8 text as byte ranges. A byte that does not start a well-formed sequence
+/// (domain::utf8_sequence_length) is one unit on its own, so malformed input still gets encoded (and never split
+/// further).
 std::vector<std::string_view> utf8_units(std::string_view s) {
     std::vector<std::string_view> units;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t len = 1;
-        if (lead >= 0xF0 && lead <= 0xF4)
-            len = 4;
-        else if (lead >= 0xE0)
-            len = 3;
-        else if (lead >= 0xC2 && lead <= 0xDF)
-            len = 2;
-        if (len > 1) {
-            if (i + len > s.size()) len = 1;
-            for (std::size_t k = 1; k < len; ++k)
-                if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) len = 1;
-        }
+    for (std::size_t i = 0; i < s.size();) {
+        const auto len = std::max<std::size_t>(1, domain::utf8_sequence_length(s, i));
         units.push_back(s.substr(i, len));
         i += len;
     }
