@@ -1,7 +1,7 @@
 // RFC 5545 content-line mechanics (see content_line.hpp).
 #include "content_line.hpp"
 
-#include <cstdint>
+#include "domain/text.hpp"
 
 namespace seminard::calendars {
 
@@ -12,36 +12,6 @@ constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::string_view circumflex_modifier = "\xCB\x86";   // U+02C6
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-/// Length of the well-formed UTF-8 sequence at the start of s (no overlongs, surrogates or code points beyond
-/// U+10FFFF), or 0 when the first byte does not start one.
-std::size_t utf8_sequence_length(std::string_view s) {
-    auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    const unsigned char c = at(0);
-    if (c < 0x80) return 1;
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (s.size() < len) return 0;
-    for (std::size_t i = 1; i < len; ++i) {
-        if (!is_continuation(at(i))) return 0;
-        cp = (cp << 6) | (at(i) & 0x3F);
-    }
-    static constexpr std::uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_length[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
 
 bool is_space(char c) { return c == ' ' || c == '\n'; }
 
@@ -107,7 +77,7 @@ std::string clean_text(std::string_view s) {
             out += '\n';
         } else if (c < 0x20 || c == 0x7F) {
             out += ' ';
-        } else if (auto len = utf8_sequence_length(s); len == 0) {
+        } else if (auto len = domain::utf8_sequence_length(s, 0); len == 0) {
             out.append(replacement_char);
         } else {
             out.append(s.substr(0, len));

@@ -10,29 +10,6 @@ namespace seminard::domain {
 
 namespace {
 
-/// Copies `s`, replacing every byte that does not start or continue a valid UTF-8 sequence with U+FFFD.
-std::string valid_utf8_copy(std::string_view s) {
-    if (valid_utf8(s)) return std::string{s};
-    std::string out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80                   ? 1
-                          : (c >= 0xC2 && c <= 0xDF) ? 2
-                          : (c >= 0xE0 && c <= 0xEF) ? 3
-                          : (c >= 0xF0 && c <= 0xF4) ? 4
-                                                     : 0;
-        if (len > 0 && i + len <= s.size() && valid_utf8(s.substr(i, len))) {
-            out.append(s.substr(i, len));
-            i += len;
-        } else {
-            out.append("\xEF\xBF\xBD");
-            ++i;
-        }
-    }
-    return out;
-}
-
 bool formula_trigger(std::string_view v) {
     if (v.empty()) return false;
     switch (v.front()) {
@@ -56,7 +33,7 @@ csv_format format_of(csv_dialect d) noexcept {
 
 void append_csv_cell(std::string& out, std::string_view value, csv_dialect d) {
     const auto sep = format_of(d).separator;
-    auto text = valid_utf8_copy(value);
+    auto text = replace_invalid_utf8(value);
     if (formula_trigger(text)) text.insert(0, 1, '\'');
     const bool quote = text.find_first_of(std::string{sep} + "\"\r\n") != std::string::npos;
     if (!quote) {

@@ -2,48 +2,62 @@
 #include "text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace seminard::domain {
 
+namespace {
+
+constexpr std::string_view standard_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view url_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// In a table of digit values: the byte is no digit of the alphabet.
+constexpr std::int8_t not_a_digit = -1;
+
+constexpr std::array<std::int8_t, 256> digit_values(std::string_view digits) {
+    std::array<std::int8_t, 256> values{};
+    values.fill(not_a_digit);
+    for (std::size_t i = 0; i < digits.size(); ++i)
+        values[static_cast<unsigned char>(digits[i])] = static_cast<std::int8_t>(i);
+    return values;
+}
+
+constexpr auto standard_values = digit_values(standard_digits);
+constexpr auto url_values = digit_values(url_digits);
+
+}  // namespace
+
 bool valid_utf8(std::string_view s) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p < end) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int extra;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (end - p <= extra) return false;
-        for (int i = 1; i <= extra; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        p += extra + 1;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto n = utf8_sequence_length(s, i);
+        if (n == 0) return false;
+        i += n;
     }
     return true;
 }
 
 std::size_t utf8_length(std::string_view s) noexcept {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < s.size(); ++count) i += std::max<std::size_t>(1, utf8_sequence_length(s, i));
+    return count;
+}
+
+std::string replace_invalid_utf8(std::string_view s) {
+    constexpr std::string_view replacement_character = "\xEF\xBF\xBD";  // U+FFFD
+    std::string out;
+    out.reserve(s.size());
+    std::size_t copied = 0;  // s[copied, i) is well-formed and not yet in out
+    for (std::size_t i = 0; i < s.size();) {
+        if (const auto n = utf8_sequence_length(s, i); n > 0) {
+            i += n;
+            continue;
+        }
+        out.append(s.substr(copied, i - copied));
+        out.append(replacement_character);
+        copied = ++i;
+    }
+    out.append(s.substr(copied));
+    return out;
 }
 
 bool has_control_chars(std::string_view s, bool allow_newlines) noexcept {
@@ -53,6 +67,11 @@ bool has_control_chars(std::string_view s, bool allow_newlines) noexcept {
         if (c < 0x20 || c == 0x7F) return true;
     }
     return false;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 std::string trim(std::string_view s) {
@@ -94,9 +113,57 @@ bool plausible_email(std::string_view s) noexcept {
 
 std::string normalize_email(std::string_view s) {
     auto out = trim(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    });
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    return out;
+}
+
+std::string base64_encode(std::string_view bytes, base64_alphabet alphabet, base64_padding padding) {
+    const auto digits = alphabet == base64_alphabet::url ? url_digits : standard_digits;
+    const auto byte = [&](std::size_t i) { return std::uint32_t{static_cast<unsigned char>(bytes[i])}; };
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const auto n = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+        out += digits[n >> 18 & 0x3F];
+        out += digits[n >> 12 & 0x3F];
+        out += digits[n >> 6 & 0x3F];
+        out += digits[n & 0x3F];
+    }
+    if (const auto rest = bytes.size() - i; rest > 0) {
+        auto n = byte(i) << 16;
+        if (rest == 2) n |= byte(i + 1) << 8;
+        out += digits[n >> 18 & 0x3F];
+        out += digits[n >> 12 & 0x3F];
+        if (rest == 2) out += digits[n >> 6 & 0x3F];
+        if (padding == base64_padding::padded) out.append(3 - rest, '=');
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text, base64_alphabet alphabet, base64_padding padding) {
+    if (padding == base64_padding::padded) {
+        if (text.size() % 4 != 0) return std::nullopt;
+        for (int pad = 0; pad < 2 && !text.empty() && text.back() == '='; ++pad) text.remove_suffix(1);
+    }
+    // One character left over carries six bits, less than a byte: no encoder writes that.
+    if (text.size() % 4 == 1) return std::nullopt;
+    const auto& values = alphabet == base64_alphabet::url ? url_values : standard_values;
+    std::string out;
+    out.reserve(text.size() / 4 * 3 + 2);
+    std::uint32_t bits = 0;
+    int pending = 0;  // bits in `bits` not yet written out
+    for (char c : text) {
+        const auto v = values[static_cast<unsigned char>(c)];
+        if (v == not_a_digit) return std::nullopt;
+        bits = bits << 6 | static_cast<std::uint32_t>(v);
+        pending += 6;
+        if (pending >= 8) {
+            pending -= 8;
+            out += static_cast<char>(bits >> pending & 0xFF);
+        }
+    }
+    if ((bits & ((1u << pending) - 1)) != 0) return std::nullopt;
     return out;
 }
 

@@ -1,6 +1,8 @@
 // Secrets (see crypto.hpp).
 #include "crypto.hpp"
 
+#include "domain/text.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -18,23 +20,16 @@ namespace seminard::storage {
 
 namespace {
 
-constexpr char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// A token's secret: 128 random bits.
+constexpr std::size_t secret_bytes = 16;
+/// A registration token starts with its code's value: 40 bits.
+constexpr std::size_t code_value_bytes = 5;
 
+/// Tokens go into URLs and paths: base64url without padding.
 std::string to_base64url(std::span<const std::uint8_t> raw) {
-    std::string out;
-    out.reserve((raw.size() * 8 + 5) / 6);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (auto b : raw) {
-        acc = (acc << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(base64url[(acc >> bits) & 0x3F]);
-        }
-    }
-    if (bits > 0) out.push_back(base64url[(acc << (6 - bits)) & 0x3F]);
-    return out;
+    return domain::base64_encode(std::string_view{reinterpret_cast<const char*>(raw.data()), raw.size()},
+                                 domain::base64_alphabet::url,
+                                 domain::base64_padding::unpadded);
 }
 
 /// Bumped in a forked child, so that it never hands out the bytes its parent already buffered.
@@ -96,29 +91,27 @@ digest sha256(std::string_view data) {
 }
 
 std::string new_token() {
-    std::array<std::uint8_t, 16> raw{};
+    std::array<std::uint8_t, secret_bytes> raw{};
     random_bytes(raw);
     return to_base64url(raw);
 }
 
 std::string new_registration_token(std::uint64_t code_value) {
-    std::array<std::uint8_t, 21> raw{};
-    for (int i = 0; i < 5; ++i)
-        raw[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code_value >> (32 - 8 * i));
-    random_bytes(std::span{raw}.subspan(5));
+    std::array<std::uint8_t, code_value_bytes + secret_bytes> raw{};
+    for (std::size_t i = 0; i < code_value_bytes; ++i)
+        raw[i] = static_cast<std::uint8_t>(code_value >> (8 * (code_value_bytes - 1 - i)));
+    random_bytes(std::span{raw}.subspan(code_value_bytes));
     return to_base64url(raw);
 }
 
 std::optional<std::uint64_t> registration_token_code(std::string_view token) {
     if (token.size() != registration_token_size) return std::nullopt;
-    std::uint64_t acc = 0;
-    // The first 40 bits are the first 6 symbols and two thirds of the seventh; the rest must still be base64url.
-    for (std::size_t i = 0; i < token.size(); ++i) {
-        const char* at = std::strchr(base64url, token[i]);
-        if (token[i] == '\0' || at == nullptr) return std::nullopt;
-        if (i < 7) acc = (acc << 6) | static_cast<std::uint64_t>(at - base64url);
-    }
-    return acc >> 2;
+    // 28 characters are 21 bytes without bits to spare: any 28 of the alphabet decode.
+    const auto raw = domain::base64_decode(token, domain::base64_alphabet::url, domain::base64_padding::unpadded);
+    if (!raw) return std::nullopt;
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < code_value_bytes; ++i) value = value << 8 | static_cast<unsigned char>((*raw)[i]);
+    return value;
 }
 
 code_permutation::code_permutation(std::span<const std::uint8_t> key) {

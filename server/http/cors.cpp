@@ -12,10 +12,9 @@ namespace {
 
 constexpr unsigned max_port = 65535;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_hex(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
+bool is_hex(char c) { return is_digit(c) || (domain::ascii_lower(c) >= 'a' && domain::ascii_lower(c) <= 'f'); }
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -105,7 +104,7 @@ std::optional<std::string> cors_policy::normalize_origin(std::string_view s) {
         }
         if (port == 0 || port > max_port) return std::nullopt;
     }
-    for (char c : host) out += lower(c);
+    for (char c : host) out += domain::ascii_lower(c);
     if (port != default_port) out += ":" + std::to_string(port);
     return out;
 }

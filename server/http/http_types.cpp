@@ -1,16 +1,7 @@
 // Request and response helpers (see http_types.hpp).
 #include "server/http/http_types.hpp"
 
-#include <algorithm>
-
 namespace seminard::server {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-               return lower(x) == lower(y);
-           });
-}
 
 bool valid_header_field(std::string_view name, std::string_view value) noexcept {
     // RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" /

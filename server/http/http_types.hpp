@@ -2,6 +2,8 @@
 // compile without Beast and can be tested without a network (the seam of Asio's request_handler).
 #pragma once
 
+#include "domain/text.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -14,8 +16,8 @@ namespace seminard::server {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
-/// Case-insensitive ASCII comparison for header names and tokens.
-bool iequals(std::string_view a, std::string_view b) noexcept;
+/// Case-insensitive ASCII comparison for header names and tokens: the one in domain/text.hpp.
+using domain::iequals;
 
 /// Whether a response header field can be written as it is: a token for a name, and no CR, LF or NUL in the value
 /// (either would end the field early or start another).

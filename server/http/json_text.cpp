@@ -1,5 +1,7 @@
 #include "server/http/json_text.hpp"
 
+#include "domain/text.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -16,32 +18,6 @@ constexpr bool needs_a_look(std::uint64_t w) {
     constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
     auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
     return ((w - ones * 0x20) | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')) | w) & highs;
-}
-
-/// The length of the UTF-8 sequence starting at s[i] (lead byte >= 0x80), or 0 when it is not valid: the same
-/// rule as domain::valid_utf8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    const unsigned c = at(0);
-    std::size_t n;
-    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (s.size() - i < n || at(1) < lo || at(1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if ((at(k) & 0xC0) != 0x80) return 0;
-    return n;
 }
 
 void append_string(std::string& out, std::string_view s) {
@@ -61,7 +37,7 @@ void append_string(std::string& out, std::string_view s) {
         }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            const auto n = utf8_sequence(s, i);
+            const auto n = domain::utf8_sequence_length(s, i);
             if (n == 0) {
                 // Not UTF-8 (input is checked, so never stored): nlohmann's replacement characters, as before.
                 out.resize(start);

@@ -1,19 +1,22 @@
 // MIME and RFC 5322 building blocks for the confirmation e-mails (see mime.hpp).
 #include "server/mail/mime.hpp"
 
+#include "domain/text.hpp"
+
 #include <date/date.h>
+#include <idn2.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace seminard::server::mime {
 namespace {
 
 constexpr std::string_view hex_digits = "0123456789ABCDEF";
-constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view q_prefix = "=?UTF-8?Q?";
 constexpr std::string_view b_prefix = "=?UTF-8?B?";
 constexpr std::string_view word_suffix = "?=";
@@ -30,25 +33,13 @@ bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-/// The code points of UTF-8 text as byte ranges. A byte that does not start a well-formed sequence is one unit on
-/// its own, so malformed input still gets encoded (and never split further).
+/// The code points of UTF-8 text as byte ranges. A byte that does not start a well-formed sequence
+/// (domain::utf8_sequence_length) is one unit on its own, so malformed input still gets encoded (and never split
+/// further).
 std::vector<std::string_view> utf8_units(std::string_view s) {
     std::vector<std::string_view> units;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t len = 1;
-        if (lead >= 0xF0 && lead <= 0xF4)
-            len = 4;
-        else if (lead >= 0xE0)
-            len = 3;
-        else if (lead >= 0xC2 && lead <= 0xDF)
-            len = 2;
-        if (len > 1) {
-            if (i + len > s.size()) len = 1;
-            for (std::size_t k = 1; k < len; ++k)
-                if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) len = 1;
-        }
+    for (std::size_t i = 0; i < s.size();) {
+        const auto len = std::max<std::size_t>(1, domain::utf8_sequence_length(s, i));
         units.push_back(s.substr(i, len));
         i += len;
     }
@@ -71,29 +62,6 @@ std::string q_encode(std::string_view unit) {
             out += '_';
         else
             append_hex(out, c);
-    }
-    return out;
-}
-
-std::string base64_plain(std::string_view data) {
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const std::uint32_t n = static_cast<unsigned char>(data[i]) << 16 |
-                                static_cast<unsigned char>(data[i + 1]) << 8 | static_cast<unsigned char>(data[i + 2]);
-        out += base64_alphabet[n >> 18 & 0x3F];
-        out += base64_alphabet[n >> 12 & 0x3F];
-        out += base64_alphabet[n >> 6 & 0x3F];
-        out += base64_alphabet[n & 0x3F];
-    }
-    if (const auto rest = data.size() - i; rest > 0) {
-        std::uint32_t n = static_cast<unsigned char>(data[i]) << 16;
-        if (rest == 2) n |= static_cast<unsigned char>(data[i + 1]) << 8;
-        out += base64_alphabet[n >> 18 & 0x3F];
-        out += base64_alphabet[n >> 12 & 0x3F];
-        out += rest == 2 ? base64_alphabet[n >> 6 & 0x3F] : '=';
-        out += '=';
     }
     return out;
 }
@@ -121,7 +89,7 @@ std::vector<std::string> encode_run(std::string_view text, std::size_t first_max
         return word_overhead + len <= limit();
     };
     auto flush = [&] {
-        words.push_back(use_b ? std::string{b_prefix} + base64_plain(chunk) + std::string{word_suffix}
+        words.push_back(use_b ? std::string{b_prefix} + domain::base64_encode(chunk) + std::string{word_suffix}
                               : std::string{q_prefix} + chunk + std::string{word_suffix});
         chunk.clear();
     };
@@ -266,63 +234,39 @@ std::string phrase_words(std::string_view name) {
     return out;
 }
 
-std::vector<char32_t> code_points(std::string_view s) {
-    std::vector<char32_t> cps;
-    for (auto unit : utf8_units(s)) {
-        const auto lead = static_cast<unsigned char>(unit[0]);
-        char32_t cp = unit.size() == 1   ? lead
-                      : unit.size() == 2 ? lead & 0x1F
-                      : unit.size() == 3 ? lead & 0x0F
-                                         : lead & 0x07;
-        for (std::size_t k = 1; k < unit.size(); ++k) cp = cp << 6 | (static_cast<unsigned char>(unit[k]) & 0x3F);
-        cps.push_back(cp);
+/// A host name SMTP takes (RFC 5321 4.1.2): dot-separated labels of ASCII letters, digits and hyphens, none empty.
+bool ldh_labels(std::string_view s) {
+    std::size_t label = 0;
+    for (char c : s) {
+        if (c == '.') {
+            if (label == 0) return false;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+            ++label;
+        } else {
+            return false;
+        }
     }
-    return cps;
+    return label > 0;
 }
 
-/// RFC 3492 Punycode of one label (its parameters from section 5).
-std::string punycode(const std::vector<char32_t>& input) {
-    constexpr char32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700, initial_bias = 72, initial_n = 128;
-    auto digit = [](char32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); };
-    auto adapt = [&](char32_t delta, char32_t points, bool first) {
-        delta = first ? delta / damp : delta / 2;
-        delta += delta / points;
-        char32_t k = 0;
-        for (; delta > ((base - tmin) * tmax) / 2; k += base) delta /= base - tmin;
-        return k + (base - tmin + 1) * delta / (delta + skew);
-    };
-    std::string out;
-    for (auto c : input)
-        if (c < 0x80) out += static_cast<char>(c);
-    const auto basic = static_cast<char32_t>(out.size());
-    char32_t handled = basic;
-    if (basic > 0) out += '-';
-    char32_t n = initial_n, delta = 0, bias = initial_bias;
-    while (handled < input.size()) {
-        char32_t m = 0x10FFFF;
-        for (auto c : input)
-            if (c >= n && c < m) m = c;
-        delta += (m - n) * (handled + 1);
-        n = m;
-        for (auto c : input) {
-            if (c < n) ++delta;
-            if (c != n) continue;
-            char32_t q = delta;
-            for (char32_t k = base;; k += base) {
-                const char32_t t = k <= bias ? tmin : k >= bias + tmax ? tmax : k - bias;
-                if (q < t) break;
-                out += digit(t + (q - t) % (base - t));
-                q = (q - t) / (base - t);
-            }
-            out += digit(q);
-            bias = adapt(delta, handled + 1, handled == basic);
-            delta = 0;
-            ++handled;
-        }
-        ++delta;
-        ++n;
+/// One non-ASCII label as its A-label, or several (UTS #46 maps the ideographic full stop and its kin to '.');
+/// nullopt when libidn2 refuses it. Non-transitional processing first (IDNA2008: "ß" stays ß, as browsers do now);
+/// when that refuses the label, transitional processing (IDNA2003's rules, which allowed symbols such as emoji),
+/// the fallback curl and wget use.
+std::optional<std::string> a_labels(std::string_view label) {
+    if (label.find('\0') != std::string_view::npos) return std::nullopt;  // libidn2 would stop reading there
+    const std::string input{label};
+    for (const int flags : {IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL, IDN2_NFC_INPUT | IDN2_TRANSITIONAL}) {
+        char* raw = nullptr;
+        const int rc = idn2_to_ascii_8z(input.c_str(), &raw, flags);
+        const std::unique_ptr<char, decltype(&idn2_free)> out{raw, &idn2_free};
+        // Not IDN2_USE_STD3_ASCII_RULES: libidn2 2.3 then drops a character those rules forbid instead of refusing
+        // the label ("ü_x" becomes "xn--x-dha", another domain), so the result is checked here. That also refuses
+        // a label that maps to nothing (a lone soft hyphen) and one with a space (from U+00A0).
+        if (rc == IDN2_OK && out && ldh_labels(out.get())) return std::string{out.get()};
     }
-    return out;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -331,19 +275,18 @@ std::string ascii_address(std::string_view address) {
     const auto at = address.rfind('@');
     if (at == std::string_view::npos || is_ascii(address.substr(at + 1))) return std::string{address};
     std::string out{address.substr(0, at + 1)};
-    const auto domain = address.substr(at + 1);
-    for (std::size_t pos = 0; pos <= domain.size();) {
-        const auto dot = std::min(domain.find('.', pos), domain.size());
-        const auto label = domain.substr(pos, dot - pos);
+    const auto host = address.substr(at + 1);
+    for (std::size_t pos = 0; pos <= host.size();) {
+        const auto dot = std::min(host.find('.', pos), host.size());
+        const auto label = host.substr(pos, dot - pos);
         if (is_ascii(label)) {
             out += label;
+        } else if (const auto converted = a_labels(label)) {
+            out += *converted;
         } else {
-            auto cps = code_points(label);
-            for (auto& c : cps)
-                if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
-            out += "xn--" + punycode(cps);
+            return std::string{address};  // see mime.hpp: left as given, for SMTP to refuse
         }
-        if (dot < domain.size()) out += '.';
+        if (dot < host.size()) out += '.';
         pos = dot + 1;
     }
     return out;
@@ -433,7 +376,7 @@ std::string quoted_printable(std::string_view utf8) {
 }
 
 std::string base64(std::string_view data) {
-    const auto plain = base64_plain(data);
+    const auto plain = domain::base64_encode(data);
     std::string out;
     for (std::size_t i = 0; i < plain.size(); i += max_body_line) {
         out += plain.substr(i, max_body_line);

@@ -45,9 +45,15 @@ std::string structured_header(std::string_view name, std::string_view value);
 /// given (validated before).
 std::string mailbox(std::string_view name, std::string_view address);
 
-/// The address with every non-ASCII label of its domain as an IDNA A-label (RFC 3492 Punycode, "müller.de" ->
-/// "xn--mller-kva.de"), upper-case ASCII and Latin-1 letters of such a label lowered first (no full IDNA mapping).
-/// A non-ASCII local part stays as it is: only SMTPUTF8 (RFC 6531) can carry it.
+/// The address with every non-ASCII label of its domain as IDNA A-labels ("müller.de" -> "xn--mller-kva.de"), by
+/// libidn2: IDNA2008 with the UTS #46 mapping (case folded, NFC, full-width forms and the ideographic full stop
+/// mapped) and non-transitional processing ("faß.de" -> "xn--fa-hia.de", not "fass.de"); a label that IDNA2008
+/// refuses but IDNA2003 allowed (emoji) gets transitional processing instead ("😀.de" -> "xn--e28h.de"). ASCII
+/// labels stay as given. When a label cannot be converted at all (a hyphen at either end, a disallowed character
+/// such as U+FFFD, bad UTF-8, or a result that is no host name), the whole address is returned as given: it is then
+/// not ASCII, and since we never ask for SMTPUTF8 the SMTP server refuses it at RCPT TO, so the mail fails cleanly
+/// as rejected instead of going to some other domain. A non-ASCII local part stays as it is: only SMTPUTF8
+/// (RFC 6531) can carry it.
 std::string ascii_address(std::string_view address);
 
 /// Quoted-printable (RFC 2045 6.7) of UTF-8 text: "\n" or "\r\n" become CRLF line breaks, lines longer than

@@ -2,6 +2,8 @@
 // with run_for(timeout): a step that does not finish in time closes the socket, so nothing waits longer.
 #include "server/mail/smtp_client.hpp"
 
+#include "domain/text.hpp"
+
 #include <boost/asio.hpp>
 
 #include <algorithm>
@@ -36,13 +38,6 @@ using error_code = boost::system::error_code;
 bool is_host_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
            c == '_';
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
 }
 
 bool has_8bit(std::string_view s) {
@@ -103,9 +98,9 @@ extensions parse_extensions(const reply& r) {
         line.remove_prefix(std::min<std::size_t>(4, line.size()));
         const auto space = line.find(' ');
         const auto keyword = line.substr(0, space);
-        if (iequals(keyword, "8BITMIME")) {
+        if (domain::iequals(keyword, "8BITMIME")) {
             ext.eight_bit_mime = true;
-        } else if (iequals(keyword, "SIZE")) {
+        } else if (domain::iequals(keyword, "SIZE")) {
             ext.size = true;
             if (space != std::string_view::npos) {
                 auto arg = line.substr(space + 1);

@@ -246,6 +246,34 @@ TEST_CASE("an internationalised domain becomes its ASCII A-labels", "[mime]") {
     CHECK(mime::ascii_address("jürgen@example.org") == "jürgen@example.org");
 }
 
+TEST_CASE("domains take the UTS 46 mapping and IDNA2008 rules, emoji those of IDNA2003", "[mime]") {
+    // Full-width letters, a decomposed umlaut and the ideographic full stop are mapped first.
+    CHECK(mime::ascii_address("x@\uFF4Düller.de") == "x@xn--mller-kva.de");
+    CHECK(mime::ascii_address("x@mu\u0308ller.de") == "x@xn--mller-kva.de");
+    CHECK(mime::ascii_address("x@bücher\u3002example") == "x@xn--bcher-kva.example");
+    // Non-transitional: ß is a letter of its own, not "ss" (IDNA2003 made faß.de and fass.de one domain).
+    CHECK(mime::ascii_address("x@faß.de") == "x@xn--fa-hia.de");
+    // IDNA2008 disallows symbols; such a label is converted as IDNA2003 did, as browsers and curl still do.
+    CHECK(mime::ascii_address("x@\U0001F600.de") == "x@xn--e28h.de");
+    CHECK(mime::ascii_address("x@i\u2764.ws") == "x@xn--i-7iq.ws");
+    // IDNA does not look for look-alikes: a Cyrillic "а" among Latin letters is converted like any other letter.
+    CHECK(mime::ascii_address("x@p\u0430ypal.com") == "x@xn--pypal-4ve.com");
+}
+
+TEST_CASE("a domain that cannot be converted leaves the whole address as given", "[mime]") {
+    CHECK(mime::ascii_address("x@-müller.de") == "x@-müller.de");  // a hyphen at either end of a label
+    CHECK(mime::ascii_address("x@müller-.de") == "x@müller-.de");
+    CHECK(mime::ascii_address("x@m\uFFFDller.de") == "x@m\uFFFDller.de");  // disallowed in both IDNA2008 and 2003
+    CHECK(mime::ascii_address("x@m\xFCller.de") == "x@m\xFCller.de");      // Latin-1, not UTF-8
+    // Mapped to something that is no host name: NO-BREAK SPACE to a space, a soft hyphen to nothing.
+    CHECK(mime::ascii_address("x@a\u00A0b.de") == "x@a\u00A0b.de");
+    CHECK(mime::ascii_address("x@\u00AD.de") == "x@\u00AD.de");
+    const std::string with_nul{"x@m\xC3\xBC\0ller.de", 13};
+    CHECK(mime::ascii_address(with_nul) == with_nul);
+    // No half-converted address: one bad label keeps the good ones as they were too.
+    CHECK(mime::ascii_address("x@müller.-ü.de") == "x@müller.-ü.de");
+}
+
 TEST_CASE("quoted-printable of umlauts, line ends and special characters", "[mime]") {
     CHECK(mime::quoted_printable("Grüße\n") == "Gr=C3=BC=C3=9Fe\r\n");
     CHECK(mime::quoted_printable("Grüße\r\nHallo\r\n") == "Gr=C3=BC=C3=9Fe\r\nHallo\r\n");
