@@ -86,8 +86,8 @@ void put_digits(char* at, unsigned value, int width) {
 }
 
 /// "YYYY-MM-DD" followed, when `with_time`, by "THH:MM:SS", for `seconds` since 1970-01-01 on a wall clock (UTC or
-/// local). Written digit by digit: date::format builds an ostringstream with its locale on every call, which was a
-/// tenth of the time it took to render a registration's answer. Years outside 0..9999 go the slow way.
+/// local). Written digit by digit, because date::format builds an ostringstream with its locale on every call (see
+/// docs/performance.md). Years outside 0..9999 go the slow way.
 std::string calendar_text(std::chrono::seconds seconds, bool with_time) {
     const auto day = date::floor<date::days>(date::sys_seconds{seconds});
     const date::year_month_day ymd{day};

@@ -23,11 +23,9 @@ using namespace seminard;
 
 namespace {
 
-/// Only for builds on glibc's malloc (SEMINARD_TCMALLOC=OFF; tcmalloc ignores mallopt). glibc returns freed memory
-/// at the top of a thread's heap to the kernel (madvise) as soon as more than 128 KiB is free there, and maps blocks
-/// above a moving threshold on their own. Under a rush of registrations that meant madvise, TLB shoot-downs across
-/// cores and page faults on every batch: about half the throughput (scripts/bench). Keep up to 64 MiB per heap and
-/// map only blocks of 4 MiB or more.
+/// Only for builds on glibc's malloc (SEMINARD_TCMALLOC=OFF; tcmalloc ignores mallopt). glibc gives freed memory
+/// back to the kernel as soon as 128 KiB are free at a heap's top, which under a rush of registrations meant madvise
+/// and page faults on every batch (docs/performance.md). Keep up to 64 MiB per heap; map only blocks of 4 MiB or more.
 void tune_allocator() {
 #if !SEMINARD_TCMALLOC
     constexpr int keep_free_bytes = 64 << 20;

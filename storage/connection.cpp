@@ -16,9 +16,8 @@ namespace seminard::storage {
 
 namespace {
 
-/// NOMUTEX: SQLite's multi-thread mode, without the mutex it otherwise takes in every call on the connection
-/// (about fifty per registration). A connection has one owner at a time (see connection.hpp), which is all this
-/// mode asks.
+/// NOMUTEX: SQLite's multi-thread mode, without the mutex it otherwise takes in every call on the connection. A
+/// connection has one owner at a time (see connection.hpp), which is all this mode asks.
 int open_flags(access mode) {
     const int access_flags =
         mode == access::read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -245,7 +244,7 @@ const char* vfs_for(const db_options& options, access mode) {
 
 }  // namespace
 
-/// No memory statistics: they took a global mutex around every allocation SQLite made, a tenth of the writer's time.
+/// No memory statistics: they take a global mutex around every allocation SQLite makes (docs/performance.md).
 connection::process_settings::process_settings() {
     static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     (void)once;  // SQLITE_MISUSE when something initialised SQLite first: then it merely stays on
@@ -260,10 +259,9 @@ connection::connection(const db_options& options, access mode)
     }
     db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     db_.exec("PRAGMA foreign_keys=ON");
-    // The writer runs each command in a SAVEPOINT; the pages it saves for a rollback go to a statement journal,
-    // which SQLite spills to a temporary file past 64 KiB: two pwrite calls per page, most of the writer's time
-    // under load. In memory they cost a memcpy (and are never needed after a crash: a crash rolls back the whole
-    // transaction through the WAL).
+    // The writer runs each command in a SAVEPOINT, whose statement journal SQLite spills to a temporary file past
+    // 64 KiB (two pwrite calls per page). In memory it costs a memcpy, and it is never needed after a crash: a crash
+    // rolls back the whole transaction through the WAL.
     db_.exec("PRAGMA temp_store=MEMORY");
 }
 

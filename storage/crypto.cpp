@@ -50,8 +50,8 @@ void fill_from_kernel(std::span<std::uint8_t> out) {
 }  // namespace
 
 void random_bytes(std::span<std::uint8_t> out) {
-    // The kernel's CSPRNG, read 4 KiB at a time: one system call serves about two hundred registrations (OpenSSL's
-    // RAND_bytes took a lock and a getpid() per call, a tenth of the writer's time under load).
+    // The kernel's CSPRNG, read 4 KiB at a time: one system call serves many registrations, where OpenSSL's
+    // RAND_bytes takes a lock and a getpid() per call (docs/performance.md).
     struct pool {
         std::array<std::uint8_t, 4096> bytes;
         std::size_t used = bytes.size();
@@ -76,8 +76,8 @@ void random_bytes(std::span<std::uint8_t> out) {
 }
 
 digest sha256(std::string_view data) {
-    // The algorithm is fetched once and each thread keeps its context: EVP_Digest with EVP_sha256() fetched the
-    // implementation and allocated a context on every call, a tenth of the writer's time (tokens, codes).
+    // The algorithm is fetched once and each thread keeps its context: EVP_Digest fetches the implementation and
+    // allocates a context on every call, and the writer hashes several times per registration (tokens, codes).
     static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md{EVP_MD_fetch(nullptr, "SHA256", nullptr),
                                                                     &EVP_MD_free};
     thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};

@@ -1,7 +1,6 @@
 // A thin SQLite VFS over the default one that writes a transaction's WAL frames in a few large writes instead of two
-// per page. SQLite appends each frame as two writes (24-byte header, then the page); a registration dirties about
-// four pages (three of them in indexes over random keys), so a group commit of 30 registrations made some 250 pwrite
-// calls, which on this virtual machine cost the writer more time than everything SQLite computed.
+// per page (SQLite appends each frame as a 24-byte header, then the page): a group commit makes a few system calls
+// instead of hundreds (docs/performance.md).
 #pragma once
 
 namespace seminard::storage {

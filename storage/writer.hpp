@@ -148,10 +148,9 @@ private:
     std::atomic<bool> probing_{false};
     std::thread thread_;
 
-    /// Completions run on a thread of their own, in commit order. Handing an answer to an IO thread takes the
-    /// scheduler's lock and often a wake-up: about 10 µs a command, a quarter of a millisecond
-    /// for a batch of 25, which on the writer's thread held up the next batch (its commands wait for the writer
-    /// all that time). Now the writer hands each batch over once and begins the next.
+    /// Completions run on a thread of their own, in commit order: handing answers to the IO threads takes the
+    /// scheduler's lock and often a wake-up per command, which on the writer's thread held up the next batch. The
+    /// writer hands each batch over once and begins the next.
     std::mutex completion_mutex_;
     std::condition_variable completion_wake_;
     std::deque<finished_batch> completions_;

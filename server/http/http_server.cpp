@@ -31,9 +31,8 @@ bool out_of_descriptors(const beast::error_code& ec) {
 
 /// One io_context per IO thread, each run by its own thread alone; a connection lives on one of them for its whole
 /// life. A context with one thread needs no strands: a connection's handlers cannot run at the same time, and
-/// handlers it posts to itself skip the scheduler's lock. With one shared context and a strand per connection, the
-/// strands' queues and locks and the two threads contending for one scheduler cost about a fifth of the IO threads'
-/// CPU per registration (42 -> 34 us in five alternating bench pairs) and a third of the cached GETs' rate.
+/// handlers it posts to itself skip the scheduler's lock (a shared context with strands cost measurably more:
+/// docs/performance.md).
 struct http_server::impl {
     http_config cfg;
     /// Declared before the contexts, so that it outlives them: destroying a stopped context destroys the handlers

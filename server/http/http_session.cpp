@@ -204,8 +204,7 @@ void http_session::handle_request() {
     // Behind a trusted reverse proxy the client is named by the proxy's headers; anyone else is its socket's peer.
     req.remote_address =
         contains_any(ctx_.trusted_proxies, peer_)
-            ? client_behind_proxies(
-                  peer_, msg["X-Forwarded-For"], msg[http::field::forwarded], ctx_.trusted_proxies)
+            ? client_behind_proxies(peer_, msg["X-Forwarded-For"], msg[http::field::forwarded], ctx_.trusted_proxies)
             : peer_;
     remote_ = req.remote_address;
     for (const auto& field : msg)
@@ -249,7 +248,7 @@ void http_session::do_write(http_response res, bool keep_alive) {
     write_status_ = res.status;
     write_keep_alive_ = keep_alive;
     // The head and the body in one buffer, one write: Beast's response and serializer cost an allocation per field
-    // and a few microseconds of buffer sequence walking per answer, more than copying the body once.
+    // and a walk over buffer sequences per answer, more than copying the body once.
     auto& out = write_buffer_;
     out.clear();
     out.reserve(256 + res.body.size());
