@@ -96,6 +96,9 @@ Usage: seminard [options]
   --rate-limit-loopback   limit loopback clients too (127.0.0.0/8, ::1; exempt by default)
   --cors-origin ORIGIN    allow the public API from this web origin, e.g. https://www.example.org
                           (scheme://host[:port], no path; repeatable; default: none)
+  --frame-origin ORIGIN   let the pages of this web origin show ours in a frame, e.g. the organiser's site
+                          that embeds the registration form (repeatable; default: none, no page of ours may
+                          be framed, which keeps clickjacking out)
   --privacy-url URL       the privacy notice the registration form links to (default: the built-in
                           page /datenschutz)
   --smtp HOST:PORT        deliver the outbox's mails through this SMTP server (default: none; the mails
@@ -213,6 +216,13 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             if (std::find(cfg.app.cors_origins.begin(), cfg.app.cors_origins.end(), *origin) ==
                 cfg.app.cors_origins.end())
                 cfg.app.cors_origins.push_back(std::move(*origin));
+        } else if (a == "--frame-origin") {
+            std::optional<std::string> origin;
+            if (!value(v) || !(origin = cors_policy::normalize_origin(v)))
+                return fail("--frame-origin needs an origin like https://www.example.org (no path, no trailing slash)");
+            if (std::find(cfg.app.frame_origins.begin(), cfg.app.frame_origins.end(), *origin) ==
+                cfg.app.frame_origins.end())
+                cfg.app.frame_origins.push_back(std::move(*origin));
         } else if (a == "--privacy-url") {
             if (!value(v) || (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) ||
                 v.find_first_of(" \t\r\n\"<>\\") != std::string::npos)

@@ -27,11 +27,16 @@ http_response html_response(int status, std::string body, const services& svc) {
     http_response res;
     res.status = status;
     res.set("Content-Type", "text/html; charset=utf-8");
-    // No script runs on our pages, styles come from our own stylesheet, forms post only to us.
+    // No script runs on our pages, styles come from our own stylesheet, forms post only to us, and only the
+    // organiser's own sites (--frame-origin) may frame them: a foreign frame could trick a click (clickjacking).
     const auto& origin = svc.urls.origin();
+    std::string frame_ancestors;
+    for (const auto& o : svc.cfg.frame_origins) frame_ancestors += (frame_ancestors.empty() ? "" : " ") + o;
     res.set("Content-Security-Policy",
             "default-src 'none'; style-src 'self' " + origin + "; img-src 'self' data:; form-action 'self' " + origin +
-                "; base-uri 'none'");
+                "; base-uri 'none'; frame-ancestors " + (frame_ancestors.empty() ? "'none'" : frame_ancestors));
+    // For browsers without frame-ancestors; it cannot name origins, so it is left out when some may frame us.
+    if (frame_ancestors.empty()) res.set("X-Frame-Options", "DENY");
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Vary", "Accept-Language");
     res.body = std::move(body);

@@ -17,7 +17,8 @@ struct app_settings {
     storage::db_options db;
     mail_config mail;
     rate_limit_config rate_limit;
-    std::vector<std::string> cors_origins;  ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
+    std::vector<std::string> cors_origins;   ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
+    std::vector<std::string> frame_origins;  ///< origins whose pages may show ours in a frame; none: nobody may
     std::string admin_token;                ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: the stored hash
 };
 

@@ -28,7 +28,9 @@ mkdirSync(artifacts, { recursive: true });
 function startServer(dir) {
   const child = spawn(
     serverBinary,
-    ['--listen', '127.0.0.1:0', '--db', join(dir, 'seminard.db'), '--demo', '--no-access-log'],
+    // The clock is fixed, so that the demo's next date is 27./28. January 2027 whenever the test runs.
+    ['--listen', '127.0.0.1:0', '--db', join(dir, 'seminard.db'), '--demo', '--no-access-log',
+     '--clock-start', '2026-12-02T10:00:00+01:00'],
     { env: { ...process.env, SEMINARD_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -211,6 +213,16 @@ async function run() {
     await page.screenshot({ path: join(artifacts, '06-index-en.png'), fullPage: true });
 
     assert.deepEqual(consoleErrors, [], 'no errors in the browser console (e.g. blocked by the CSP)');
+
+    // 7. Another site cannot show our form in a frame (clickjacking): Chromium refuses to render it.
+    const framer = await context.newPage();
+    await framer.setContent(`<!DOCTYPE html><iframe id="f" src="${seminarUrl}" width="400" height="400"></iframe>`);
+    await framer.waitForTimeout(1500);
+    const framed = framer.frames().find((f) => f !== framer.mainFrame());
+    assert.ok(framed, 'the frame exists');
+    const framedText = await framed.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    assert.ok(!framedText.includes('Jetzt anmelden'), `the seminar page rendered inside a foreign frame (${framed.url()})`);
+    await framer.screenshot({ path: join(artifacts, '07-framed-refused.png') });
     await context.close();
   } finally {
     await browser.close();

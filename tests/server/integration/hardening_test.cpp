@@ -147,3 +147,25 @@ TEST_CASE("without --trusted-proxy a forwarded address is the client's own claim
     CHECK(c.post_json(path, person("b@example.org"), {{"X-Forwarded-For", "198.51.100.2"}}).status == 201);
     CHECK(c.post_json(path, person("c@example.org"), {{"X-Forwarded-For", "198.51.100.3"}}).status == 429);
 }
+
+TEST_CASE("no page of ours may be framed, unless by an origin the organiser names", "[hardening][framing]") {
+    {
+        server_process server{with_args({"--demo"})};
+        http_client c{server.port()};
+        for (const char* page :
+             {"/", "/seminars/linkedin-marketing-fuer-unternehmen", "/datenschutz", "/registrations/short"}) {
+            INFO(page);
+            auto r = c.get(page);
+            CHECK(r.header("Content-Security-Policy").find("frame-ancestors 'none'") != std::string::npos);
+            CHECK(r.header("X-Frame-Options") == "DENY");
+        }
+    }
+    server_process server{with_args(
+        {"--demo", "--frame-origin", "https://www.example.org", "--frame-origin", "https://shop.example.org"})};
+    http_client c{server.port()};
+    auto r = c.get("/seminars/linkedin-marketing-fuer-unternehmen");
+    CHECK(
+        r.header("Content-Security-Policy").find("frame-ancestors https://www.example.org https://shop.example.org") !=
+        std::string::npos);
+    CHECK_FALSE(r.has_header("X-Frame-Options"));
+}

@@ -212,6 +212,7 @@ TEST_CASE("the usage text lists every option", "[options]") {
                           "--shutdown-grace",
                           "--max-connections-per-client",
                           "--trusted-proxy",
+                          "--frame-origin",
                           "--admin-token-file",
                           "--no-access-log",
                           "--help",
