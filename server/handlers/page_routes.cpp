@@ -9,6 +9,8 @@
 #include "server/web/pages.hpp"
 #include "storage/store.hpp"
 
+#include <algorithm>
+
 namespace seminard::server {
 
 void add_page_routes(router& r, services& svc) {
@@ -23,17 +25,29 @@ void add_page_routes(router& r, services& svc) {
     });
 
     r.add("GET", "/seminars/{slug}", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
-        form_state form;
-        if (auto d = query_param(ex->request().query, "date"); d && parse_id(*d)) form.values["date_id"] = *d;
-        auto key = "page|seminar|" + ex->param("slug") + "|" + form.values["date_id"] + "|" +
-                   std::string{domain::lang_code(ex->lang)};
-        svc.cached_read(
-            ex, std::move(key), [&svc, slug = ex->param("slug"), lang = ex->lang, form](storage::connection& c) {
-                auto s = storage::find_seminar(c, slug);
-                if (!s) return not_found_page(svc, lang);
-                return html_response(
-                    200, render_seminar(page_context_of(svc, lang), load_listing(c, std::move(*s)), form), svc);
-            });
+        // ?date=N preselects a date. The page is cached under N only when N is one of the seminar's dates: any
+        // other N renders the plain page, so that made-up values cannot fill the cache.
+        const auto& slug = ex->param("slug");
+        const auto lang = std::string{domain::lang_code(ex->lang)};
+        const auto wanted = query_param(ex->request().query, "date");
+        const auto date_id = wanted ? parse_id(*wanted) : std::nullopt;
+        const auto plain_key = "page|seminar|" + slug + "||" + lang;
+        auto key = date_id ? "page|seminar|" + slug + "|" + std::to_string(*date_id) + "|" + lang : plain_key;
+        const auto generation = svc.writer.generation();  // read before the query: a later commit makes it stale
+        if (auto hit = svc.cache.find(key, generation)) return ex->respond(std::move(*hit));
+        svc.read(ex, [&svc, slug, lang = ex->lang, date_id, key, plain_key, generation](storage::connection& c) {
+            auto s = storage::find_seminar(c, slug);
+            if (!s) return not_found_page(svc, lang);
+            auto listing = load_listing(c, std::move(*s));
+            form_state form;
+            const bool known = date_id && std::any_of(listing.dates.begin(),
+                                                      listing.dates.end(),
+                                                      [&](const date_offer& o) { return o.date.id == *date_id; });
+            if (known) form.values["date_id"] = std::to_string(*date_id);
+            auto res = html_response(200, render_seminar(page_context_of(svc, lang), listing, form), svc);
+            svc.cache.store(known ? key : plain_key, generation, res);
+            return res;
+        });
     });
 
     r.add("POST", "/seminars/{slug}", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {

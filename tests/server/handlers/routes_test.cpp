@@ -197,3 +197,23 @@ TEST_CASE("guessing the organiser token is throttled per client address", "[hand
     // Sending no token at all is no guess.
     for (int i = 0; i < 20; ++i) CHECK(app.request("GET", "/api/v1/outbox", {}, {}, "203.0.113.6").status == 401);
 }
+
+TEST_CASE("made-up ?date= values render the plain page and do not fill the answer cache", "[handlers][cache]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    const auto& cache = app.services().cache;
+    auto plain = app.get("/seminars/linkedin");
+    REQUIRE(plain.status == 200);
+    const auto entries = cache.size();
+    for (int n = 1; n <= 300; ++n) {
+        auto r = app.get("/seminars/linkedin?date=" + std::to_string(date_id + n));
+        REQUIRE(r.status == 200);
+        CHECK(r.body == plain.body);  // an unknown date preselects nothing beyond what the plain page does
+    }
+    CHECK(cache.size() == entries);
+    // A known date is a page of its own, and cached as one.
+    auto chosen = app.get("/seminars/linkedin?date=" + std::to_string(date_id));
+    CHECK(chosen.status == 200);
+    CHECK(cache.size() == entries + 1);
+    CHECK(cache.bytes() < seminard::server::response_cache::max_bytes);
+}
