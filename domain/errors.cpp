@@ -67,6 +67,8 @@ std::string_view to_string(field_problem p) noexcept {
             return "unknown_zone";
         case field_problem::not_allowed:
             return "not_allowed";
+        case field_problem::nonexistent_time:
+            return "invalid_value";  // a value that cannot be; the message says why
     }
     return "invalid_value";
 }

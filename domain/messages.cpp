@@ -76,6 +76,9 @@ std::string_view message(field_problem p, lang l) noexcept {
             return de ? "Unbekannte Zeitzone." : "Unknown time zone.";
         case field_problem::not_allowed:
             return de ? "Hier nicht erlaubt." : "Not allowed here.";
+        case field_problem::nonexistent_time:
+            return de ? "Diese Uhrzeit gibt es an diesem Tag in dieser Zeitzone nicht (die Uhr wird umgestellt)."
+                      : "This time does not exist on that day in this time zone (the clocks change).";
     }
     return {};
 }

@@ -50,7 +50,8 @@ enum class field_problem {
     invalid_value,
     must_accept,  ///< privacy consent not given
     unknown_zone,
-    not_allowed,  ///< field may not be set here
+    not_allowed,       ///< field may not be set here
+    nonexistent_time,  ///< a local time the clocks skip on that day (spring DST); its code is invalid_value
 };
 std::string_view to_string(field_problem p) noexcept;
 

@@ -107,8 +107,13 @@ void apply_seminar_fields(checker& c, seminar& s, const seminar_input& in, bool 
     }
 }
 
-void check_days(checker& c, const std::vector<day_input>& in, std::vector<seminar_day>& out) {
+/// Parses and checks the days; `positions` gets, for each day of `out` (sorted), its index in `in`.
+void check_days(checker& c,
+                const std::vector<day_input>& in,
+                std::vector<seminar_day>& out,
+                std::vector<std::size_t>& positions) {
     out.clear();
+    positions.clear();
     if (in.empty()) {
         c.add("days", field_problem::required);
         return;
@@ -127,17 +132,45 @@ void check_days(checker& c, const std::vector<day_input>& in, std::vector<semina
         if (!start) c.add(prefix + "start", field_problem::invalid_format);
         if (!end) c.add(prefix + "end", field_problem::invalid_format);
         if (start && end && *end <= *start) c.add(prefix + "end", field_problem::invalid_value);
-        if (day && start && end && *end > *start)
+        if (day && start && end && *end > *start) {
             out.push_back({*day, *start, *end});
-        else
+            positions.push_back(i);
+        } else {
             entries_ok = false;
+        }
     }
     if (!entries_ok) return;
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-        return date::sys_days{a.day} < date::sys_days{b.day};
+    std::vector<std::size_t> order(out.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&out](std::size_t a, std::size_t b) {
+        return date::sys_days{out[a].day} < date::sys_days{out[b].day};
     });
+    std::vector<seminar_day> sorted;
+    std::vector<std::size_t> sorted_positions;
+    for (auto k : order) {
+        sorted.push_back(out[k]);
+        sorted_positions.push_back(positions[k]);
+    }
+    out = std::move(sorted);
+    positions = std::move(sorted_positions);
     for (std::size_t i = 1; i < out.size(); ++i)
         if (out[i].day == out[i - 1].day) c.add("days", field_problem::invalid_value);  // one entry per day
+}
+
+/// A local time that does not exist on its day (the clocks jump over it in spring) is refused: parsers disagree
+/// about what it means (ical.js reads 02:30 on a gap day as 00:30Z, RFC 5545 3.3.5 as 01:30Z).
+void check_times_exist(checker& c,
+                       const date::time_zone& zone,
+                       const std::vector<seminar_day>& days,
+                       const std::vector<std::size_t>& positions) {
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        const auto prefix = "days[" + std::to_string(positions[i]) + "].";
+        for (auto [field, t] : {std::pair{"start", days[i].start}, {"end", days[i].end}}) {
+            const auto local = date::local_seconds{date::local_days{days[i].day} + t};
+            if (zone.get_info(local).result == date::local_info::nonexistent)
+                c.add(prefix + field, field_problem::nonexistent_time);
+        }
+    }
 }
 
 void check_deadline(checker& c, const seminar_date& d) {
@@ -178,10 +211,12 @@ result<seminar_date> make_date(const date_input& in) {
         c.add("timezone", field_problem::unknown_zone);
     else
         d.timezone = *in.timezone;
+    std::vector<std::size_t> positions;
     if (!in.days)
         c.add("days", field_problem::required);
     else
-        check_days(c, *in.days, d.days);
+        check_days(c, *in.days, d.days, positions);
+    if (const auto* zone = find_zone(d.timezone); zone && c.ok()) check_times_exist(c, *zone, d.days, positions);
     if (!in.capacity)
         c.add("capacity", field_problem::required);
     else if (*in.capacity < 1 || *in.capacity > limits::max_capacity)
@@ -215,14 +250,19 @@ result<date_change> patch_date(const seminar_date& current, const date_input& in
             ch.visible = true;
         }
     }
+    std::vector<std::size_t> positions(d.days.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) positions[i] = i;
     if (in.days) {
         std::vector<seminar_day> days;
-        check_days(c, *in.days, days);
+        check_days(c, *in.days, days, positions);
         if (c.ok() && days != d.days) {
             d.days = std::move(days);
             ch.visible = true;
         }
     }
+    // New days, or the old days in a new zone: every hour must exist there.
+    if (const auto* zone = find_zone(d.timezone); zone && c.ok() && (in.days || in.timezone))
+        check_times_exist(c, *zone, d.days, positions);
     if (in.capacity) {
         if (*in.capacity < 1 || *in.capacity > limits::max_capacity)
             c.add("capacity", field_problem::invalid_value);

@@ -1,5 +1,7 @@
 // Tests for the input rules of seminars, dates and registrations.
 #include "domain/validation.hpp"
+
+#include "domain/messages.hpp"
 #include <catch2/catch.hpp>
 
 #include "domain/schedule.hpp"
@@ -8,6 +10,7 @@
 
 using namespace seminard::domain;
 using std::chrono::hours;
+using std::chrono::minutes;
 
 namespace {
 
@@ -274,6 +277,48 @@ TEST_CASE("a new date without its required fields names each of them") {
     auto in = demo_date();
     in.days = std::vector<day_input>{};
     CHECK(outcome(make_date(in)) == "invalid_fields days:required");
+}
+
+TEST_CASE("a local time the clocks skip on its day is refused, naming the entry and why") {
+    // 28 March 2027 in Berlin: 02:00 jumps to 03:00. Parsers disagree about 02:30 (ical.js 00:30Z, RFC 5545 01:30Z).
+    auto in = demo_date();
+    in.days = std::vector<day_input>{{"2027-03-29", "09:00", "17:00"}, {"2027-03-28", "02:30", "03:15"}};
+    auto r = make_date(in);
+    REQUIRE_FALSE(r.ok());
+    // The problem names the entry as it was sent (the second), though the day sorts first.
+    CHECK(outcome(r) == "invalid_fields days[1].start:invalid_value");
+    CHECK(r.err().fields.at("days[1].start") == field_problem::nonexistent_time);
+    CHECK(std::string{message(field_problem::nonexistent_time, lang::de)}.find("gibt es an diesem Tag") !=
+          std::string::npos);
+
+    in.days = std::vector<day_input>{{"2027-03-28", "01:00", "02:15"}};
+    CHECK(outcome(make_date(in)) == "invalid_fields days[0].end:invalid_value");
+    // Just outside the gap, and the same hours in a zone without that switch, are fine.
+    in.days = std::vector<day_input>{{"2027-03-28", "01:00", "03:00"}};
+    CHECK(make_date(in).ok());
+    in.days = std::vector<day_input>{{"2027-03-28", "02:30", "03:15"}};
+    in.timezone = "Asia/Tokyo";
+    CHECK(make_date(in).ok());
+    // The autumn overlap exists (twice): its first occurrence is meant, and it is accepted.
+    in.timezone = "Europe/Berlin";
+    in.days = std::vector<day_input>{{"2027-10-31", "02:30", "03:15"}};
+    CHECK(make_date(in).ok());
+}
+
+TEST_CASE("moving a date into a zone where its hours do not exist is refused") {
+    auto current = make_date(demo_date()).value();
+    current.days = {{ymd(2027, 3, 28), minutes{2 * 60 + 30}, minutes{3 * 60 + 15}}};
+    current.timezone = "Asia/Tokyo";
+    date_input in;
+    in.timezone = "Europe/Berlin";
+    auto r = patch_date(current, in, 0);
+    REQUIRE_FALSE(r.ok());
+    CHECK(outcome(r) == "invalid_fields days[0].start:invalid_value");
+    date_input days_only;
+    days_only.days = std::vector<day_input>{{"2027-03-28", "02:30", "03:15"}};
+    current.timezone = "Europe/Berlin";
+    current.days = {{ymd(2027, 3, 29), minutes{9 * 60}, minutes{17 * 60}}};
+    CHECK(outcome(patch_date(current, days_only, 0)) == "invalid_fields days[0].start:invalid_value");
 }
 
 TEST_CASE("a new date's waiting list is off unless asked for") {

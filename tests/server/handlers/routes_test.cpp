@@ -217,3 +217,18 @@ TEST_CASE("made-up ?date= values render the plain page and do not fill the answe
     CHECK(cache.size() == entries + 1);
     CHECK(cache.bytes() < seminard::server::response_cache::max_bytes);
 }
+
+TEST_CASE("a date with an hour the clocks skip is refused with 422 and a message that says why", "[handlers][dst]") {
+    app_under_test app;
+    app.seminar_with_date("linkedin", 5, true);
+    auto r = app.post_json("/api/v1/seminars/linkedin/dates",
+                           {{"timezone", "Europe/Berlin"},
+                            {"days", {{{"date", "2027-03-28"}, {"start", "02:30"}, {"end", "03:15"}}}},
+                            {"capacity", 5}},
+                           app_under_test::organiser());
+    REQUIRE(r.status == 422);
+    const auto field = r.json().at("fields").at("days[0].start");
+    CHECK(field.at("code") == "invalid_value");
+    CHECK(field.at("message") ==
+          "Diese Uhrzeit gibt es an diesem Tag in dieser Zeitzone nicht (die Uhr wird umgestellt).");
+}
