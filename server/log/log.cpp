@@ -1,4 +1,4 @@
-// The access log (see access_log.hpp).
+// The access log and the event log (see log.hpp).
 #include "server/log/log.hpp"
 
 #include <date/date.h>
@@ -12,8 +12,26 @@ namespace seminard::server {
 namespace {
 std::mutex log_mutex;
 
+/// "2026-12-02T19:26:20.123Z". Written with snprintf, not date::format: its ostringstream is a stream object
+/// whose virtual calls a sanitizer build checks with a pipe(), which fails when the process is out of descriptors,
+/// just when the log line reporting that must go out.
 std::string now_text() {
-    return date::format("%FT%TZ", date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    const auto now = date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const auto day = date::floor<date::days>(now);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss time{now - day};
+    char buf[32];
+    std::snprintf(buf,
+                  sizeof buf,
+                  "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                  static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()),
+                  static_cast<int>(time.subseconds().count()));
+    return buf;
 }
 
 /// Quotes a value for logfmt; control characters and quotes cannot break the line.
