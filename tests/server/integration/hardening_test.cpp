@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -41,6 +42,14 @@ double cpu_seconds(pid_t pid) {
 
 TEST_CASE("out of file descriptors the server rests instead of spinning, serves its open connections and recovers",
           "[hardening][descriptors]") {
+    // UBSan checks virtual calls with a pipe(), which fails without free descriptors: a sanitized server reports
+    // invalid vptrs there and aborts. This runs against the Release binary (scripts/test's second run), which must
+    // not be skipped.
+    if (std::getenv("SEMINARD_EXPECT_UNSANITIZED")) REQUIRE_FALSE(server_binary_sanitized());
+    if (server_binary_sanitized()) {
+        WARN("sanitized server: descriptor exhaustion is tested against the Release binary");
+        return;
+    }
     server_options options = with_args({"--max-connections-per-client", "0", "--header-timeout", "60"});
     options.open_files_limit = 128;
     server_process server{std::move(options)};
