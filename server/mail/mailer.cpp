@@ -183,6 +183,16 @@ bool mailer::deliver_due(storage::connection& c) {
             std::lock_guard lock{mutex_};
             if (stopping_) return false;
         }
+        // The server took it already; only our record of that failed. Never send it again: record it again.
+        if (delivered_unrecorded_.count(m.id)) {
+            ++own_commands_;
+            auto recorded = writer_.run<int>([&](storage::connection& w) -> domain::result<int> {
+                storage::mark_mail_sent(w, m.id, clock_());
+                return 0;
+            });
+            if (recorded) delivered_unrecorded_.erase(m.id);
+            continue;
+        }
         auto message = storage::mail_message(c, m.id);
         if (!message) continue;
         auto result = smtp_send(*endpoint, opt, m.sender, m.recipient, *message);
@@ -207,7 +217,10 @@ bool mailer::deliver_due(storage::connection& c) {
             }
             return 0;
         });
-        if (!done) log_event("error", "mailer: could not record a delivery");
+        if (!done) {
+            log_event("error", "mailer: could not record a delivery");
+            if (result.outcome == delivery_outcome::delivered) delivered_unrecorded_.insert(m.id);
+        }
         if (result.outcome != delivery_outcome::delivered)
             log_event("warn", "mailer: mail " + std::to_string(m.id) + " not delivered: " + result.detail);
         // The server is down or busy: the other mails would only wait for the same timeout. Next round.

@@ -13,6 +13,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace seminard::server {
@@ -86,6 +87,9 @@ private:
     storage::writer& writer_;
     std::function<domain::instant()> clock_;
     std::uint64_t own_commands_ = 0;  ///< writer commands the mailer submitted (the thread's own)
+    /// Mails the SMTP server accepted whose "sent" could not be recorded (disk full, a lock held elsewhere): they
+    /// are recorded again, never delivered again. The thread's own.
+    std::set<std::int64_t> delivered_unrecorded_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

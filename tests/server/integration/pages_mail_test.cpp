@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Database.h>
+
 #include <chrono>
 #include <regex>
 #include <string>
@@ -279,4 +281,32 @@ TEST_CASE("with --smtp the mails are delivered, and a temporary refusal is retri
         CHECK(failed[0].at("attempts") == 1);
         CHECK(failed[0].at("last_error").get<std::string>().find("550") != std::string::npos);
     }
+}
+
+TEST_CASE("a mail the SMTP server took is never sent twice because recording it failed", "[mail][hardening]") {
+    seminard::test::smtp_sink sink;
+    sink.refuse_next(1, 451);  // the first attempt fails; meanwhile the test takes the database's write lock
+    server_process server{with_args({"--smtp", "127.0.0.1:" + std::to_string(sink.port()), "--mail-retry", "1"})};
+    http_client c{server.port()};
+    const auto date_id = seminar_with_date(c, slug, 12, true);
+    REQUIRE(register_json(c, date_id, person("einmal@example.org")).status == 201);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (sink.attempts() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    REQUIRE(sink.attempts() == 1);
+    {
+        // Another process holds the write lock: the retry is accepted by the server, but "sent" cannot be recorded.
+        SQLite::Database other{server.db_path().string(), SQLite::OPEN_READWRITE};
+        other.exec("BEGIN IMMEDIATE");
+        REQUIRE(sink.wait_for(1, 20s));
+        // Every recording attempt waits out the busy timeout (5 s) and fails; the mailer looks again each second.
+        std::this_thread::sleep_for(12s);
+        CHECK(sink.messages().size() == 1);
+        other.exec("ROLLBACK");
+    }
+    auto items =
+        wait_for_outbox(c, "", [](const json& items) { return items.size() == 1 && items[0].at("state") == "sent"; });
+    REQUIRE(items.size() == 1);
+    CHECK(items[0].at("state") == "sent");
+    std::this_thread::sleep_for(1500ms);
+    CHECK(sink.messages().size() == 1);
 }
