@@ -17,6 +17,8 @@ struct config {
     bool demo = false;
     /// The server's clock starts here and runs on (a rehearsal of a later day, and tests); none: the real time.
     std::optional<domain::instant> clock_start;
+    /// The secret key's file (storage/secret_key.hpp); empty: "<database>.key".
+    std::string key_file;
 };
 
 }  // namespace seminard::server

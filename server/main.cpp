@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
         std::filesystem::path db_path{cfg.app.db.path};
         if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path());
 
+        const auto key_path =
+            cfg.key_file.empty() ? storage::default_key_path(cfg.app.db.path) : std::filesystem::path{cfg.key_file};
+        cfg.app.db.key = std::make_shared<const storage::secret_key>(storage::secret_key::load_or_create(key_path));
         storage::writer writer{cfg.app.db};  // opens, migrates, starts the writer thread
         storage::reader_pool readers{cfg.app.db, cfg.reader_threads};
 

@@ -85,6 +85,10 @@ Usage: seminard [options]
   --trusted-proxy CIDR    a reverse proxy in front of seminard, e.g. 127.0.0.1/32 or 10.0.0.0/8 (repeatable):
                           requests from it are counted and logged under the client address it names in
                           X-Forwarded-For (or Forwarded); anyone else's such headers are ignored
+  --key-file PATH         the server's secret key, kept outside the database (default: the database's path
+                          with .key appended; made with mode 0600 on first start). It seals the private links
+                          of mails not sent yet and signs the calendar links: keep it, and keep it apart
+                          from backups of the database
   --admin-token-file PATH read the organiser token from a file
   --calendar-organizer EMAIL
                           ORGANIZER address of invites (e.g. a no-reply address; default: the seminar's)
@@ -185,6 +189,9 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             if (!value(v) || !(network = ip_network::parse(v)))
                 return fail("--trusted-proxy needs an address or network like 127.0.0.1 or 10.0.0.0/8");
             cfg.http.trusted_proxies.push_back(*network);
+        } else if (a == "--key-file") {
+            if (!value(v) || v.empty()) return fail("--key-file needs a path");
+            cfg.key_file = v;
         } else if (a == "--admin-token-file") {
             if (!value(v)) return fail("--admin-token-file needs a path");
             std::ifstream f(v);

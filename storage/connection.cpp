@@ -1,6 +1,7 @@
 // Connection setup and schema migrations (see connection.hpp).
 #include "connection.hpp"
 
+#include "outbox.hpp"
 #include "wal_batching_vfs.hpp"
 
 #include <SQLiteCpp/Transaction.h>
@@ -26,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 5> migrations = {
+constexpr std::array<std::string_view, 6> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -234,6 +235,12 @@ ALTER TABLE outbox_v5 RENAME TO outbox;
 CREATE INDEX outbox_by_state ON outbox(state, id);
 CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
 )sql",
+    // 6: no private link in the clear any more. The outbox keeps a registration's token sealed with the key outside
+    // the database until its mail is sent, and rendered messages hold the link redacted; seal_outbox_tokens() moves
+    // what an older database holds in the clear.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN token_sealed BLOB;
+)sql",
 };
 
 /// The VFS a connection opens with: the connections that write frames with every COMMIT synced batch their WAL
@@ -251,7 +258,11 @@ connection::process_settings::process_settings() {
 }
 
 connection::connection(const db_options& options, access mode)
-    : db_(options.path.c_str(), open_flags(mode), 0, vfs_for(options, mode)) {
+    : db_(options.path.c_str(), open_flags(mode), 0, vfs_for(options, mode)), key_(options.key) {
+    if (!key_) {
+        static const auto process_key = std::make_shared<const secret_key>(secret_key::generate());
+        key_ = process_key;
+    }
     db_.setBusyTimeout(options.busy_timeout_ms);
     if (mode == access::read_write) {
         // WAL: readers never block the writer and a COMMIT is one append to the log.
@@ -263,6 +274,9 @@ connection::connection(const db_options& options, access mode)
     // 64 KiB (two pwrite calls per page). In memory it costs a memcpy, and it is never needed after a crash: a crash
     // rolls back the whole transaction through the WAL.
     db_.exec("PRAGMA temp_store=MEMORY");
+    // What is deleted or overwritten is zeroed in the file, not left in free pages: erased personal data and the
+    // private links that a migration moved out of the clear must not be recoverable from a copy of the database.
+    if (mode == access::read_write) db_.exec("PRAGMA secure_delete=ON");
 }
 
 const code_permutation& connection::codes() {
@@ -322,6 +336,7 @@ int migrate(connection& c, int target) {
                                      ")");
         if (current >= target) return current;
         db.exec(std::string{migrations[static_cast<std::size_t>(current)]});
+        if (current + 1 == 6) seal_outbox_tokens(c);
         if (SQLite::Statement check(db, "PRAGMA foreign_key_check"); check.executeStep())
             throw std::runtime_error("migration " + std::to_string(current + 1) + " broke a foreign key (table " +
                                      check.getColumn(0).getString() + ")");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "crypto.hpp"
+#include "secret_key.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -19,6 +20,9 @@ struct db_options {
     std::string path = "var/seminard.db";
     bool synchronous_full = true;  ///< FULL: every COMMIT is fsynced; NORMAL: survives a crash, not power loss
     int busy_timeout_ms = 5000;
+    /// The key outside the database (see secret_key.hpp); the server loads it from its file. Unset (tests): one
+    /// random key per process, so sealed values live as long as the process.
+    std::shared_ptr<const secret_key> key;
 };
 
 enum class access { read_write, read_only };
@@ -62,6 +66,8 @@ public:
 
     /// The permutation that makes registration codes from row ids, with the key migration 5 stored (read once).
     const code_permutation& codes();
+    /// The server's secret key (db_options::key).
+    const secret_key& key() const noexcept { return *key_; }
 
 private:
     /// SQLite's process-wide settings (see connection.cpp). The first member, so that they are applied before the
@@ -71,6 +77,7 @@ private:
     };
     process_settings settings_;
     SQLite::Database db_;
+    std::shared_ptr<const secret_key> key_;
     std::optional<code_permutation> codes_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };

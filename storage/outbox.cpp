@@ -2,6 +2,7 @@
 #include "outbox.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace seminard::storage {
 
@@ -12,10 +13,10 @@ domain::instant from_db(std::int64_t s) { return domain::instant{std::chrono::se
 
 constexpr std::array<std::string_view, 4> state_names = {"pending", "ready", "sent", "failed"};
 
-#define SEMINARD_MAIL_COLUMNS                                                                                 \
-    "o.id, o.registration_id, r.date_id, r.code, o.kind, o.status, o.waitlist_position, r.lang, o.token, "    \
-    "o.created_at, o.state, o.recipient, o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, " \
-    "o.sender "                                                                                               \
+#define SEMINARD_MAIL_COLUMNS                                                                                     \
+    "o.id, o.registration_id, r.date_id, r.code, o.kind, o.status, o.waitlist_position, r.lang, o.token_sealed, " \
+    "o.created_at, o.state, o.recipient, o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, "     \
+    "o.sender "                                                                                                   \
     "FROM outbox o JOIN registrations r ON r.id = o.registration_id "
 
 mail_entry read_mail(statement_ref& q) {
@@ -29,7 +30,10 @@ mail_entry read_mail(statement_ref& q) {
     m.status = domain::parse_registration_status(text(5)).value_or(domain::registration_status::cancelled);
     if (!q.getColumn(6).isNull()) m.waitlist_position = q.getColumn(6).getInt();
     m.lang = domain::lang_from_code(text(7));
-    m.token = text(8);
+    if (!q.getColumn(8).isNull()) {
+        const auto col = q.getColumn(8);
+        m.token_sealed.assign(static_cast<const char*>(col.getBlob()), static_cast<std::size_t>(col.getBytes()));
+    }
     m.created_at = from_db(q.getColumn(9).getInt64());
     m.state = parse_mail_state(text(10)).value_or(mail_state::failed);
     m.recipient = text(11);
@@ -40,6 +44,11 @@ mail_entry read_mail(statement_ref& q) {
     if (!q.getColumn(16).isNull()) m.sent_at = from_db(q.getColumn(16).getInt64());
     m.sender = text(17);
     return m;
+}
+
+/// What a sealed token is bound to: it opens only as the token of this registration's mail.
+std::string token_context(std::int64_t registration_id) {
+    return "seminard outbox token, registration " + std::to_string(registration_id);
 }
 
 std::vector<mail_entry> read_all(statement_ref& q) {
@@ -61,7 +70,7 @@ std::optional<mail_state> parse_mail_state(std::string_view s) noexcept {
 void enqueue_mail(
     connection& c, const domain::registration& r, domain::mail_kind kind, domain::instant now, std::string_view token) {
     auto q = c.prepare(
-        "INSERT INTO outbox(registration_id, kind, status, waitlist_position, token, created_at) "
+        "INSERT INTO outbox(registration_id, kind, status, waitlist_position, token_sealed, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, r.id);
     q.bind(2, std::string{domain::to_string(kind)});
@@ -70,10 +79,12 @@ void enqueue_mail(
         q.bind(4, *r.waitlist_position);
     else
         q.bind(4);
-    if (token.empty())
+    if (token.empty()) {
         q.bind(5);
-    else
-        q.bind(5, std::string{token});
+    } else {
+        const auto sealed = c.key().seal(token, token_context(r.id));
+        q.bind(5, sealed.data(), static_cast<int>(sealed.size()));
+    }
     q.bind(6, to_db(now));
     q.exec();
 }
@@ -98,7 +109,7 @@ void store_rendered_mail(connection& c,
                          std::string_view subject,
                          std::string_view message) {
     auto q = c.prepare(
-        "UPDATE outbox SET sender = ?, recipient = ?, subject = ?, message = ?, token = NULL, state = 'ready' "
+        "UPDATE outbox SET sender = ?, recipient = ?, subject = ?, message = ?, state = 'ready' "
         "WHERE id = ? AND state = 'pending'");
     q.bind(1, std::string{sender});
     q.bind(2, std::string{recipient});
@@ -111,7 +122,7 @@ void store_rendered_mail(connection& c,
 void mark_mail_sent(connection& c, std::int64_t id, domain::instant now) {
     auto q = c.prepare(
         "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, next_attempt_at = NULL, "
-        "last_error = NULL WHERE id = ?");
+        "last_error = NULL, token_sealed = NULL WHERE id = ?");
     q.bind(1, to_db(now));
     q.bind(2, id);
     q.exec();
@@ -127,11 +138,16 @@ void mark_mail_retry(connection& c, std::int64_t id, domain::instant next_attemp
 
 void mark_mail_failed(connection& c, std::int64_t id, std::string_view error) {
     auto q = c.prepare(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, next_attempt_at = NULL, last_error = ? "
-        "WHERE id = ?");
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, next_attempt_at = NULL, last_error = ?, "
+        "token_sealed = NULL WHERE id = ?");
     q.bind(1, std::string{error});
     q.bind(2, id);
     q.exec();
+}
+
+std::optional<std::string> mail_token(connection& c, const mail_entry& m) {
+    if (m.token_sealed.empty()) return std::nullopt;
+    return c.key().open(m.token_sealed, token_context(m.registration_id));
 }
 
 std::vector<mail_entry> pending_mails(connection& c, int limit) {
@@ -202,6 +218,76 @@ mail_page list_mails(connection& c, const mail_filter& f, int limit, std::int64_
     bind_filter(n);
     if (n.executeStep()) page.total = n.getColumn(0).getInt64();
     return page;
+}
+
+namespace {
+
+/// The token in a confirmation message rendered before schema 6: the text after "/registrations/" that the
+/// registration's stored hash confirms (quoted-printable soft line breaks removed first).
+std::optional<std::string> token_in_message(std::string message, const digest& token_hash) {
+    for (auto at = message.find("=\r\n"); at != std::string::npos; at = message.find("=\r\n", at)) message.erase(at, 3);
+    constexpr std::string_view marker = "/registrations/";
+    auto is_token_char = [](char ch) {
+        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+               ch == '_';
+    };
+    for (auto at = message.find(marker); at != std::string::npos; at = message.find(marker, at + 1)) {
+        auto end = at + marker.size();
+        while (end < message.size() && is_token_char(message[end])) ++end;
+        const auto candidate = message.substr(at + marker.size(), end - at - marker.size());
+        if (!candidate.empty() && same_digest(sha256(candidate), token_hash)) return candidate;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void seal_outbox_tokens(connection& c) {
+    auto& db = c.db();
+    {
+        SQLite::Statement q(db, "SELECT id, registration_id, token FROM outbox WHERE token IS NOT NULL");
+        while (q.executeStep()) {
+            const auto id = q.getColumn(0).getInt64();
+            const auto sealed = c.key().seal(q.getColumn(2).getString(), token_context(q.getColumn(1).getInt64()));
+            SQLite::Statement u(db, "UPDATE outbox SET token_sealed = ?, token = NULL WHERE id = ?");
+            u.bind(1, sealed.data(), static_cast<int>(sealed.size()));
+            u.bind(2, id);
+            u.exec();
+        }
+    }
+    SQLite::Statement q(db,
+                        "SELECT o.id, o.registration_id, o.state, o.message, r.token_hash FROM outbox o "
+                        "JOIN registrations r ON r.id = o.registration_id "
+                        "WHERE o.kind = 'registered' AND o.message IS NOT NULL");
+    while (q.executeStep()) {
+        const auto id = q.getColumn(0).getInt64();
+        const auto registration_id = q.getColumn(1).getInt64();
+        const auto state = q.getColumn(2).getString();
+        const auto message_col = q.getColumn(3);
+        std::string message{static_cast<const char*>(message_col.getBlob()),
+                            static_cast<std::size_t>(message_col.getBytes())};
+        digest hash{};
+        const auto hash_col = q.getColumn(4);
+        if (hash_col.getBytes() == static_cast<int>(hash.size()))
+            std::memcpy(hash.data(), hash_col.getBlob(), hash.size());
+        if (state == "ready") {
+            // Not sent yet: keep the link for the mail, sealed, and render the message again without it.
+            SQLite::Statement u(db,
+                                "UPDATE outbox SET token_sealed = ?, message = NULL, state = 'pending' WHERE id = ?");
+            if (auto token = token_in_message(std::move(message), hash)) {
+                const auto sealed = c.key().seal(*token, token_context(registration_id));
+                u.bind(1, sealed.data(), static_cast<int>(sealed.size()));
+            } else {
+                u.bind(1);
+            }
+            u.bind(2, id);
+            u.exec();
+        } else {
+            SQLite::Statement u(db, "UPDATE outbox SET message = NULL WHERE id = ?");
+            u.bind(1, id);
+            u.exec();
+        }
+    }
 }
 
 }  // namespace seminard::storage

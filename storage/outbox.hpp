@@ -31,7 +31,9 @@ struct mail_entry {
     domain::registration_status status = domain::registration_status::confirmed;
     std::optional<int> waitlist_position;
     domain::lang lang = domain::lang::de;
-    std::string token;  ///< only for `registered` and only until rendered: the private link goes into that mail
+    /// Only for `registered`, until it is sent: the private token for the mail's link, sealed with the key outside
+    /// the database (mail_token() opens it). Empty otherwise.
+    std::string token_sealed;
     domain::instant created_at{};
     mail_state state = mail_state::pending;
     std::string sender;     ///< envelope sender; set when rendered
@@ -54,19 +56,24 @@ void enqueue_mail(connection& c,
 /// Records `kind` for every active (confirmed or waitlisted) registration of a date.
 void enqueue_mail_for_date(connection& c, std::int64_t date_id, domain::mail_kind kind, domain::instant now);
 
-/// Stores the rendered message; the row becomes `ready` and forgets the token (the message holds the link).
+/// Stores the rendered message (with the private link redacted: the message is what the organiser may download);
+/// the row becomes `ready`. The sealed token stays until the mail is sent.
 void store_rendered_mail(connection& c,
                          std::int64_t id,
                          std::string_view sender,
                          std::string_view recipient,
                          std::string_view subject,
                          std::string_view message);
-/// Outcome of one delivery attempt.
+/// Outcome of one delivery attempt. Sent or failed for good, the row forgets its sealed token.
 void mark_mail_sent(connection& c, std::int64_t id, domain::instant now);
 void mark_mail_retry(connection& c, std::int64_t id, domain::instant next_attempt, std::string_view error);
 void mark_mail_failed(connection& c, std::int64_t id, std::string_view error);
 
 // ---- reads --------------------------------------------------------------------------------------------------
+
+/// The private token of a `registered` mail, opened with the connection's key; nullopt when the mail has none, or
+/// it was sealed with another key (the key file was replaced: the link cannot be sent any more).
+std::optional<std::string> mail_token(connection& c, const mail_entry& m);
 
 /// Mails not rendered yet, oldest first.
 std::vector<mail_entry> pending_mails(connection& c, int limit);
@@ -88,5 +95,9 @@ struct mail_page {
 };
 /// The organiser's view of the outbox, in order of creation, `limit` at a time after mail id `after_id`.
 mail_page list_mails(connection& c, const mail_filter& f, int limit, std::int64_t after_id);
+
+/// Migration 6: tokens an older database kept in the clear are sealed; rendered confirmation messages, which held
+/// the link, are dropped (a ready one, its token recovered from it and sealed, is rendered again, redacted).
+void seal_outbox_tokens(connection& c);
 
 }  // namespace seminard::storage

@@ -33,6 +33,7 @@ struct mail_content {
     std::vector<detail> details;
     std::string link_label;  ///< with `link`: the private link of a `registered` mail
     std::string link;
+    std::string redacted_link;  ///< instead of `link`, in the copy the outbox keeps
     std::vector<std::string> closing;
     std::string regards;
     std::string organizer_name;
@@ -170,6 +171,14 @@ mail_content content(const mail_input& in) {
         c.closing.push_back(pick(in,
                                  "Der Link ist persönlich; bitte geben Sie ihn nicht weiter.",
                                  "The link is personal; please do not pass it on."));
+    } else if (in.kind == mail_kind::registered && in.link_redacted) {
+        // The copy kept in the outbox: the link works like a key, so only the mail that goes out carries it.
+        c.link_label = pick(in,
+                            "Ihre Anmeldung ansehen, in den Kalender übernehmen oder stornieren",
+                            "View your registration, add it to your calendar or cancel it");
+        c.redacted_link = pick(in,
+                               "[persönlicher Link – steht nur in der zugestellten E-Mail]",
+                               "[personal link – only in the mail as delivered]");
     }
     c.closing.push_back(calendar_sentence(in));
     if (in.kind == mail_kind::cancelled) {
@@ -205,6 +214,7 @@ std::string render_text(const mail_content& c) {
     }
     t += "\n";
     if (!c.link.empty()) t += c.link_label + ":\n" + c.link + "\n\n";
+    if (!c.redacted_link.empty()) t += c.link_label + ":\n" + c.redacted_link + "\n\n";
     for (const auto& p : c.closing) t += p + "\n\n";
     t += c.regards + "\n" + c.organizer_name + "\n" + c.organizer_email + "\n";
     return t;
@@ -245,6 +255,7 @@ std::string render_html(const mail_content& c, const mail_input& in, const std::
     if (!c.link.empty())
         h += paragraph("<a href=\"" + html_escape(c.link) + "\" style=\"" + std::string{link_style} + "\">" +
                        html_escape(c.link_label) + "</a>");
+    if (!c.redacted_link.empty()) h += paragraph(html_escape(c.link_label) + ":<br>\n" + html_escape(c.redacted_link));
     for (const auto& p : c.closing) h += paragraph(html_escape(p));
     h += paragraph(html_escape(c.regards) + "<br>\n" + html_escape(c.organizer_name) +
                    "<br>\n<a href=\"mailto:" + html_escape(c.organizer_email) + "\" style=\"" +

@@ -20,6 +20,8 @@ struct mail_input {
     domain::seminar_date date;
     domain::registration registration;  ///< the state the mail reports (status, waitlist_position, cancelled_at)
     std::string token;  ///< only for `registered`: the private link goes into that mail; empty otherwise
+    /// A `registered` mail rendered for keeping (the outbox, the organiser's .eml): the link is named, not given.
+    bool link_redacted = false;
     domain::lang lang = domain::lang::de;
     std::string public_url;    ///< no trailing slash, e.g. "http://127.0.0.1:8080"
     std::string from_address;  ///< when set: From uses this address (with the organiser's name), Reply-To the

@@ -35,7 +35,8 @@ struct rendered {
 std::optional<composed_mail> render_outbox_mail(storage::connection& c,
                                                 const storage::mail_entry& m,
                                                 const site_config& site,
-                                                const mail_config& mail) {
+                                                const mail_config& mail,
+                                                private_link link) {
     auto reg = storage::find_registration(c, m.registration_id);
     if (!reg) return std::nullopt;
     auto date = storage::find_date(c, reg->date_id);
@@ -51,7 +52,8 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
     in.seminar = std::move(*seminar);
     in.date = std::move(*date);
     in.registration = std::move(*reg);
-    in.token = m.token;
+    if (link == private_link::included) in.token = storage::mail_token(c, m).value_or("");
+    in.link_redacted = in.token.empty();
     in.lang = m.lang;
     in.public_url = site.public_url;
     in.from_address = mail.from_address;
@@ -195,6 +197,12 @@ bool mailer::deliver_due(storage::connection& c) {
         }
         auto message = storage::mail_message(c, m.id);
         if (!message) continue;
+        // The confirmation's private link was never stored in the clear: the message that goes out is rendered now,
+        // with the token opened from its seal, and exists only for this attempt.
+        if (!m.token_sealed.empty()) {
+            if (auto with_link = render_outbox_mail(c, m, site_, mail_, private_link::included))
+                message = std::move(with_link->message);
+        }
         auto result = smtp_send(*endpoint, opt, m.sender, m.recipient, *message);
         const auto now = clock_();
         const int attempts = m.attempts + 1;

@@ -18,13 +18,19 @@
 
 namespace seminard::server {
 
-/// Renders one outbox entry as it will be sent: the registration as the entry recorded it, the seminar and the date
-/// as they are now. nullopt when the registration, date or seminar is gone. Runs on any connection (a reader's, or
-/// the mailer's).
+/// Whether a rendered confirmation carries its private link: only the message that goes out does; the copy the outbox
+/// keeps (and the organiser downloads) names it without giving it.
+enum class private_link { redacted, included };
+
+/// Renders one outbox entry: the registration as the entry recorded it, the seminar and the date as they are now.
+/// nullopt when the registration, date or seminar is gone. Runs on any connection (a reader's, or the mailer's).
+/// With private_link::included, a confirmation whose sealed token cannot be opened (the key file was replaced)
+/// comes out redacted.
 std::optional<composed_mail> render_outbox_mail(storage::connection& c,
                                                 const storage::mail_entry& m,
                                                 const site_config& site,
-                                                const mail_config& mail);
+                                                const mail_config& mail,
+                                                private_link link = private_link::redacted);
 
 /// How long to wait before the next attempt after `attempts_done` failed ones: base, 2·base, 4·base, … at most cap.
 std::chrono::seconds retry_delay(int attempts_done, std::chrono::seconds base, std::chrono::seconds cap) noexcept;

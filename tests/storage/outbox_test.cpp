@@ -72,7 +72,8 @@ struct outbox_env {
 
 }  // namespace
 
-TEST_CASE("a registration records its confirmation mail with the private token and the language", "[outbox]") {
+TEST_CASE("a registration records its confirmation mail with the private token sealed, and the language",
+          "[outbox]") {
     outbox_env env;
     auto a = env.reg("anna@example.org", domain::lang::en);
     REQUIRE(a.ok());
@@ -82,7 +83,9 @@ TEST_CASE("a registration records its confirmation mail with the private token a
     REQUIRE(mails.size() == 2);
     CHECK(mails[0].kind == mail_kind::registered);
     CHECK(mails[0].status == registration_status::confirmed);
-    CHECK(mails[0].token == a->token);
+    CHECK(storage::mail_token(env.rd, mails[0]) == a->token);
+    CHECK(mails[0].token_sealed.find(a->token) == std::string::npos);  // never in the clear
+    CHECK(mails[1].token_sealed != mails[0].token_sealed);
     CHECK(mails[0].lang == domain::lang::en);
     CHECK(mails[0].code == a->registration.code);
     CHECK(mails[0].state == storage::mail_state::pending);
@@ -115,7 +118,7 @@ TEST_CASE("a cancellation records the cancellation and the promotion it causes",
     CHECK(mails[2].kind == mail_kind::cancelled);
     CHECK(mails[2].code == a->registration.code);
     CHECK(mails[2].status == registration_status::cancelled);
-    CHECK(mails[2].token.empty());
+    CHECK(mails[2].token_sealed.empty());
     CHECK(mails[3].kind == mail_kind::promoted);
     CHECK(mails[3].code == b->registration.code);
     CHECK(mails[3].status == registration_status::confirmed);
@@ -167,7 +170,7 @@ TEST_CASE("changed days and a cancelled date record a mail for every active regi
     CHECK(mails[before + 4].kind == mail_kind::date_cancelled);
 }
 
-TEST_CASE("a rendered mail forgets the token and moves through retry to sent or failed", "[outbox]") {
+TEST_CASE("a rendered mail keeps its sealed token until it is sent or fails for good", "[outbox]") {
     outbox_env env;
     REQUIRE(env.reg("anna@example.org").ok());
     REQUIRE(env.reg("ben@example.org").ok());
@@ -182,7 +185,7 @@ TEST_CASE("a rendered mail forgets the token and moves through retry to sent or 
     auto m = storage::find_mail(env.rd, first);
     REQUIRE(m);
     CHECK(m->state == storage::mail_state::ready);
-    CHECK(m->token.empty());
+    CHECK(storage::mail_token(env.rd, *m));  // the link still has to go out
     CHECK(m->sender == "seminare@example.org");
     CHECK(m->recipient == "anna@example.org");
     CHECK(storage::mail_message(env.rd, first) == std::string{"raw\r\n"});
@@ -208,7 +211,23 @@ TEST_CASE("a rendered mail forgets the token and moves through retry to sent or 
     CHECK(m->attempts == 2);
     CHECK(m->sent_at == now + 31s);
     CHECK(m->last_error.empty());
+    CHECK(m->token_sealed.empty());
     CHECK(storage::find_mail(env.rd, second)->state == storage::mail_state::failed);
+    CHECK(storage::find_mail(env.rd, second)->token_sealed.empty());
+}
+
+TEST_CASE("a token sealed with another key does not open", "[outbox]") {
+    outbox_env env;
+    auto a = env.reg("anna@example.org");
+    REQUIRE(a.ok());
+    auto m = env.all().at(0);
+    CHECK(storage::mail_token(env.rd, m) == a->token);
+    auto other = m;
+    other.registration_id += 1;  // sealed for one registration, it is no other's
+    CHECK_FALSE(storage::mail_token(env.rd, other));
+    auto altered = m;
+    altered.token_sealed[20] = static_cast<char>(altered.token_sealed[20] ^ 1);
+    CHECK_FALSE(storage::mail_token(env.rd, altered));
 }
 
 TEST_CASE("the organiser's outbox list filters by state, date and registration and pages", "[outbox]") {

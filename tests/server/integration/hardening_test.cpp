@@ -3,14 +3,18 @@
 #include "api.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
+#include "smtp_sink.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -177,4 +181,89 @@ TEST_CASE("no page of ours may be framed, unless by an origin the organiser name
         r.header("Content-Security-Policy").find("frame-ancestors https://www.example.org https://shop.example.org") !=
         std::string::npos);
     CHECK_FALSE(r.has_header("X-Frame-Options"));
+}
+
+namespace {
+
+std::string file_text(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+/// What the database files hold, main file, log and shared memory together.
+std::string database_files(const std::filesystem::path& db) {
+    return file_text(db) + file_text(db.string() + "-wal") + file_text(db.string() + "-shm");
+}
+
+std::string without_soft_breaks(std::string s) {
+    for (auto at = s.find("=\r\n"); at != std::string::npos; at = s.find("=\r\n", at)) s.erase(at, 3);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("a stolen database holds no working private link; only the mail that goes out carries it",
+          "[hardening][tokens]") {
+    seminard::test::smtp_sink sink;
+    server_process server{with_args({"--smtp", "127.0.0.1:" + std::to_string(sink.port())})};
+    http_client c{server.port()};
+    const auto date_id = seminar_with_date(c, "tokens", 20, true);
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 5; ++i) {
+        auto r = register_json(c, date_id, person("p" + std::to_string(i) + "@example.org"));
+        REQUIRE(r.status == 201);
+        tokens.push_back(r.json().at("token").get<std::string>());
+    }
+    REQUIRE(sink.wait_for(5, 30s));
+    // Delivered: each attendee got their own working link.
+    const auto delivered = sink.messages();
+    for (const auto& token : tokens) {
+        INFO(token);
+        bool found = false;
+        for (const auto& m : delivered)
+            found = found || without_soft_breaks(m.data).find("/registrations/" + token) != std::string::npos;
+        CHECK(found);
+        CHECK(c.get("/api/v1/registrations/" + token).status == 200);
+    }
+    // The organiser's copy names the link without giving it.
+    auto list = c.get("/api/v1/outbox", organiser());
+    REQUIRE(list.status == 200);
+    for (const auto& item : list.json().at("items")) {
+        auto eml = c.get("/api/v1/outbox/" + std::to_string(item.at("id").get<int>()) + ".eml", organiser());
+        REQUIRE(eml.status == 200);
+        CHECK(without_soft_breaks(eml.body).find("/registrations/") == std::string::npos);
+        CHECK(eml.body.find("Link") != std::string::npos);
+    }
+    // And the files of the database (what a backup or a thief copies) hold none of the tokens.
+    const auto files = database_files(server.db_path());
+    for (const auto& token : tokens) CHECK(files.find(token) == std::string::npos);
+}
+
+TEST_CASE("without SMTP the outbox keeps the link sealed and shows it redacted", "[hardening][tokens]") {
+    server_process server;
+    http_client c{server.port()};
+    const auto date_id = seminar_with_date(c, "tokens", 20, true);
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 5; ++i) {
+        auto r = register_json(c, date_id, person("q" + std::to_string(i) + "@example.org"));
+        REQUIRE(r.status == 201);
+        tokens.push_back(r.json().at("token").get<std::string>());
+    }
+    // Rendered by the mailer (state ready), or rendered on the spot when asked for before that.
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    json items;
+    do {
+        items = c.get("/api/v1/outbox?state=ready", organiser()).json().at("items");
+        if (items.size() == 5) break;
+        std::this_thread::sleep_for(50ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    REQUIRE(items.size() == 5);
+    auto eml = c.get("/api/v1/outbox/" + std::to_string(items[0].at("id").get<int>()) + ".eml", organiser());
+    CHECK(without_soft_breaks(eml.body).find("/registrations/") == std::string::npos);
+    const auto files = database_files(server.db_path());
+    for (const auto& token : tokens) CHECK(files.find(token) == std::string::npos);
+    // The key that seals them lives next to the database, private.
+    struct stat st {};
+    REQUIRE(::stat((server.db_path().string() + ".key").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
 }

@@ -213,6 +213,7 @@ TEST_CASE("the usage text lists every option", "[options]") {
                           "--max-connections-per-client",
                           "--trusted-proxy",
                           "--frame-origin",
+                          "--key-file",
                           "--admin-token-file",
                           "--no-access-log",
                           "--help",
