@@ -202,7 +202,7 @@ std::string without_soft_breaks(std::string s) {
 
 }  // namespace
 
-TEST_CASE("a stolen database holds no working private link; only the mail that goes out carries it",
+TEST_CASE("a stolen database holds no working private link, only the mail that goes out carries it",
           "[hardening][tokens]") {
     seminard::test::smtp_sink sink;
     server_process server{with_args({"--smtp", "127.0.0.1:" + std::to_string(sink.port())})};
