@@ -20,7 +20,7 @@ std::string now_text() {
     const auto day = date::floor<date::days>(now);
     const date::year_month_day ymd{day};
     const date::hh_mm_ss time{now - day};
-    char buf[32];
+    char buf[64];  // room for any int, so that the compiler can see nothing is cut off
     std::snprintf(buf,
                   sizeof buf,
                   "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
