@@ -21,7 +21,7 @@ namespace seminard::storage {
 namespace {
 
 /// A token's secret: 128 random bits.
-constexpr std::size_t secret_bytes = 16;
+constexpr std::size_t secret_bytes = registration_key_secret_bytes;
 /// A registration token starts with its code's value: 40 bits.
 constexpr std::size_t code_value_bytes = 5;
 
@@ -96,12 +96,19 @@ std::string new_token() {
     return to_base64url(raw);
 }
 
-std::string new_registration_token(std::uint64_t code_value) {
+std::string registration_key(std::uint64_t code_value, std::span<const std::uint8_t> secret) {
+    if (secret.size() != secret_bytes) throw std::invalid_argument("a registration key's secret has 16 bytes");
     std::array<std::uint8_t, code_value_bytes + secret_bytes> raw{};
     for (std::size_t i = 0; i < code_value_bytes; ++i)
         raw[i] = static_cast<std::uint8_t>(code_value >> (8 * (code_value_bytes - 1 - i)));
-    random_bytes(std::span{raw}.subspan(code_value_bytes));
+    std::copy(secret.begin(), secret.end(), raw.begin() + code_value_bytes);
     return to_base64url(raw);
+}
+
+std::string new_registration_token(std::uint64_t code_value) {
+    std::array<std::uint8_t, secret_bytes> secret{};
+    random_bytes(secret);
+    return registration_key(code_value, secret);
 }
 
 std::optional<std::uint64_t> registration_token_code(std::string_view token) {

@@ -25,8 +25,13 @@ std::string new_token();
 /// checked against the stored SHA-256 of the whole token.
 inline constexpr std::size_t registration_token_size = 28;
 std::string new_registration_token(std::uint64_t code_value);
-/// The code value a registration token starts with; nullopt unless `token` has that shape.
+/// The code value a registration token starts with; nullopt unless `token` has that shape. Invite keys have it too.
 std::optional<std::uint64_t> registration_token_code(std::string_view token);
+
+/// How many bytes of secret follow the code's value in a registration token or invite key.
+inline constexpr std::size_t registration_key_secret_bytes = 16;
+/// A code value and `secret_bytes` of secret, as a token is written (base64url, 28 characters).
+std::string registration_key(std::uint64_t code_value, std::span<const std::uint8_t> secret);
 
 /// A keyed permutation of the 40-bit numbers (a four-round Feistel network with SHA-256 as round function): a
 /// registration's code is the permuted row id. Codes stay unique without an index on random keys, and they do

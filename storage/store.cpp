@@ -269,6 +269,35 @@ std::optional<domain::registration> find_registration(connection& c, std::int64_
     return find_registration_by_id(c, id);
 }
 
+namespace {
+
+/// The invite key's secret half: 128 bits of an HMAC over the registration's id, under the server's key.
+digest invite_mac(connection& c, std::int64_t registration_id) {
+    const auto mac = c.key().mac("seminard invite key, registration " + std::to_string(registration_id));
+    digest d{};
+    std::copy(mac.begin(), mac.end(), d.begin());
+    return d;
+}
+
+}  // namespace
+
+std::string invite_key(connection& c, const domain::registration& r) {
+    const auto value = domain::code_value(r.code);
+    if (!value) throw std::runtime_error("registration without a canonical code");
+    const auto mac = invite_mac(c, r.id);
+    return registration_key(*value, std::span<const std::uint8_t>{mac.data(), registration_key_secret_bytes});
+}
+
+std::optional<domain::registration> find_registration_by_invite_key(connection& c, std::string_view key) {
+    const auto value = registration_token_code(key);
+    if (!value) return std::nullopt;
+    auto reg = find_registration_by_code(c, domain::make_code(*value));
+    if (!reg) return std::nullopt;
+    // Compared as digests (constant time): the expected key's hash against the given one's.
+    if (!same_digest(sha256(invite_key(c, *reg)), sha256(key))) return std::nullopt;
+    return reg;
+}
+
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code) {
     if (auto value = domain::code_value(code)) {
         auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS

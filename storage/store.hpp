@@ -31,6 +31,13 @@ domain::date_availability availability(connection& c, std::int64_t date_id);
 /// the stored hash in constant time; a 22-character token from before schema 5 is looked up by its hash).
 std::optional<domain::registration> find_registration_by_token(connection& c, std::string_view token);
 std::optional<domain::registration> find_registration(connection& c, std::int64_t id);
+
+/// The read-only key of a registration's personal calendar: it can fetch the invite and nothing else, so that a
+/// calendar subscribed to it, or shared, cannot cancel. Derived from the code and the server's key (28 base64url
+/// characters, the code's value first); computed again whenever it is needed, never stored.
+std::string invite_key(connection& c, const domain::registration& r);
+/// The registration an invite key belongs to (checked against the derivation in constant time).
+std::optional<domain::registration> find_registration_by_invite_key(connection& c, std::string_view key);
 /// `code` in canonical form (domain::canonical_code).
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code);
 

@@ -87,6 +87,22 @@ std::string date_filename(const domain::seminar& s, const domain::seminar_date& 
     return s.slug + "-" + (d.days.empty() ? std::to_string(d.id) : domain::format_day(d.days.front().day)) + ".ics";
 }
 
+/// A registration's personal invite (REQUEST, or CANCEL once cancelled), never cached by others.
+http_response invite_answer(const services& svc,
+                            const std::shared_ptr<exchange>& ex,
+                            storage::connection& c,
+                            const std::optional<domain::registration>& reg) {
+    if (!reg) return error_response(domain::errc::not_found, ex->lang);
+    auto d = storage::find_date(c, reg->date_id);
+    if (!d) return error_response(domain::errc::not_found, ex->lang);
+    auto s = storage::find_seminar_by_id(c, d->seminar_id);
+    if (!s) return error_response(domain::errc::not_found, ex->lang);
+    return conditional(
+        ex->request(),
+        calendar_response(
+            calendars::invite(*s, *d, *reg, context_of(svc, ex->lang)), s->slug + "-" + reg->code + ".ics", false));
+}
+
 }  // namespace
 
 void add_calendar_routes(router& r, services& svc) {
@@ -124,22 +140,18 @@ void add_calendar_routes(router& r, services& svc) {
             conditional);
     });
 
+    // The read-only key of the links we hand out, and the private token that mails and pages linked before.
+    r.add("GET", "/api/v1/invites/{key}", access::invite_key, [&svc](const std::shared_ptr<exchange>& ex) {
+        svc.read(ex, [&svc, ex, key = std::string{without_ics(ex->param("key"))}](storage::connection& c) {
+            return invite_answer(svc, ex, c, storage::find_registration_by_invite_key(c, key));
+        });
+    });
     r.add("GET",
           "/api/v1/registrations/{token}/invite.ics",
           access::attendee,
           [&svc](const std::shared_ptr<exchange>& ex) {
-              const auto& token = ex->param("token");
-              svc.read(ex, [&svc, ex, token](storage::connection& c) {
-                  auto reg = storage::find_registration_by_token(c, token);
-                  if (!reg) return error_response(domain::errc::not_found, ex->lang);
-                  auto d = storage::find_date(c, reg->date_id);
-                  if (!d) return error_response(domain::errc::not_found, ex->lang);
-                  auto s = storage::find_seminar_by_id(c, d->seminar_id);
-                  if (!s) return error_response(domain::errc::not_found, ex->lang);
-                  return conditional(ex->request(),
-                                     calendar_response(calendars::invite(*s, *d, *reg, context_of(svc, ex->lang)),
-                                                       s->slug + "-" + reg->code + ".ics",
-                                                       false));
+              svc.read(ex, [&svc, ex, token = ex->param("token")](storage::connection& c) {
+                  return invite_answer(svc, ex, c, storage::find_registration_by_token(c, token));
               });
           });
 }

@@ -342,6 +342,7 @@ json confirmation_json(domain::seminar s,
                        domain::seminar_date d,
                        domain::registration r,
                        std::string_view token,
+                       std::string_view invite_key,
                        domain::lang lang,
                        const site_urls& links) {
     const auto self = links.registration_api(token);
@@ -355,21 +356,23 @@ json confirmation_json(domain::seminar s,
     mail.lang = lang;
     mail.public_url = links.base();
     const auto& reg = mail.registration;
-    json j{
-        {"code", reg.code},
-        {"status", domain::to_string(reg.status)},
-        {"created_at", iso(reg.created_at, nullptr)},
-        {"confirmation",
-         {{"status_text", status_text(reg, lang)},
-          {"schedule", domain::format_schedule(mail.date.days, lang)},
-          {"price", domain::format_price(mail.seminar.price_cents, mail.seminar.currency, lang)},
-          {"email",
-           {{"to", reg.person.email},
-            {"from", mail.seminar.organizer_email},
-            {"subject", mail_subject(mail)},
-            {"text", mail_text(mail)}}}}},
-        {"links",
-         {{"self", self}, {"page", links.registration_page(token)}, {"ics", links.invite(token)}, {"cancel", self}}}};
+    json j{{"code", reg.code},
+           {"status", domain::to_string(reg.status)},
+           {"created_at", iso(reg.created_at, nullptr)},
+           {"confirmation",
+            {{"status_text", status_text(reg, lang)},
+             {"schedule", domain::format_schedule(mail.date.days, lang)},
+             {"price", domain::format_price(mail.seminar.price_cents, mail.seminar.currency, lang)},
+             {"email",
+              {{"to", reg.person.email},
+               {"from", mail.seminar.organizer_email},
+               {"subject", mail_subject(mail)},
+               {"text", mail_text(mail)}}}}},
+           {"links",
+            {{"self", self},
+             {"page", links.registration_page(token)},
+             {"ics", links.invite(invite_key)},
+             {"cancel", self}}}};
     if (reg.waitlist_position) j["waitlist_position"] = *reg.waitlist_position;
     if (!token.empty()) j["token"] = std::string{token};
     return j;
@@ -379,10 +382,11 @@ json attendee_view_json(const domain::seminar& s,
                         const domain::seminar_date& d,
                         const domain::registration& r,
                         std::string_view token,
+                        std::string_view invite_key,
                         domain::instant now,
                         domain::lang lang,
                         const site_urls& links) {
-    auto j = confirmation_json(s, d, r, token, lang, links);
+    auto j = confirmation_json(s, d, r, token, invite_key, lang, links);
     auto date = date_json(s, d, {}, now, lang, links);
     for (auto key : {"seats_left", "confirmed", "waitlist_length", "capacity"}) date.erase(key);
     j["attendee"] = {{"first_name", r.person.first_name},

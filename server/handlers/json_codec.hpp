@@ -45,11 +45,13 @@ json registration_json(const domain::registration& r);
 /// The answer to a new registration (201): code, status, waiting-list position, token, the confirmation (status
 /// text, schedule, price, the confirmation mail's subject and text) and the private links. What it leaves out
 /// (the attendee's own fields, the date and seminar) is at links.self. Takes the rows by value: a caller done with
-/// them moves them into the mail it renders.
+/// them moves them into the mail it renders. links.ics uses the read-only `invite_key` (storage::invite_key), never
+/// the token: calendar links get subscribed and shared.
 json confirmation_json(domain::seminar s,
                        domain::seminar_date d,
                        domain::registration r,
                        std::string_view token,
+                       std::string_view invite_key,
                        domain::lang lang,
                        const site_urls& links);
 /// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar.
@@ -57,6 +59,7 @@ json attendee_view_json(const domain::seminar& s,
                         const domain::seminar_date& d,
                         const domain::registration& r,
                         std::string_view token,
+                        std::string_view invite_key,
                         domain::instant now,
                         domain::lang lang,
                         const site_urls& links);

@@ -62,7 +62,8 @@ void add_page_routes(router& r, services& svc) {
             auto d = storage::find_date(c, reg->date_id);
             auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
             if (!s) return not_found_page(svc, ex->lang);
-            return private_page(render_confirmation(page_context_of(svc, ex->lang), *s, *d, *reg, token), svc);
+            const auto key = storage::invite_key(c, *reg);
+            return private_page(render_confirmation(page_context_of(svc, ex->lang), *s, *d, *reg, token, key), svc);
         });
     });
 

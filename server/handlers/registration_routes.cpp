@@ -42,6 +42,7 @@ struct attendee_view {
     domain::seminar_date date;
     domain::registration registration;
     std::string token;
+    std::string invite_key;  ///< the read-only calendar key (storage::invite_key)
 };
 
 /// `known_date`: the date when the caller has just read it (in the same transaction), so it is not read twice.
@@ -53,7 +54,8 @@ domain::result<attendee_view> load_view(storage::connection& c,
     if (!d) return domain::errc::not_found;
     auto s = storage::find_seminar_by_id(c, d->seminar_id);
     if (!s) return domain::errc::not_found;
-    return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token)};
+    auto key = storage::invite_key(c, reg);
+    return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token), std::move(key)};
 }
 
 /// 429 with the seconds until the client's bucket holds a token again.
@@ -149,6 +151,7 @@ void submit_registration(services& svc,
                                                            std::move(v->date),
                                                            std::move(v->registration),
                                                            v->token,
+                                                           v->invite_key,
                                                            ex->lang,
                                                            svc.urls));
                 res.set("Location", self);
@@ -173,7 +176,9 @@ void add_registration_routes(router& r, services& svc) {
             auto v = load_view(c, std::move(*reg), token);
             if (!v) return error_response(v.err(), ex->lang);
             auto res = json_response(
-                200, attendee_view_json(v->seminar, v->date, v->registration, token, svc.now(), ex->lang, svc.urls));
+                200,
+                attendee_view_json(
+                    v->seminar, v->date, v->registration, token, v->invite_key, svc.now(), ex->lang, svc.urls));
             res.set("Cache-Control", "no-store");
             return res;
         });
@@ -192,7 +197,9 @@ void add_registration_routes(router& r, services& svc) {
             },
             [&svc, lang = ex->lang](attendee_view& v) {
                 auto res = json_response(
-                    200, attendee_view_json(v.seminar, v.date, v.registration, v.token, svc.now(), lang, svc.urls));
+                    200,
+                    attendee_view_json(
+                        v.seminar, v.date, v.registration, v.token, v.invite_key, svc.now(), lang, svc.urls));
                 res.set("Cache-Control", "no-store");
                 return res;
             });

@@ -51,6 +51,13 @@ page_query read_page_query(std::string_view query, domain::error& problems) {
     return page;
 }
 
+std::string_view without_ics(std::string_view segment) noexcept {
+    constexpr std::string_view suffix = ".ics";
+    if (segment.size() > suffix.size() && segment.substr(segment.size() - suffix.size()) == suffix)
+        segment.remove_suffix(suffix.size());
+    return segment;
+}
+
 bool plausible_token(std::string_view t) noexcept {
     // 28 characters since schema 5 (storage::new_registration_token); 22 for registrations made before.
     constexpr std::size_t legacy_length = 22;

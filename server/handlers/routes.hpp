@@ -33,6 +33,8 @@ page_query read_page_query(std::string_view query, domain::error& problems);
 /// Whether a path segment can be an attendee token (28 base64url characters since schema 5, 22 before); anything
 /// else is a 404 without a database lookup.
 bool plausible_token(std::string_view t) noexcept;
+/// A path segment without its ".ics" (calendar links end in it; the key or id before it is what counts).
+std::string_view without_ics(std::string_view segment) noexcept;
 
 /// A registration submitted from the seminar page (`slug`, the date from the field date_id) or to the API
 /// (`api_date_id`, JSON or form). Browsers get pages and redirects, scripts JSON.

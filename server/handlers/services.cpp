@@ -56,6 +56,10 @@ bool services::allow(access level, const std::shared_ptr<exchange>& ex) {
             return true;
         case access::organiser:
             return organiser_allowed(*this, ex);
+        case access::invite_key:
+            if (plausible_token(without_ics(ex->param("key")))) return true;
+            ex->respond(error_response(domain::errc::not_found, ex->lang));
+            return false;
         case access::attendee:
             if (plausible_token(ex->param("token"))) return true;
             if (ex->route.rfind(api_prefix, 0) == 0)

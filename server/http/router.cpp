@@ -39,8 +39,13 @@ void router::add(std::string method, std::string pattern, access level, handler 
     const bool cross_origin = level != access::organiser && pattern.rfind(public_api_prefix, 0) == 0;
     route r{std::move(method), std::move(pattern), level, cross_origin, {}, std::move(h)};
     for (auto s : split_path(r.pattern)) r.segments.emplace_back(s);
-    if (level == access::attendee && std::find(r.segments.begin(), r.segments.end(), "{token}") == r.segments.end())
+    auto captures = [&r](std::string_view name) {
+        return std::find(r.segments.begin(), r.segments.end(), name) != r.segments.end();
+    };
+    if (level == access::attendee && !captures("{token}"))
         throw std::invalid_argument("an attendee route needs a {token} segment: " + r.pattern);
+    if (level == access::invite_key && !captures("{key}"))
+        throw std::invalid_argument("an invite_key route needs a {key} segment: " + r.pattern);
     routes_.push_back(std::move(r));
 }
 

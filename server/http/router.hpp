@@ -17,12 +17,13 @@ using handler = std::function<void(const std::shared_ptr<exchange>&)>;
 /// Who may call a route. Every route declares it; the router checks it before the handler runs, and CORS follows
 /// from it (the public API is open to allowed origins, organiser routes never are).
 enum class access {
-    anyone,     ///< pages, the public API, health
-    attendee,   ///< whoever holds the private token in the path segment {token}
-    organiser,  ///< an organiser's credentials (Authorization: Bearer)
+    anyone,      ///< pages, the public API, health
+    attendee,    ///< whoever holds the private token in the path segment {token}
+    invite_key,  ///< whoever holds a registration's read-only calendar key in the path segment {key}
+    organiser,   ///< an organiser's credentials (Authorization: Bearer)
 };
 
-/// Decides whether a request may reach a route of level attendee or organiser: true lets it through; otherwise
+/// Decides whether a request may reach a route of a level other than anyone: true lets it through; otherwise
 /// the check has answered the exchange itself (401, 403, 404, 429). Runs on the IO thread, so it must not block.
 using access_check = std::function<bool(access, const std::shared_ptr<exchange>&)>;
 
@@ -30,7 +31,7 @@ using access_check = std::function<bool(access, const std::shared_ptr<exchange>&
 class router {
 public:
     /// `pattern` is a path like "/api/v1/seminars/{slug}"; "{name}" captures one decoded segment. An attendee
-    /// route must capture {token} (std::invalid_argument otherwise).
+    /// route must capture {token}, an invite_key route {key} (std::invalid_argument otherwise).
     void add(std::string method, std::string pattern, access level, handler h);
 
     /// The check for attendee and organiser routes. Without one, such routes answer 403: nothing is open by mistake.

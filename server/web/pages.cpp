@@ -680,7 +680,8 @@ std::string render_confirmation(const page_context& ctx,
                                 const domain::seminar& s,
                                 const domain::seminar_date& d,
                                 const domain::registration& r,
-                                std::string_view token) {
+                                std::string_view token,
+                                std::string_view invite_key) {
     const bool active = r.status != domain::registration_status::cancelled;
     const auto heading = status_heading(ctx, r);
     std::string main;
@@ -696,7 +697,7 @@ std::string render_confirmation(const page_context& ctx,
 
     if (active) {
         main += "<div class=\"actions\">\n";
-        link(main, invite_url(ctx, token), tr(ctx, "Zum Kalender hinzufügen", "Add to calendar"), "button");
+        link(main, invite_url(ctx, invite_key), tr(ctx, "Zum Kalender hinzufügen", "Add to calendar"), "button");
         main += "\n</div>\n";
         element(main,
                 "p",

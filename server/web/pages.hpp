@@ -55,12 +55,14 @@ std::string render_index(const page_context& ctx, const std::vector<seminar_list
 /// with `form` after a failed submission; pass an empty form_state for a fresh page).
 std::string render_seminar(const page_context& ctx, const seminar_listing& s, const form_state& form);
 /// The private page of one registration: status, code, date, attendee, calendar link and cancel button.
-/// `token` is the registration's private token; it appears only in this page's own links.
+/// `token` is the registration's private token; it appears only in this page's own links. The calendar link
+/// carries the read-only `invite_key` instead: calendar links get subscribed and shared.
 std::string render_confirmation(const page_context& ctx,
                                 const domain::seminar& s,
                                 const domain::seminar_date& d,
                                 const domain::registration& r,
-                                std::string_view token);
+                                std::string_view token,
+                                std::string_view invite_key);
 /// "Do you really want to cancel?" with a form that posts confirm=yes.
 std::string render_cancel_step(const page_context& ctx,
                                const domain::seminar& s,

@@ -55,7 +55,9 @@ std::string site_urls::registration_api(std::string_view token) const {
     return base_ + "/api/v1/registrations/" + percent_encode(token);
 }
 
-std::string site_urls::invite(std::string_view token) const { return registration_api(token) + "/invite.ics"; }
+std::string site_urls::invite(std::string_view invite_key) const {
+    return base_ + "/api/v1/invites/" + percent_encode(invite_key) + ".ics";
+}
 
 std::string site_urls::seminar_api(std::string_view slug) const {
     return base_ + "/api/v1/seminars/" + percent_encode(slug);

@@ -42,8 +42,9 @@ public:
     std::string registration_page(std::string_view token) const;
     /// The attendee's registration in the API (the 201's Location, links.self).
     std::string registration_api(std::string_view token) const;
-    /// The attendee's personal invite.
-    std::string invite(std::string_view token) const;
+    /// The attendee's personal invite, under its read-only key (storage::invite_key): a calendar that subscribes
+    /// to it, or a colleague it is shared with, can fetch it and nothing else.
+    std::string invite(std::string_view invite_key) const;
     std::string seminar_api(std::string_view slug) const;
     std::string date_api(std::int64_t date_id) const;
     std::string date_registrations_api(std::int64_t date_id) const;

@@ -875,3 +875,29 @@ TEST_CASE("the seat counts kept by triggers always equal the rows, through every
     CHECK(kept.confirmed == 5);
     CHECK(kept.waitlisted == 1);
 }
+
+TEST_CASE("a registration's invite key finds it, and only it; the token is no invite key", "[store][invite]") {
+    store_env env;
+    const auto d = env.add_date(5, true);
+    auto anna = env.reg(d.id, "anna@example.org");
+    REQUIRE(anna.ok());
+    const auto ben = env.reg_ok(d.id, "ben@example.org");
+    const auto key = storage::invite_key(env.rd, anna->registration);
+    CHECK(key.size() == 28);
+    CHECK(key == storage::invite_key(env.rd, anna->registration));  // derived, the same every time
+    CHECK(key != storage::invite_key(env.rd, ben));
+    CHECK(key != anna->token);
+    auto found = storage::find_registration_by_invite_key(env.rd, key);
+    REQUIRE(found);
+    CHECK(found->id == anna->registration.id);
+    CHECK_FALSE(storage::find_registration_by_invite_key(env.rd, anna->token));
+    std::string altered = key;
+    altered[27] = altered[27] == 'A' ? 'B' : 'A';
+    CHECK_FALSE(storage::find_registration_by_invite_key(env.rd, altered));
+    CHECK_FALSE(storage::find_registration_by_token(env.rd, key));
+    // Another server key derives other keys: a copied database alone cannot make one.
+    auto other = env.opts;
+    other.key = std::make_shared<const storage::secret_key>(storage::secret_key::generate());
+    storage::connection stranger{other, storage::access::read_only};
+    CHECK_FALSE(storage::find_registration_by_invite_key(stranger, key));
+}

@@ -208,7 +208,20 @@ TEST_CASE("registering with JSON confirms a seat and answers with code, token, l
     const auto self = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/v1/registrations/" + token;
     REQUIRE(r.header("Location") == self);
     REQUIRE(j.at("links").at("self") == self);
-    REQUIRE(j.at("links").at("ics") == self + "/invite.ics");
+    // The calendar link has its own read-only key: calendars get subscribed and shared, and the token cancels.
+    const auto ics = j.at("links").at("ics").get<std::string>();
+    const std::string invites = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/v1/invites/";
+    REQUIRE(ics.rfind(invites, 0) == 0);
+    REQUIRE(ics.find(token) == std::string::npos);
+    REQUIRE(ics.size() == invites.size() + 28 + 4);  // the key and ".ics"
+    auto calendar = c.get(ics.substr(ics.find("/api/")));
+    REQUIRE(calendar.status == 200);
+    REQUIRE(calendar.body.find("METHOD:REQUEST") != std::string::npos);
+    // The key reads the invite and nothing else.
+    const auto key = ics.substr(invites.size(), 28);
+    REQUIRE(c.get("/api/v1/registrations/" + key).status == 404);
+    REQUIRE(c.del("/api/v1/registrations/" + key).status == 404);
+    REQUIRE(c.get("/registrations/" + key).status == 404);
     REQUIRE(j.at("links").at("cancel") == self);
     const auto& confirmation = j.at("confirmation");
     REQUIRE(confirmation.at("status_text") == "Anmeldung bestätigt");

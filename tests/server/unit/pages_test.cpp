@@ -23,6 +23,7 @@ constexpr auto hostile = R"(<script>alert(1)</script>"&')";
 constexpr auto hostile_text = R"(&lt;script&gt;alert(1)&lt;/script&gt;"&amp;')";
 constexpr auto hostile_attr = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#39;";
 constexpr auto token = "tok_Abc123-xyz_456";
+constexpr auto invite_key = "inv_Def789-uvw_012";
 constexpr auto base = "https://seminare.example.org";
 constexpr auto privacy = "https://www.example.org/datenschutz";
 
@@ -502,7 +503,7 @@ TEST_CASE("hostile text is escaped on every page", "[pages]") {
     const std::vector<std::string> pages{
         server::render_seminar(ctx, l, form),
         server::render_index(ctx, {l}),
-        server::render_confirmation(ctx, l.seminar, l.dates[2].date, r, token),
+        server::render_confirmation(ctx, l.seminar, l.dates[2].date, r, token, invite_key),
         server::render_cancel_step(ctx, l.seminar, l.dates[2].date, r, token),
         server::render_message(ctx, hostile, hostile),
         server::render_privacy(ctx),
@@ -535,7 +536,7 @@ TEST_CASE("hostile text is escaped on every page", "[pages]") {
 TEST_CASE("the confirmation page of a confirmed registration", "[pages]") {
     const auto l = listing();
     const auto r = registration(domain::registration_status::confirmed);
-    const auto page = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token);
+    const auto page = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
     check_document(page, domain::lang::de);
     CHECK(contains(page, "<meta name=\"robots\" content=\"noindex, nofollow\">"));
     CHECK(contains(page, "<meta name=\"referrer\" content=\"no-referrer\">"));
@@ -549,8 +550,8 @@ TEST_CASE("the confirmation page of a confirmed registration", "[pages]") {
     CHECK(contains(page, "<dt>Name</dt><dd>Jürgen Müller</dd>"));
     CHECK(contains(page, "<dt>E-Mail</dt><dd>j.mueller@example.com</dd>"));
     CHECK(contains(page,
-                   "<a class=\"button\" href=\"https://seminare.example.org/api/v1/registrations/tok_Abc123-xyz_456/"
-                   "invite.ics\">Zum Kalender hinzufügen</a>"));
+                   "<a class=\"button\" href=\"https://seminare.example.org/api/v1/invites/inv_Def789-uvw_012.ics\">"
+                   "Zum Kalender hinzufügen</a>"));
     CHECK(contains(page,
                    "<form class=\"cancel-form\" method=\"post\" "
                    "action=\"https://seminare.example.org/registrations/tok_Abc123-xyz_456/cancel\">\n"
@@ -563,12 +564,12 @@ TEST_CASE("the confirmation page of a confirmed registration", "[pages]") {
 TEST_CASE("the confirmation page of a waitlisted registration, in English", "[pages]") {
     const auto l = listing();
     const auto r = registration(domain::registration_status::waitlisted, 3);
-    auto page = server::render_confirmation(context(), l.seminar, l.dates[3].date, r, token);
+    auto page = server::render_confirmation(context(), l.seminar, l.dates[3].date, r, token, invite_key);
     CHECK(contains(page, "<h1 class=\"status status--waitlisted\">Sie stehen auf der Warteliste (Platz 3)</h1>"));
     CHECK(contains(page, "Zum Kalender hinzufügen"));
     CHECK(contains(page, "Anmeldung stornieren</button>"));
 
-    page = server::render_confirmation(context(domain::lang::en), l.seminar, l.dates[3].date, r, token);
+    page = server::render_confirmation(context(domain::lang::en), l.seminar, l.dates[3].date, r, token, invite_key);
     check_document(page, domain::lang::en);
     CHECK(contains(page, "<h1 class=\"status status--waitlisted\">You are on the waiting list (number 3)</h1>"));
     CHECK(contains(page, "<p class=\"code-label\">Your registration code</p>"));
@@ -586,7 +587,7 @@ TEST_CASE("the confirmation page of a cancelled registration offers neither cale
     const auto l = listing();
     auto r = registration(domain::registration_status::cancelled);
     r.cancelled_at = now;
-    const auto page = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token);
+    const auto page = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
     check_document(page, domain::lang::de);
     CHECK(contains(page, "<h1 class=\"status status--cancelled\">Ihre Anmeldung ist storniert</h1>"));
     CHECK(contains(page, "<p class=\"code\">04HM-ASW9</p>"));
@@ -594,14 +595,15 @@ TEST_CASE("the confirmation page of a cancelled registration offers neither cale
     CHECK_FALSE(contains(page, "<form"));
     CHECK_FALSE(contains(page, "Anmeldung stornieren"));
     CHECK(contains(page, ">Zur Seminarseite</a>"));
-    CHECK(contains(server::render_confirmation(context(domain::lang::en), l.seminar, l.dates[2].date, r, token),
-                   ">Your registration is cancelled</h1>"));
+    CHECK(contains(
+        server::render_confirmation(context(domain::lang::en), l.seminar, l.dates[2].date, r, token, invite_key),
+        ">Your registration is cancelled</h1>"));
 }
 
 TEST_CASE("the confirmation page of a date the organiser cancelled says so", "[pages]") {
     const auto l = listing();
     const auto page = server::render_confirmation(
-        context(), l.seminar, l.dates[5].date, registration(domain::registration_status::confirmed), token);
+        context(), l.seminar, l.dates[5].date, registration(domain::registration_status::confirmed), token, invite_key);
     CHECK(contains(page, "<p class=\"notice notice--warning\">Dieser Termin wurde vom Veranstalter abgesagt.</p>"));
 }
 
@@ -611,7 +613,6 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
     const std::string t = token;
     const std::vector<std::string> own{
         std::string{base} + "/registrations/" + t + "/cancel",
-        std::string{base} + "/api/v1/registrations/" + t + "/invite.ics",
         std::string{base} + "/registrations/" + t + "?lang=en",
         std::string{base} + "/registrations/" + t,
     };
@@ -625,8 +626,9 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
         }
         return page;
     };
-    const auto confirmation = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token);
-    CHECK(count(confirmation, t) == 3);  // calendar, cancel, language switch
+    const auto confirmation = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
+    CHECK(count(confirmation, t) == 2);  // cancel, language switch: the calendar link has the read-only key
+    CHECK(contains(confirmation, std::string{"href=\""} + base + "/api/v1/invites/" + invite_key + ".ics\""));
     CHECK_FALSE(contains(strip(confirmation), t));
     const auto step = server::render_cancel_step(context(), l.seminar, l.dates[2].date, r, token);
     CHECK(count(step, t) == 3);  // cancel, "Nein, zurück", language switch
