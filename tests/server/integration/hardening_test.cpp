@@ -228,7 +228,8 @@ TEST_CASE("a stolen database holds no working private link, only the mail that g
     // The organiser's copy names the link without giving it.
     auto list = c.get("/api/v1/outbox", organiser());
     REQUIRE(list.status == 200);
-    for (const auto& item : list.json().at("items")) {
+    const auto items = list.json().at("items");  // a copy: a range-for over a temporary's member would dangle
+    for (const auto& item : items) {
         auto eml = c.get("/api/v1/outbox/" + std::to_string(item.at("id").get<int>()) + ".eml", organiser());
         REQUIRE(eml.status == 200);
         CHECK(without_soft_breaks(eml.body).find("/registrations/") == std::string::npos);
