@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -58,6 +59,9 @@ std::function<domain::instant()> make_clock(std::optional<domain::instant> start
 int main(int argc, char** argv) {
     tune_allocator();
     raise_descriptor_limit();
+    // A file size limit (ulimit -f) reached is a write error for SQLite to report, like a full disk, not a reason
+    // for the kernel to kill the server mid-answer.
+    std::signal(SIGXFSZ, SIG_IGN);
     const char* env_token = std::getenv("SEMINARD_ADMIN_TOKEN");
     auto opts = server::parse_options({argv + 1, argv + argc}, env_token ? env_token : "");
     if (!opts.error.empty()) {

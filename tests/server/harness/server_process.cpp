@@ -154,6 +154,8 @@ server_process::server_process(server_options options) {
     }
     std::optional<::rlimit> files_limit;
     if (options.open_files_limit) files_limit = ::rlimit{*options.open_files_limit, *options.open_files_limit};
+    std::optional<::rlimit> size_limit;
+    if (options.file_size_limit) size_limit = ::rlimit{*options.file_size_limit, *options.file_size_limit};
     const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -163,6 +165,7 @@ server_process::server_process(server_options options) {
         ::dup2(err, STDERR_FILENO);
         ::close_range(3, ~0u, 0);  // no inherited test sockets: closing one in the test must reach the server
         if (files_limit) ::setrlimit(RLIMIT_NOFILE, &*files_limit);
+        if (size_limit) ::setrlimit(RLIMIT_FSIZE, &*size_limit);
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }

@@ -38,6 +38,9 @@ struct server_options {
     /// When set, the server runs with this many file descriptors at most (soft and hard RLIMIT_NOFILE, as
     /// `ulimit -n` in its shell would set them).
     std::optional<unsigned> open_files_limit;
+    /// When set, no file the server writes may grow beyond this many bytes (RLIMIT_FSIZE, `ulimit -f`): a full
+    /// disk, for this process only.
+    std::optional<unsigned long> file_size_limit;
 };
 
 /// The seminard binary the tests start: SEMINARD_TEST_BINARY when set (scripts/test: the Release build), else the

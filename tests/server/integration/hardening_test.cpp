@@ -7,10 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Database.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -267,4 +270,72 @@ TEST_CASE("without SMTP the outbox keeps the link sealed and shows it redacted",
     struct stat st {};
     REQUIRE(::stat((server.db_path().string() + ".key").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("on a full disk writes answer 503, health says why, and every acknowledged registration survives",
+          "[hardening][disk]") {
+    temp_dir dir;
+    const auto db = dir.path() / "seminard.db";
+    int acknowledged = 0, refused = 0, other = 0;
+    std::int64_t date_id = 0;
+    {
+        server_options options = on_database(db);
+        options.file_size_limit = 8 * 1024 * 1024;  // the database, its log, the server's own logs: 8 MiB each
+        server_process server{std::move(options)};
+        http_client c{server.port()};
+        date_id = seminar_with_date(c, "voll", 100000, false);
+        const std::string padding(300, 'x');  // larger rows fill the log sooner
+        for (int i = 0; i < 20000 && refused < 20; ++i) {
+            auto body = person("p" + std::to_string(i) + "@example.org");
+            body["company"] = padding.substr(0, 200);
+            const auto status = c.post_json("/api/v1/dates/" + std::to_string(date_id) + "/registrations", body).status;
+            if (status == 201)
+                ++acknowledged;
+            else if (status == 503)
+                ++refused;
+            else
+                ++other;
+        }
+        INFO(acknowledged << " acknowledged, " << refused << " refused, " << other << " other");
+        CHECK(acknowledged > 100);
+        CHECK(refused == 20);  // the disk filled up and the writes said so
+        CHECK(other == 0);     // never a 500
+        auto health = c.get("/healthz");
+        CHECK(health.status == 503);
+        CHECK(health.json().at("status") == "unavailable");
+        CHECK(c.get("/api/v1/seminars/voll").status == 200);  // reads go on
+        server.signal(SIGKILL);
+        server.wait(10s);
+    }
+    // Room again: everything that was acknowledged is there, nothing that was refused.
+    server_process again{on_database(db)};
+    http_client c{again.port()};
+    auto list = c.get("/api/v1/dates/" + std::to_string(date_id) + "/registrations?limit=1", organiser());
+    REQUIRE(list.status == 200);
+    CHECK(list.json().at("total") == acknowledged);
+    CHECK(c.get("/healthz").status == 200);
+    CHECK(c.post_json("/api/v1/dates/" + std::to_string(date_id) + "/registrations", person("after@example.org"))
+              .status == 201);
+}
+
+TEST_CASE("while another process holds the database's write lock, writes answer 503 and nothing is half done",
+          "[hardening][lock]") {
+    server_process server;
+    http_client c{server.port()};
+    const auto date_id = seminar_with_date(c, "gesperrt", 10, true);
+    const auto path = "/api/v1/dates/" + std::to_string(date_id) + "/registrations";
+    {
+        SQLite::Database other{server.db_path().string(), SQLite::OPEN_READWRITE};
+        other.exec("BEGIN IMMEDIATE");
+        auto refused = c.post_json(path, person("a@example.org"));  // after the busy timeout (5 s)
+        CHECK(refused.status == 503);
+        CHECK(refused.json().at("error") == "unavailable");
+        auto health = c.get("/healthz");
+        CHECK(health.status == 503);
+        CHECK(health.json().at("reason").get<std::string>().find("locked") != std::string::npos);
+        CHECK(c.get("/api/v1/seminars/gesperrt").status == 200);
+        other.exec("ROLLBACK");
+    }
+    CHECK(c.post_json(path, person("a@example.org")).status == 201);  // the refused one left no trace
+    CHECK(c.get("/healthz").status == 200);
 }
