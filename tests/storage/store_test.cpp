@@ -876,7 +876,7 @@ TEST_CASE("the seat counts kept by triggers always equal the rows, through every
     CHECK(kept.waitlisted == 1);
 }
 
-TEST_CASE("a registration's invite key finds it, and only it; the token is no invite key", "[store][invite]") {
+TEST_CASE("a registration's invite key finds it, and only it, and the token is no invite key", "[store][invite]") {
     store_env env;
     const auto d = env.add_date(5, true);
     auto anna = env.reg(d.id, "anna@example.org");
