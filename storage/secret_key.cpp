@@ -24,7 +24,22 @@ constexpr std::size_t tag_bytes = 16;
 /// The key file holds the key in hex and a line end.
 constexpr std::size_t file_bytes = secret_key::size * 2 + 1;
 
-using cipher_ctx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+/// SHA-256's block size, the size of HMAC's key blocks.
+constexpr std::size_t hmac_block = 64;
+
+/// AES-256-GCM fetched once, and a context per thread (the writer seals on every registration: fetching the cipher
+/// and allocating a context per call cost it measurably, docs/performance.md).
+EVP_CIPHER_CTX* thread_cipher_ctx() {
+    thread_local const std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx{EVP_CIPHER_CTX_new(),
+                                                                                           &EVP_CIPHER_CTX_free};
+    return ctx.get();
+}
+
+const EVP_CIPHER* aes_256_gcm() {
+    static const std::unique_ptr<EVP_CIPHER, decltype(&EVP_CIPHER_free)> cipher{
+        EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr), &EVP_CIPHER_free};
+    return cipher.get();
+}
 
 std::runtime_error io_error(const std::string& what, const std::filesystem::path& path) {
     return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
@@ -47,6 +62,15 @@ std::optional<std::array<std::uint8_t, secret_key::size>> from_hex(std::string_v
 }
 
 }  // namespace
+
+secret_key::secret_key(const std::array<std::uint8_t, size>& bytes) : bytes_(bytes) {
+    inner_pad_.assign(hmac_block, '\x36');
+    outer_pad_.assign(hmac_block, '\x5c');
+    for (std::size_t i = 0; i < bytes_.size(); ++i) {
+        inner_pad_[i] = static_cast<char>(inner_pad_[i] ^ bytes_[i]);
+        outer_pad_[i] = static_cast<char>(outer_pad_[i] ^ bytes_[i]);
+    }
+}
 
 secret_key secret_key::generate() {
     std::array<std::uint8_t, size> bytes{};
@@ -97,21 +121,21 @@ std::string secret_key::seal(std::string_view plain, std::string_view context) c
     std::string out(nonce_bytes + plain.size() + tag_bytes, '\0');
     auto* bytes = reinterpret_cast<unsigned char*>(out.data());
     random_bytes(std::span{bytes, nonce_bytes});
-    cipher_ctx ctx{EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free};
+    auto* ctx = thread_cipher_ctx();
     int len = 0;
-    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes_.data(), bytes) != 1 ||
-        EVP_EncryptUpdate(ctx.get(),
+    if (!ctx || !aes_256_gcm() || EVP_EncryptInit_ex(ctx, aes_256_gcm(), nullptr, bytes_.data(), bytes) != 1 ||
+        EVP_EncryptUpdate(ctx,
                           nullptr,
                           &len,
                           reinterpret_cast<const unsigned char*>(context.data()),
                           static_cast<int>(context.size())) != 1 ||
-        EVP_EncryptUpdate(ctx.get(),
+        EVP_EncryptUpdate(ctx,
                           bytes + nonce_bytes,
                           &len,
                           reinterpret_cast<const unsigned char*>(plain.data()),
                           static_cast<int>(plain.size())) != 1 ||
-        EVP_EncryptFinal_ex(ctx.get(), bytes + nonce_bytes + len, &len) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, tag_bytes, bytes + nonce_bytes + plain.size()) != 1)
+        EVP_EncryptFinal_ex(ctx, bytes + nonce_bytes + len, &len) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, tag_bytes, bytes + nonce_bytes + plain.size()) != 1)
         throw std::runtime_error("sealing failed");
     return out;
 }
@@ -123,45 +147,34 @@ std::optional<std::string> secret_key::open(std::string_view sealed, std::string
     std::string plain(plain_size, '\0');
     std::array<unsigned char, tag_bytes> tag{};
     std::memcpy(tag.data(), bytes + nonce_bytes + plain_size, tag_bytes);
-    cipher_ctx ctx{EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free};
+    auto* ctx = thread_cipher_ctx();
     int len = 0;
-    if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes_.data(), bytes) != 1 ||
-        EVP_DecryptUpdate(ctx.get(),
+    if (!ctx || !aes_256_gcm() || EVP_DecryptInit_ex(ctx, aes_256_gcm(), nullptr, bytes_.data(), bytes) != 1 ||
+        EVP_DecryptUpdate(ctx,
                           nullptr,
                           &len,
                           reinterpret_cast<const unsigned char*>(context.data()),
                           static_cast<int>(context.size())) != 1 ||
-        EVP_DecryptUpdate(ctx.get(),
+        EVP_DecryptUpdate(ctx,
                           reinterpret_cast<unsigned char*>(plain.data()),
                           &len,
                           bytes + nonce_bytes,
                           static_cast<int>(plain_size)) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, tag_bytes, tag.data()) != 1)
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, tag_bytes, tag.data()) != 1)
         return std::nullopt;
     // The tag is checked here: a wrong key, context or any changed byte fails.
-    if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len, &len) != 1)
-        return std::nullopt;
+    if (EVP_DecryptFinal_ex(ctx, reinterpret_cast<unsigned char*>(plain.data()) + len, &len) != 1) return std::nullopt;
     return plain;
 }
 
 std::array<std::uint8_t, 32> secret_key::mac(std::string_view data) const {
-    std::array<std::uint8_t, 32> out{};
-    std::size_t len = 0;
-    if (!EVP_Q_mac(nullptr,
-                   "HMAC",
-                   nullptr,
-                   "SHA256",
-                   nullptr,
-                   bytes_.data(),
-                   bytes_.size(),
-                   reinterpret_cast<const unsigned char*>(data.data()),
-                   data.size(),
-                   out.data(),
-                   out.size(),
-                   &len) ||
-        len != out.size())
-        throw std::runtime_error("HMAC-SHA256 failed");
-    return out;
+    // HMAC-SHA256 (RFC 2104): H(outer_pad || H(inner_pad || data)).
+    std::string inner = inner_pad_;
+    inner.append(data);
+    const auto inner_hash = sha256(inner);
+    std::string outer = outer_pad_;
+    outer.append(reinterpret_cast<const char*>(inner_hash.data()), inner_hash.size());
+    return sha256(outer);
 }
 
 std::filesystem::path default_key_path(const std::string& database_path) { return database_path + ".key"; }

@@ -32,8 +32,11 @@ public:
     std::array<std::uint8_t, 32> mac(std::string_view data) const;
 
 private:
-    explicit secret_key(const std::array<std::uint8_t, size>& bytes) : bytes_(bytes) {}
+    explicit secret_key(const std::array<std::uint8_t, size>& bytes);
     std::array<std::uint8_t, size> bytes_{};
+    /// HMAC's inner and outer key blocks (RFC 2104), made once: a MAC is then two SHA-256 runs.
+    std::string inner_pad_;
+    std::string outer_pad_;
 };
 
 /// The key file that belongs to a database: "<database>.key" in the same directory.

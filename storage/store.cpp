@@ -272,21 +272,20 @@ std::optional<domain::registration> find_registration(connection& c, std::int64_
 namespace {
 
 /// The invite key's secret half: 128 bits of an HMAC over the registration's id, under the server's key.
-digest invite_mac(connection& c, std::int64_t registration_id) {
-    const auto mac = c.key().mac("seminard invite key, registration " + std::to_string(registration_id));
-    digest d{};
-    std::copy(mac.begin(), mac.end(), d.begin());
-    return d;
+std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t registration_id) {
+    return key.mac("seminard invite key, registration " + std::to_string(registration_id));
 }
 
 }  // namespace
 
-std::string invite_key(connection& c, const domain::registration& r) {
+std::string invite_key(const secret_key& key, const domain::registration& r) {
     const auto value = domain::code_value(r.code);
     if (!value) throw std::runtime_error("registration without a canonical code");
-    const auto mac = invite_mac(c, r.id);
+    const auto mac = invite_mac(key, r.id);
     return registration_key(*value, std::span<const std::uint8_t>{mac.data(), registration_key_secret_bytes});
 }
+
+std::string invite_key(connection& c, const domain::registration& r) { return invite_key(c.key(), r); }
 
 std::optional<domain::registration> find_registration_by_invite_key(connection& c, std::string_view key) {
     const auto value = registration_token_code(key);

@@ -36,6 +36,8 @@ std::optional<domain::registration> find_registration(connection& c, std::int64_
 /// calendar subscribed to it, or shared, cannot cancel. Derived from the code and the server's key (28 base64url
 /// characters, the code's value first); computed again whenever it is needed, never stored.
 std::string invite_key(connection& c, const domain::registration& r);
+/// The same from the key alone (no database): for the answer that is rendered off the writer's thread.
+std::string invite_key(const secret_key& key, const domain::registration& r);
 /// The registration an invite key belongs to (checked against the derivation in constant time).
 std::optional<domain::registration> find_registration_by_invite_key(connection& c, std::string_view key);
 /// `code` in canonical form (domain::canonical_code).

@@ -41,7 +41,13 @@ int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) 
     if (pages < w->wal_pages_.exchange(pages, std::memory_order_relaxed))
         w->wal_restarts_.fetch_add(1, std::memory_order_relaxed);
     if (pages >= wal_hard_limit) {
-        std::lock_guard run{w->checkpoint_run_mutex_};
+        // While the checkpoint thread copies, the writer goes on (waiting for it would hold every registration up
+        // for the length of a checkpoint); only a log past the emergency limit makes it wait its turn.
+        std::unique_lock run{w->checkpoint_run_mutex_, std::defer_lock};
+        if (pages >= wal_emergency_limit)
+            run.lock();
+        else if (!run.try_lock())
+            return SQLITE_OK;
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         w->checkpoints_.fetch_add(1, std::memory_order_relaxed);
     } else if (pages >= wal_soft_limit) {

@@ -101,11 +101,15 @@ public:
     /// pages, and again each time as many new pages have come in. The log is reused from its start only when a
     /// write transaction begins after a checkpoint copied every frame; under a steady stream of commits the
     /// checkpoint thread rarely catches up, and the log would grow. So past `wal_hard_limit` pages the writer
-    /// checkpoints itself after its commit, after the thread's checkpoint in progress if there is one (only the
-    /// pages since then are left to copy), and the next transaction starts the log over. A reader pinning old pages is
+    /// checkpoints itself after its commit (only the pages since the thread's last checkpoint are left to copy; if
+    /// the thread is copying just then, the writer tries again after its next commit), and the next transaction
+    /// starts the log over. A reader pinning old pages is
     /// the only thing that can hold it longer.
     static constexpr int wal_soft_limit = 1000;
     static constexpr int wal_hard_limit = 4 * wal_soft_limit;
+    /// Past this the writer waits for a checkpoint in progress instead of trying again after its next commit: the
+    /// bound of the log even when the checkpoint thread never gets ahead (a machine short of CPU).
+    static constexpr int wal_emergency_limit = 2 * wal_hard_limit;
     std::uint64_t checkpoints() const noexcept { return checkpoints_.load(std::memory_order_relaxed); }
 
 private:
@@ -160,8 +164,8 @@ private:
     std::unique_ptr<connection> checkpoint_conn_;
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
-    /// Held while a checkpoint copies: past the hard limit the writer waits for the thread's run to end instead of
-    /// finding the checkpoint lock taken and copying nothing (the log then grew without bound under CPU pressure).
+    /// Held while a checkpoint copies: past the emergency limit the writer waits for the thread's run to end instead
+    /// of finding the checkpoint lock taken and copying nothing (the log then grew without bound under CPU pressure).
     std::mutex checkpoint_run_mutex_;
     bool checkpoint_stopping_ = false;
     std::atomic<int> wal_pages_{0};               ///< the log's size after the last commit

@@ -18,12 +18,13 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 
 namespace seminard::server {
 
 /// Long-lived and shared by all handlers; thread-safe (each member is).
 struct services {
-    /// `c.site.public_url` must be final: every link is built from it.
+    /// `c.site.public_url` must be final: every link is built from it; `c.db.key` must be set (the key file's).
     services(const app_settings& c, storage::writer& w, storage::reader_pool& r)
         : cfg(c),
           urls(c.site.public_url),
@@ -61,6 +62,12 @@ struct services {
     /// without one, 403 for a wrong one); an attendee route's {token} must have a token's shape (a 404 otherwise,
     /// as JSON for the API and as a page for pages, without a database lookup).
     bool allow(access level, const std::shared_ptr<exchange>& ex);
+
+    /// The server's secret key (the same the connections use).
+    const storage::secret_key& key() const {
+        if (!cfg.db.key) throw std::logic_error("services without the server's key");
+        return *cfg.db.key;
+    }
 
     /// Runs `f(connection&) -> http_response` on a reader thread and answers with its result. A throw becomes a
     /// 503 (storage) or 500, never a hung request.

@@ -19,7 +19,7 @@ struct app_settings {
     rate_limit_config rate_limit;
     std::vector<std::string> cors_origins;   ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
     std::vector<std::string> frame_origins;  ///< origins whose pages may show ours in a frame; none: nobody may
-    std::string admin_token;                ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: the stored hash
+    std::string admin_token;  ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: the stored hash
 };
 
 }  // namespace seminard::server

@@ -9,8 +9,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <openssl/evp.h>
+
 #include <sys/stat.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -146,5 +149,37 @@ TEST_CASE("migration 6 takes the private links of an older outbox out of the cle
             CHECK(content.find(token) == std::string::npos);
             CHECK(content.find(token.substr(10)) == std::string::npos);
         }
+    }
+}
+
+TEST_CASE("the MAC is HMAC-SHA256 as OpenSSL computes it", "[secret_key]") {
+    temp_dir dir;
+    const auto path = dir.path() / "k";
+    const std::string hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    {
+        std::ofstream f(path);
+        f << hex << "\n";
+    }
+    ::chmod(path.c_str(), 0600);
+    const auto key = storage::secret_key::load_or_create(path);
+    std::array<unsigned char, 32> raw{};
+    for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<unsigned char>(i);
+    for (const std::string& data :
+         {std::string{}, std::string{"seminard invite key, registration 42"}, std::string(1000, 'x')}) {
+        std::array<unsigned char, 32> expected{};
+        std::size_t len = 0;
+        REQUIRE(EVP_Q_mac(nullptr,
+                          "HMAC",
+                          nullptr,
+                          "SHA256",
+                          nullptr,
+                          raw.data(),
+                          raw.size(),
+                          reinterpret_cast<const unsigned char*>(data.data()),
+                          data.size(),
+                          expected.data(),
+                          expected.size(),
+                          &len));
+        CHECK(key.mac(data) == expected);
     }
 }

@@ -41,6 +41,7 @@ app_under_test::app_under_test()
     settings_.db.path = db_.string();
     settings_.db.synchronous_full = false;  // a crash of the test loses nothing anybody needs
     settings_.db.busy_timeout_ms = 200;     // a lock held elsewhere fails a write quickly
+    settings_.db.key = std::make_shared<const storage::secret_key>(storage::secret_key::generate());
     writer_ = std::make_unique<storage::writer>(settings_.db);
     readers_ = std::make_unique<storage::reader_pool>(settings_.db, 2);
     svc_ = std::make_unique<server::services>(settings_, *writer_, *readers_);
