@@ -1,9 +1,11 @@
 // CSV for the organiser's export (see csv.hpp).
 #include "csv.hpp"
 
+#include "questions.hpp"
 #include "schedule.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace seminard::domain {
@@ -48,7 +50,7 @@ void append_csv_cell(std::string& out, std::string_view value, csv_dialect d) {
     out.push_back('"');
 }
 
-std::string csv_header(csv_dialect d, lang l, bool with_date) {
+std::string csv_header(csv_dialect d, lang l, bool with_date, const csv_extras& extras) {
     static constexpr std::array<std::string_view, 12> de = {"Code",
                                                             "Status",
                                                             "Wartelistenplatz",
@@ -84,12 +86,42 @@ std::string csv_header(csv_dialect d, lang l, bool with_date) {
         if (i) out.push_back(format_of(d).separator);
         append_csv_cell(out, names[i], d);
     }
+    if (extras.billing) {
+        static constexpr std::array<std::string_view, 8> billing_de = {"Rechnung: Firma",
+                                                                       "Rechnung: Straße",
+                                                                       "Rechnung: PLZ",
+                                                                       "Rechnung: Ort",
+                                                                       "Rechnung: Land",
+                                                                       "USt-IdNr.",
+                                                                       "Bestellnummer",
+                                                                       "Rechnung: E-Mail"};
+        static constexpr std::array<std::string_view, 8> billing_en = {"Billing: company",
+                                                                       "Billing: street",
+                                                                       "Billing: postal code",
+                                                                       "Billing: city",
+                                                                       "Billing: country",
+                                                                       "VAT ID",
+                                                                       "PO number",
+                                                                       "Billing: e-mail"};
+        for (auto name : l == lang::en ? billing_en : billing_de) {
+            out.push_back(format_of(d).separator);
+            append_csv_cell(out, name, d);
+        }
+    }
+    for (const auto& q : extras.questions) {
+        out.push_back(format_of(d).separator);
+        append_csv_cell(out, q.label.in(l == lang::en), d);
+    }
     out += "\r\n";
     return out;
 }
 
-std::string csv_row(
-    const registration& r, const date::time_zone* zone, csv_dialect d, lang l, std::string_view date_label) {
+std::string csv_row(const registration& r,
+                    const date::time_zone* zone,
+                    csv_dialect d,
+                    lang l,
+                    std::string_view date_label,
+                    const csv_extras& extras) {
     const char sep = format_of(d).separator;
     const bool de = l == lang::de;
     std::string status;
@@ -126,6 +158,20 @@ std::string csv_row(
     for (std::size_t i = 0; i < std::size(cells); ++i) {
         if (i) out.push_back(sep);
         append_csv_cell(out, cells[i], d);
+    }
+    if (extras.billing) {
+        static const billing_address none{"", "", "", "", "", "", "", ""};
+        const auto& b = r.billing ? *r.billing : none;
+        for (const auto* field :
+             {&b.company, &b.street, &b.postal_code, &b.city, &b.country, &b.vat_id, &b.po_number, &b.email}) {
+            out.push_back(sep);
+            append_csv_cell(out, *field, d);
+        }
+    }
+    for (const auto& q : extras.questions) {
+        out.push_back(sep);
+        auto a = std::find_if(r.answers.begin(), r.answers.end(), [&](const answer& x) { return x.key == q.key; });
+        if (a != r.answers.end()) append_csv_cell(out, answer_text(*a, l), d);
     }
     out += "\r\n";
     return out;

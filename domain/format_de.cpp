@@ -1,6 +1,8 @@
 // German and English date, hour and price texts (see format_de.hpp).
 #include "format_de.hpp"
 
+#include "billing.hpp"
+
 #include "schedule.hpp"
 
 #include <algorithm>
@@ -215,6 +217,22 @@ std::string format_datetime(instant t, const date::time_zone& zone, lang l) {
     const auto time_of_day = date::floor<std::chrono::minutes>(local - local_day);
     auto out = format_date(date::year_month_day{local_day}, l) + ", " + format_clock(time_of_day);
     if (l == lang::de) out += " Uhr";
+    return out;
+}
+
+std::vector<std::string> billing_lines(const billing_address& b, lang l) {
+    const bool de = l == lang::de;
+    std::vector<std::string> out;
+    auto add = [&out](std::string line) {
+        if (!line.empty()) out.push_back(std::move(line));
+    };
+    add(b.company);
+    add(b.street);
+    add(b.postal_code.empty() ? b.city : b.city.empty() ? b.postal_code : b.postal_code + " " + b.city);
+    if (!(de && b.country == "DE")) add(std::string{country_name(b.country, l)});
+    if (!b.vat_id.empty()) add((de ? "USt-IdNr.: " : "VAT ID: ") + b.vat_id);
+    if (!b.po_number.empty()) add((de ? "Bestellnummer: " : "PO number: ") + b.po_number);
+    if (!b.email.empty()) add((de ? "Rechnung an: " : "Invoice to: ") + b.email);
     return out;
 }
 

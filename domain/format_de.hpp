@@ -66,4 +66,9 @@ std::string format_price(std::optional<std::int64_t> cents, std::string_view cur
 /// "20 January 2027, 12:00".
 std::string format_datetime(instant t, const date::time_zone& zone, lang l);
 
+/// A billing address as it is written on an envelope, one line each: company, street, postal code and city, the
+/// country's name (left out for Germany in German texts, as a German letter would), then "USt-IdNr.: …",
+/// "Bestellnummer: …" and "Rechnung an: …" (English: "VAT ID", "PO number", "Invoice to") where given.
+std::vector<std::string> billing_lines(const billing_address& b, lang l);
+
 }  // namespace seminard::domain

@@ -1,7 +1,51 @@
-// Names of the status enums as they appear in JSON, CSV and the database.
+// Names of the enums as they appear in JSON, CSV and the database.
 #include "model.hpp"
 
 namespace seminard::domain {
+
+std::string_view to_string(billing_mode m) noexcept {
+    switch (m) {
+        case billing_mode::none:
+            return "none";
+        case billing_mode::optional:
+            return "optional";
+        case billing_mode::required:
+            return "required";
+    }
+    return "none";
+}
+
+std::optional<billing_mode> parse_billing_mode(std::string_view s) noexcept {
+    for (auto m : {billing_mode::none, billing_mode::optional, billing_mode::required})
+        if (to_string(m) == s) return m;
+    return std::nullopt;
+}
+
+std::string_view to_string(question_type t) noexcept {
+    switch (t) {
+        case question_type::text:
+            return "text";
+        case question_type::textarea:
+            return "textarea";
+        case question_type::choice:
+            return "choice";
+        case question_type::multi:
+            return "multi";
+        case question_type::checkbox:
+            return "checkbox";
+    }
+    return "text";
+}
+
+std::optional<question_type> parse_question_type(std::string_view s) noexcept {
+    for (auto t : {question_type::text,
+                   question_type::textarea,
+                   question_type::choice,
+                   question_type::multi,
+                   question_type::checkbox})
+        if (to_string(t) == s) return t;
+    return std::nullopt;
+}
 
 std::string_view to_string(date_status s) noexcept { return s == date_status::cancelled ? "cancelled" : "scheduled"; }
 

@@ -17,6 +17,39 @@ using instant = date::sys_seconds;
 /// Minutes since local midnight (09:00 is 540). Seminar hours are local wall-clock times.
 using clock_time = std::chrono::minutes;
 
+/// Whether a seminar's registrations carry a billing address (Rechnungsanschrift).
+enum class billing_mode { none, optional, required };
+
+/// A text in German and, optionally, English (empty: the German one is shown).
+struct localized_text {
+    std::string de;
+    std::string en;
+
+    const std::string& in(bool english) const noexcept { return english && !en.empty() ? en : de; }
+    friend bool operator==(const localized_text&, const localized_text&) = default;
+};
+
+/// The kinds of question a seminar may ask: short text, long text (newlines allowed), one of several options,
+/// any of several options, and a single yes/no checkbox.
+enum class question_type { text, textarea, choice, multi, checkbox };
+
+struct question_option {
+    std::string key;  ///< [a-z0-9_], unique within its question
+    localized_text label;
+    friend bool operator==(const question_option&, const question_option&) = default;
+};
+
+/// One of a seminar's own questions, in the order the form asks them.
+struct question {
+    std::string key;  ///< [a-z0-9_], 1..40, unique within the seminar; the CSV column and the answers' key
+    question_type type = question_type::text;
+    localized_text label;
+    localized_text help;  ///< optional hint under the field
+    bool required = false;
+    std::vector<question_option> options;  ///< choice and multi only: 1..50
+    friend bool operator==(const question&, const question&) = default;
+};
+
 struct seminar {
     std::int64_t id = 0;
     std::string slug;
@@ -27,6 +60,8 @@ struct seminar {
     std::string currency = "EUR";
     std::string organizer_name;
     std::string organizer_email;
+    billing_mode billing = billing_mode::none;
+    std::vector<question> questions;
     instant created_at{};
     instant updated_at{};
 };
@@ -75,6 +110,32 @@ struct attendee {
     std::string phone;
 };
 
+/// Where the invoice goes (Rechnungsanschrift). All fields trimmed; `country` is an ISO 3166-1 alpha-2 code in
+/// upper case; `vat_id` (USt-IdNr.) is normalised (upper case, no spaces, dots or hyphens); the others are optional.
+struct billing_address {
+    std::string company;
+    std::string street;
+    std::string postal_code;
+    std::string city;
+    std::string country = "DE";
+    std::string vat_id;
+    std::string po_number;  ///< the customer's purchase order or reference (Bestellnummer)
+    std::string email;      ///< where the invoice goes, when not to the attendee
+    friend bool operator==(const billing_address&, const billing_address&) = default;
+};
+
+/// An answer to a seminar's question, with the wording it was given under: changing or removing the question later
+/// leaves it readable as it was.
+struct answer {
+    std::string key;
+    question_type type = question_type::text;
+    localized_text question;              ///< the label when it was answered
+    std::string text;                     ///< text and textarea
+    std::vector<question_option> chosen;  ///< choice (one) and multi (any), with their labels then
+    bool checked = false;                 ///< checkbox
+    friend bool operator==(const answer&, const answer&) = default;
+};
+
 struct registration {
     std::int64_t id = 0;
     std::int64_t date_id = 0;
@@ -82,6 +143,8 @@ struct registration {
     registration_status status = registration_status::confirmed;
     std::optional<int> waitlist_position;  ///< 1..n while waitlisted
     attendee person;
+    std::optional<billing_address> billing;
+    std::vector<answer> answers;  ///< in the order of the seminar's questions when answered
     instant consent_at{};
     instant created_at{};
     std::optional<instant> cancelled_at;
@@ -97,6 +160,10 @@ enum class mail_kind {
     date_cancelled,  ///< the organiser cancelled the whole date
 };
 
+std::string_view to_string(billing_mode m) noexcept;
+std::optional<billing_mode> parse_billing_mode(std::string_view s) noexcept;
+std::string_view to_string(question_type t) noexcept;
+std::optional<question_type> parse_question_type(std::string_view s) noexcept;
 std::string_view to_string(date_status s) noexcept;
 std::string_view to_string(mail_kind k) noexcept;
 std::optional<mail_kind> parse_mail_kind(std::string_view s) noexcept;

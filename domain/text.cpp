@@ -167,4 +167,17 @@ std::optional<std::string> base64_decode(std::string_view text, base64_alphabet 
     return out;
 }
 
+std::vector<std::string> split_lines(std::string_view s) {
+    std::vector<std::string> out;
+    for (;;) {
+        const auto nl = s.find('\n');
+        auto line = s.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out.emplace_back(line);
+        if (nl == std::string_view::npos) break;
+        s.remove_prefix(nl + 1);
+    }
+    return out;
+}
+
 }  // namespace seminard::domain

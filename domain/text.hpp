@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace seminard::domain {
 
@@ -57,6 +58,8 @@ constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? stat
 bool iequals(std::string_view a, std::string_view b) noexcept;
 /// Leading and trailing ASCII white space removed.
 std::string trim(std::string_view s);
+/// The lines of `s`, split at LF (a CR before it dropped); "" gives one empty line.
+std::vector<std::string> split_lines(std::string_view s);
 /// A pragmatic address check: one '@', a plausible local part, a dotted domain, at most 254 octets. A non-ASCII
 /// domain label is taken as it is: IDNA's rules are applied when a mail is addressed (mime::ascii_address).
 bool plausible_email(std::string_view s) noexcept;

@@ -1,6 +1,7 @@
 // Input rules (see validation.hpp).
 #include "validation.hpp"
 
+#include "field_checker.hpp"
 #include "schedule.hpp"
 #include "text.hpp"
 
@@ -9,47 +10,6 @@
 namespace seminard::domain {
 
 namespace {
-
-/// Collects field problems; the first problem per field wins.
-class checker {
-public:
-    void add(const std::string& field, field_problem p) { fields_.emplace(field, p); }
-    bool ok() const { return fields_.empty(); }
-    bool has(const std::string& field) const { return fields_.count(field) != 0; }
-    error failure() && {
-        error e{errc::invalid_fields};
-        e.fields = std::move(fields_);
-        return e;
-    }
-
-    /// Trims, then checks required-ness, UTF-8, control characters and length. Returns the trimmed text.
-    std::string text(
-        const std::string& field, std::string_view raw, std::size_t max_len, bool required, bool multiline = false) {
-        if (!valid_utf8(raw)) {
-            add(field, field_problem::invalid_format);
-            return {};
-        }
-        auto v = trim(raw);
-        if (v.empty()) {
-            if (required) add(field, field_problem::required);
-            return v;
-        }
-        if (has_control_chars(v, multiline))
-            add(field, field_problem::invalid_format);
-        else if (utf8_length(v) > max_len)
-            add(field, field_problem::too_long);
-        return v;
-    }
-
-    std::string email(const std::string& field, std::string_view raw, bool required) {
-        auto v = text(field, raw, limits::email, required);
-        if (!v.empty() && !has(field) && !plausible_email(v)) add(field, field_problem::invalid_email);
-        return v;
-    }
-
-private:
-    std::map<std::string, field_problem> fields_;
-};
 
 bool valid_slug(std::string_view s) {
     if (s.empty() || s.size() > limits::slug || s.front() == '-' || s.back() == '-') return false;
@@ -61,7 +21,7 @@ bool valid_currency(std::string_view s) {
     return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-void apply_seminar_fields(checker& c, seminar& s, const seminar_input& in, bool creating) {
+void apply_seminar_fields(field_checker& c, seminar& s, const seminar_input& in, bool creating) {
     auto field = [&](const std::optional<std::string>& v,
                      const char* name,
                      std::size_t max,
@@ -105,10 +65,22 @@ void apply_seminar_fields(checker& c, seminar& s, const seminar_input& in, bool 
         if (p && (*p < 0 || *p > limits::max_price_cents)) c.add("price_cents", field_problem::invalid_value);
         s.price_cents = p;
     }
+    if (in.billing) {
+        if (auto mode = parse_billing_mode(trim(*in.billing)))
+            s.billing = *mode;
+        else
+            c.add("billing", field_problem::invalid_value);
+    }
+    if (in.questions) {
+        if (auto questions = make_questions(*in.questions))
+            s.questions = std::move(*questions);
+        else
+            c.merge(questions.err());
+    }
 }
 
 /// Parses and checks the days; `positions` gets, for each day of `out` (sorted), its index in `in`.
-void check_days(checker& c,
+void check_days(field_checker& c,
                 const std::vector<day_input>& in,
                 std::vector<seminar_day>& out,
                 std::vector<std::size_t>& positions) {
@@ -159,7 +131,7 @@ void check_days(checker& c,
 
 /// A local time that does not exist on its day (the clocks jump over it in spring) is refused: parsers disagree
 /// about what it means (ical.js reads 02:30 on a gap day as 00:30Z, RFC 5545 3.3.5 as 01:30Z).
-void check_times_exist(checker& c,
+void check_times_exist(field_checker& c,
                        const date::time_zone& zone,
                        const std::vector<seminar_day>& days,
                        const std::vector<std::size_t>& positions) {
@@ -173,7 +145,7 @@ void check_times_exist(checker& c,
     }
 }
 
-void check_deadline(checker& c, const seminar_date& d) {
+void check_deadline(field_checker& c, const seminar_date& d) {
     if (d.registration_closes_at && *d.registration_closes_at > first_start(d))
         c.add("registration_closes_at", field_problem::invalid_value);  // must not be after the start
 }
@@ -181,7 +153,7 @@ void check_deadline(checker& c, const seminar_date& d) {
 }  // namespace
 
 result<seminar> make_seminar(const seminar_input& in) {
-    checker c;
+    field_checker c;
     seminar s;
     apply_seminar_fields(c, s, in, true);
     if (!c.ok()) return std::move(c).failure();
@@ -194,7 +166,7 @@ bool calendar_fields_differ(const seminar& a, const seminar& b) noexcept {
 }
 
 result<seminar_change> patch_seminar(const seminar& current, const seminar_input& in) {
-    checker c;
+    field_checker c;
     seminar_change ch{current, false};
     apply_seminar_fields(c, ch.updated, in, false);
     if (!c.ok()) return std::move(c).failure();
@@ -203,7 +175,7 @@ result<seminar_change> patch_seminar(const seminar& current, const seminar_input
 }
 
 result<seminar_date> make_date(const date_input& in) {
-    checker c;
+    field_checker c;
     seminar_date d;
     if (!in.timezone)
         c.add("timezone", field_problem::required);
@@ -239,7 +211,7 @@ result<seminar_date> make_date(const date_input& in) {
 
 result<date_change> patch_date(const seminar_date& current, const date_input& in, int confirmed) {
     if (current.status == date_status::cancelled) return errc::date_cancelled;
-    checker c;
+    field_checker c;
     date_change ch{current};
     auto& d = ch.updated;
     if (in.timezone) {
@@ -296,7 +268,7 @@ result<date_change> patch_date(const seminar_date& current, const date_input& in
 }
 
 result<attendee> make_attendee(const registration_input& in) {
-    checker c;
+    field_checker c;
     attendee a;
     a.first_name = c.text("first_name", in.first_name, limits::person_name, true);
     a.last_name = c.text("last_name", in.last_name, limits::person_name, true);

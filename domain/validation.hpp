@@ -1,31 +1,19 @@
 // Input rules for seminars, dates and registrations: raw fields in, a valid domain value or 422 field list out.
 #pragma once
 
+#include "billing.hpp"
+#include "limits.hpp"
 #include "model.hpp"
+#include "questions.hpp"
 #include "result.hpp"
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace seminard::domain {
-
-/// Field length limits in code points (the same limits the API documents).
-namespace limits {
-inline constexpr std::size_t slug = 80;
-inline constexpr std::size_t title = 200;
-inline constexpr std::size_t description = 10000;
-inline constexpr std::size_t location = 300;
-inline constexpr std::size_t person_name = 100;
-inline constexpr std::size_t email = 254;
-inline constexpr std::size_t company = 200;
-inline constexpr std::size_t job_title = 150;
-inline constexpr std::size_t phone = 40;
-inline constexpr std::size_t days_per_date = 60;
-inline constexpr int max_capacity = 100000;
-inline constexpr std::int64_t max_price_cents = 100'000'000'00;
-}  // namespace limits
 
 /// Seminar fields as a client sent them; a missing field is nullopt. For price, an inner nullopt means
 /// "explicitly null" (price on request).
@@ -38,9 +26,13 @@ struct seminar_input {
     std::optional<std::string> currency;
     std::optional<std::string> organizer_name;
     std::optional<std::string> organizer_email;
+    std::optional<std::string> billing;                    ///< "none", "optional" or "required"
+    std::optional<std::vector<question_input>> questions;  ///< replaces the whole list
 };
 
-/// A new seminar from input: slug, title, organizer_name and organizer_email are required.
+/// A new seminar from input: slug, title, organizer_name and organizer_email are required; billing defaults to
+/// none, questions to none. A seminar whose billing or questions change keeps the answers already given as they
+/// were (each answer holds its wording).
 result<seminar> make_seminar(const seminar_input& in);
 /// Whether two versions of a seminar differ in what its dates' calendars show: SUMMARY (title), LOCATION,
 /// DESCRIPTION (description and the link to the slug's page), ORGANIZER (organizer_name, organizer_email) and URL
@@ -95,9 +87,19 @@ struct registration_input {
     std::string job_title;
     std::string phone;
     bool privacy_consent = false;
+    std::optional<billing_input> billing;         ///< absent: no billing object sent
+    std::map<std::string, answer_input> answers;  ///< by question key
 };
 
 /// Trimmed, checked attendee; field problems for everything wrong at once.
 result<attendee> make_attendee(const registration_input& in);
+
+/// What a registration adds to the attendee on seminar `s`: its billing address (under the seminar's billing mode)
+/// and its answers to the seminar's questions, with the problems of both at once (make_billing, make_answers).
+struct registration_details {
+    std::optional<billing_address> billing;
+    std::vector<answer> answers;
+};
+result<registration_details> make_registration_details(const registration_input& in, const seminar& s);
 
 }  // namespace seminard::domain

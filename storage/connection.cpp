@@ -27,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 6> migrations = {
+constexpr std::array<std::string_view, 7> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -240,6 +240,16 @@ CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
     // what an older database holds in the clear.
     R"sql(
 ALTER TABLE outbox ADD COLUMN token_sealed BLOB;
+)sql",
+    // 7: what a B2B registration carries besides the person: the seminar's billing mode and its own questions, and a
+    // registration's billing address and answers (storage/json_columns.hpp has the JSON shapes). An answer keeps the
+    // question's wording, so that a question changed or removed later leaves it readable.
+    R"sql(
+ALTER TABLE seminars ADD COLUMN billing TEXT NOT NULL DEFAULT 'none'
+    CHECK (billing = 'none' OR billing = 'optional' OR billing = 'required');
+ALTER TABLE seminars ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE registrations ADD COLUMN billing TEXT;
+ALTER TABLE registrations ADD COLUMN answers TEXT;
 )sql",
 };
 

@@ -1,6 +1,10 @@
 // Export cursor (see export_cursor.hpp).
 #include "export_cursor.hpp"
 
+#include "json_columns.hpp"
+
+#include <algorithm>
+
 namespace seminard::storage {
 
 namespace {
@@ -23,14 +27,42 @@ export_cursor::~export_cursor() {
     }
 }
 
+domain::csv_extras export_cursor::columns(const domain::seminar& s) {
+    domain::csv_extras extras;
+    std::string dates;
+    for (auto id : date_ids_) dates += (dates.empty() ? "" : ",") + std::to_string(id);
+    if (dates.empty()) dates = "NULL";
+    extras.billing = s.billing != domain::billing_mode::none;
+    if (!extras.billing) {
+        SQLite::Statement q(
+            conn_.db(), "SELECT 1 FROM registrations WHERE billing IS NOT NULL AND date_id IN (" + dates + ") LIMIT 1");
+        extras.billing = q.executeStep();
+    }
+    for (const auto& question : s.questions) extras.questions.push_back({question.key, question.label});
+    // The bare columns come from the row with the smallest id (SQLite's rule for MIN in an aggregate); a row's
+    // answers keep the order they were asked in.
+    SQLite::Statement q(conn_.db(),
+                        "SELECT a.value ->> '$.key', a.value ->> '$.question.de', a.value ->> '$.question.en', "
+                        "MIN(r.id), a.key FROM registrations r, json_each(r.answers) a WHERE r.answers IS NOT NULL "
+                        "AND r.date_id IN (" +
+                            dates + ") GROUP BY 1 ORDER BY 4, 5");
+    while (q.executeStep()) {
+        const auto key = q.getColumn(0).getString();
+        const bool asked =
+            std::any_of(extras.questions.begin(), extras.questions.end(), [&](const auto& c) { return c.key == key; });
+        if (!asked) extras.questions.push_back({key, {q.getColumn(1).getString(), q.getColumn(2).getString()}});
+    }
+    return extras;
+}
+
 bool export_cursor::open_next_date() {
     if (date_index_ >= date_ids_.size()) return false;
     // Positions only matter for waitlisted rows, and every filter that shows them walks all of them in order.
     query_ = std::make_unique<SQLite::Statement>(
         conn_.db(),
         "SELECT id, date_id, code, status, first_name, last_name, email, company, job_title, phone, consent_at, "
-        "created_at, cancelled_at, updated_at FROM registrations WHERE date_id = ?1 AND (?2 = '' OR status = ?2) "
-        "ORDER BY id");
+        "created_at, cancelled_at, updated_at, billing, answers FROM registrations WHERE date_id = ?1 AND "
+        "(?2 = '' OR status = ?2) ORDER BY id");
     query_->bind(1, date_ids_[date_index_++]);
     query_->bind(2, status_ ? std::string{domain::to_string(*status_)} : std::string{});
     waitlisted_seen_ = 0;
@@ -60,6 +92,8 @@ std::optional<domain::registration> export_cursor::next() {
     r.created_at = from_db(q.getColumn(11).getInt64());
     if (!q.getColumn(12).isNull()) r.cancelled_at = from_db(q.getColumn(12).getInt64());
     r.updated_at = from_db(q.getColumn(13).getInt64());
+    if (!q.getColumn(14).isNull()) r.billing = billing_from_column(q.getColumn(14).getString());
+    if (!q.getColumn(15).isNull()) r.answers = answers_from_column(q.getColumn(15).getString());
     if (r.status == domain::registration_status::waitlisted) r.waitlist_position = ++waitlisted_seen_;
     return r;
 }

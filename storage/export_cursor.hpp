@@ -3,6 +3,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "domain/csv.hpp"
 #include "domain/model.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -27,6 +28,11 @@ public:
 
     /// The next row, or nullopt at the end.
     std::optional<domain::registration> next();
+
+    /// The columns beyond the fixed ones for seminar `s` in this snapshot: the billing address when the seminar
+    /// asks for one or a row has one; the seminar's questions with their wording now, then the questions that rows
+    /// answered but the seminar no longer asks, with the wording they were answered under (first answer first).
+    domain::csv_extras columns(const domain::seminar& s);
 
 private:
     bool open_next_date();

@@ -1,6 +1,7 @@
 // Queries and commands on the seminard schema (see store.hpp).
 #include "store.hpp"
 
+#include "json_columns.hpp"
 #include "outbox.hpp"
 
 #include "domain/admission.hpp"
@@ -26,9 +27,9 @@ instant from_db(std::int64_t s) { return instant{std::chrono::seconds{s}}; }
 
 std::string text(statement_ref& q, int col) { return q.getColumn(col).getString(); }
 
-#define SEMINARD_SEMINAR_COLUMNS                                                                                   \
-    "id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, created_at, " \
-    "updated_at"
+#define SEMINARD_SEMINAR_COLUMNS                                                                                \
+    "id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, billing, " \
+    "questions, created_at, updated_at"
 
 domain::seminar read_seminar(statement_ref& q) {
     domain::seminar s;
@@ -41,12 +42,14 @@ domain::seminar read_seminar(statement_ref& q) {
     s.currency = text(q, 6);
     s.organizer_name = text(q, 7);
     s.organizer_email = text(q, 8);
-    s.created_at = from_db(q.getColumn(9).getInt64());
-    s.updated_at = from_db(q.getColumn(10).getInt64());
+    s.billing = domain::parse_billing_mode(text(q, 9)).value_or(domain::billing_mode::none);
+    s.questions = questions_from_column(text(q, 10));
+    s.created_at = from_db(q.getColumn(11).getInt64());
+    s.updated_at = from_db(q.getColumn(12).getInt64());
     return s;
 }
 
-/// Parameters 1..8 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
+/// Parameters 1..10 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
 void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
     q.bind(1, s.slug);
     q.bind(2, s.title);
@@ -59,6 +62,8 @@ void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
     q.bind(6, s.currency);
     q.bind(7, s.organizer_name);
     q.bind(8, s.organizer_email);
+    q.bind(9, std::string{domain::to_string(s.billing)});
+    q.bind(10, questions_column(s.questions));
 }
 
 #define SEMINARD_DATE_COLUMNS                                                                                   \
@@ -109,7 +114,7 @@ void save_days(connection& c, const domain::seminar_date& d) {
 
 #define SEMINARD_REGISTRATION_COLUMNS                                                                               \
     "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "      \
-    "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, "                                                    \
+    "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, r.billing, r.answers, "                              \
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
     "w.status = 'waitlisted' AND w.id <= r.id) END"
 
@@ -124,7 +129,9 @@ domain::registration read_registration(statement_ref& q) {
     r.created_at = from_db(q.getColumn(11).getInt64());
     if (!q.getColumn(12).isNull()) r.cancelled_at = from_db(q.getColumn(12).getInt64());
     r.updated_at = from_db(q.getColumn(13).getInt64());
-    if (!q.getColumn(14).isNull()) r.waitlist_position = q.getColumn(14).getInt();
+    if (!q.getColumn(14).isNull()) r.billing = billing_from_column(text(q, 14));
+    if (!q.getColumn(15).isNull()) r.answers = answers_from_column(text(q, 15));
+    if (!q.getColumn(16).isNull()) r.waitlist_position = q.getColumn(16).getInt();
     return r;
 }
 
@@ -355,10 +362,10 @@ domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s,
     s.created_at = s.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO seminars(slug, title, description, location, price_cents, currency, organizer_name, "
-        "organizer_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "organizer_email, billing, questions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_seminar_fields(q, s);
-    q.bind(9, to_db(now));
-    q.bind(10, to_db(now));
+    q.bind(11, to_db(now));
+    q.bind(12, to_db(now));
     q.exec();
     s.id = c.db().getLastInsertRowid();
     return s;
@@ -377,10 +384,10 @@ domain::result<domain::seminar> update_seminar(connection& c,
     s.updated_at = now;
     auto q = c.prepare(
         "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
-        "organizer_name = ?, organizer_email = ?, updated_at = ? WHERE id = ?");
+        "organizer_name = ?, organizer_email = ?, billing = ?, questions = ?, updated_at = ? WHERE id = ?");
     bind_seminar_fields(q, s);
-    q.bind(9, to_db(now));
-    q.bind(10, s.id);
+    q.bind(11, to_db(now));
+    q.bind(12, s.id);
     q.exec();
     if (change->calendar_visible) {
         auto b = c.prepare(
@@ -455,9 +462,23 @@ domain::result<date_update> update_date(connection& c,
 
 domain::result<registration_change> register_attendee(
     connection& c, std::int64_t date_id, const domain::attendee& person, instant now, domain::lang lang) {
+    return register_attendee(c, date_id, person, domain::registration_input{}, now, lang);
+}
+
+domain::result<registration_change> register_attendee(connection& c,
+                                                      std::int64_t date_id,
+                                                      const domain::attendee& person,
+                                                      const domain::registration_input& input,
+                                                      instant now,
+                                                      domain::lang lang,
+                                                      std::string_view seminar_slug) {
     auto d = find_date(c, date_id);
     if (!d) return domain::errc::not_found;
+    auto s = find_seminar_by_id(c, d->seminar_id);
+    if (!s || (!seminar_slug.empty() && s->slug != seminar_slug)) return domain::errc::not_found;
     if (!domain::registration_open(*d, now)) return domain::errc::registration_closed;
+    auto details = domain::make_registration_details(input, *s);
+    if (!details) return std::move(details).err();
     // Seats before duplicates: on a full date without a waiting list everybody hears "full", so nobody can test
     // whether an address is booked there.
     auto counts = availability(c, date_id);
@@ -475,6 +496,8 @@ domain::result<registration_change> register_attendee(
     registration_change out;
     out.date = *d;
     auto& r = out.registration;
+    r.billing = std::move(details->billing);
+    r.answers = std::move(details->answers);
     std::tie(r.id, r.code) = next_registration_code(c);
     out.token = new_registration_token(*domain::code_value(r.code));
     const auto hash = sha256(out.token);
@@ -485,8 +508,8 @@ domain::result<registration_change> register_attendee(
     r.consent_at = r.created_at = r.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
-        "company, job_title, phone, consent_at, created_at, updated_at, lang, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?)");
+        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers) VALUES (?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, date_id);
     q.bind(2, r.code);
     q.bind(3, hash.data(), static_cast<int>(hash.size()));
@@ -503,6 +526,14 @@ domain::result<registration_change> register_attendee(
     q.bind(14, to_db(now));
     q.bind(15, std::string{domain::lang_code(lang)});
     q.bind(16, r.id);
+    if (r.billing)
+        q.bind(17, billing_column(*r.billing));
+    else
+        q.bind(17);
+    if (!r.answers.empty())
+        q.bind(18, answers_column(r.answers));
+    else
+        q.bind(18);
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
@@ -511,6 +542,7 @@ domain::result<registration_change> register_attendee(
     }
     if (r.status == domain::registration_status::waitlisted) r.waitlist_position = counts.waitlisted + 1;
     enqueue_mail(c, r, domain::mail_kind::registered, now, out.token);
+    out.seminar = std::move(*s);
     return out;
 }
 

@@ -75,6 +75,7 @@ struct registration_change {
     std::string token;  ///< only set when the registration was just created (the only time we know it)
     std::vector<domain::registration> promoted;
     domain::seminar_date date;  ///< the registration's date as the change saw it (callers need not read it again)
+    std::optional<domain::seminar> seminar;  ///< its seminar, when the change read it (a new registration)
 };
 
 struct date_update {
@@ -87,9 +88,21 @@ domain::result<date_update> update_date(connection& c,
                                         const domain::date_input& patch,
                                         domain::instant now);
 
-/// Registers a person: closed/duplicate/full checks, seat or waiting list, code and token, in the caller's
-/// transaction. Never oversells: the writer is the only one counting and inserting. Records the confirmation mail
-/// (in `lang`, which later mails to this person use too) in the outbox.
+/// Registers a person: checks in this order: the date exists, is open (registration_closed), the details fit the
+/// seminar (billing address and answers, domain::make_registration_details: invalid_fields), a seat or the waiting
+/// list is there (full), the address holds no active registration on the date (already_registered); then the seat or
+/// the waiting list, code and token, in the caller's transaction. Never oversells: the writer is the only one
+/// counting and inserting. Records the confirmation mail (in `lang`, which later mails to this person use too) in
+/// the outbox. A non-empty `seminar_slug` (the seminar page's own form) must be the date's seminar (not_found, checked
+/// right after the date).
+domain::result<registration_change> register_attendee(connection& c,
+                                                      std::int64_t date_id,
+                                                      const domain::attendee& person,
+                                                      const domain::registration_input& details,
+                                                      domain::instant now,
+                                                      domain::lang lang = domain::lang::de,
+                                                      std::string_view seminar_slug = {});
+/// The same without billing address and answers (a seminar that asks for neither).
 domain::result<registration_change> register_attendee(connection& c,
                                                       std::int64_t date_id,
                                                       const domain::attendee& person,

@@ -24,6 +24,7 @@ struct export_spec {
     std::optional<domain::registration_status> status;
     domain::csv_dialect dialect = domain::csv_dialect::plain;
     domain::lang lang = domain::lang::de;
+    domain::seminar seminar;  ///< its billing mode and questions decide the columns beyond the fixed ones
 };
 
 class csv_source : public body_source {
@@ -33,7 +34,8 @@ public:
     bool next(std::string& out) override {
         if (!cursor_) {
             cursor_ = std::make_unique<storage::export_cursor>(db_, spec_.date_ids, spec_.status);
-            out += domain::csv_header(spec_.dialect, spec_.lang, spec_.with_date);
+            extras_ = cursor_->columns(spec_.seminar);  // in the export's own snapshot
+            out += domain::csv_header(spec_.dialect, spec_.lang, spec_.with_date, extras_);
         }
         while (out.size() < piece_size) {
             auto r = cursor_->next();
@@ -43,7 +45,8 @@ public:
                                    spec_.zones[r->date_id],
                                    spec_.dialect,
                                    spec_.lang,
-                                   label == spec_.labels.end() ? std::string_view{} : std::string_view{label->second});
+                                   label == spec_.labels.end() ? std::string_view{} : std::string_view{label->second},
+                                   extras_);
         }
         return true;
     }
@@ -52,6 +55,7 @@ private:
     storage::db_options db_;
     export_spec spec_;
     std::unique_ptr<storage::export_cursor> cursor_;
+    domain::csv_extras extras_;
 };
 
 /// dialect and status from the query; a 422 error names the bad parameter.
@@ -97,6 +101,7 @@ void add_export_routes(router& r, services& svc) {
                 auto s = storage::find_seminar_by_id(c, d->seminar_id);
                 if (!s) return error_response(domain::errc::not_found, ex->lang);
                 spec.date_ids = {id};
+                spec.seminar = *s;
                 spec.zones[id] = domain::find_zone(d->timezone);
                 auto first = d->days.empty() ? std::to_string(id) : domain::format_day(d->days.front().day);
                 return csv_response(svc, std::move(spec), s->slug + "-" + first + "-anmeldungen.csv");
@@ -115,6 +120,7 @@ void add_export_routes(router& r, services& svc) {
                   auto s = storage::find_seminar(c, ex->param("slug"));
                   if (!s) return error_response(domain::errc::not_found, ex->lang);
                   spec.with_date = true;
+                  spec.seminar = *s;
                   for (const auto& d : storage::dates_of(c, s->id)) {
                       spec.date_ids.push_back(d.id);
                       spec.zones[d.id] = domain::find_zone(d.timezone);

@@ -10,7 +10,10 @@
 #include "domain/text.hpp"
 #include "server/http/form.hpp"
 
+#include <algorithm>
+#include <array>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
@@ -151,6 +154,26 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
         for (auto& [k, v] : *fields) {
             if (!domain::valid_utf8(k) || !domain::valid_utf8(v))
                 return domain::error{domain::errc::bad_request, "form field is not UTF-8"};
+            // "billing[city]" and "answers[topics]" fill nested objects, as the JSON body has them; a nested field
+            // sent more than once (the checkboxes of a multiple choice) becomes a list.
+            if (const auto open = k.find('['); open != std::string::npos && open > 0 && k.back() == ']') {
+                const auto outer = k.substr(0, open), inner = k.substr(open + 1, k.size() - open - 2);
+                if (inner.empty() || inner.find_first_of("[]") != std::string::npos)
+                    return domain::error{domain::errc::bad_request, "malformed form field name"};
+                auto& group = body[outer];
+                if (!group.is_object()) {
+                    if (!group.is_null()) continue;  // "billing" and "billing[x]" both sent: the first counts
+                    group = json::object();
+                }
+                auto& slot = group[inner];
+                if (slot.is_null())
+                    slot = v;
+                else if (slot.is_array())
+                    slot.push_back(v);
+                else
+                    slot = json::array({slot, v});
+                continue;
+            }
             if (!body.contains(k)) body[k] = v;  // the first value of a repeated field counts
         }
         return body;
@@ -159,10 +182,158 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
     return domain::errc::unsupported_media_type;
 }
 
+namespace {
+
+/// A string member of an object, or a problem under `field` for a wrong type.
+std::string string_member(reader& r, const json& object, const char* member, const std::string& field) {
+    auto it = object.find(member);
+    if (it == object.end() || it->is_null()) return {};
+    if (!it->is_string()) {
+        r.add(field, field_problem::invalid_value);
+        return {};
+    }
+    return it->get<std::string>();
+}
+
+/// `{"de": "…", "en": "…"}` (or a plain string: German) under `field`.
+std::pair<std::string, std::string> localized_member(reader& r,
+                                                     const json& object,
+                                                     const char* member,
+                                                     const std::string& field) {
+    auto it = object.find(member);
+    if (it == object.end() || it->is_null()) return {};
+    if (it->is_string()) return {it->get<std::string>(), {}};
+    if (!it->is_object()) {
+        r.add(field, field_problem::invalid_value);
+        return {};
+    }
+    for (auto k = it->begin(); k != it->end(); ++k)
+        if (k.key() != "de" && k.key() != "en") r.add(field + "." + k.key(), field_problem::not_allowed);
+    return {string_member(r, *it, "de", field + ".de"), string_member(r, *it, "en", field + ".en")};
+}
+
+std::vector<domain::question_input> questions_from(reader& r, const json& list) {
+    std::vector<domain::question_input> out;
+    if (!list.is_array()) {
+        r.add("questions", field_problem::invalid_value);
+        return out;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto field = "questions[" + std::to_string(i) + "]";
+        const auto& item = list[i];
+        if (!item.is_object()) {
+            r.add(field, field_problem::invalid_value);
+            continue;
+        }
+        for (auto k = item.begin(); k != item.end(); ++k)
+            if (k.key() != "key" && k.key() != "type" && k.key() != "label" && k.key() != "help" &&
+                k.key() != "required" && k.key() != "options")
+                r.add(field + "." + k.key(), field_problem::not_allowed);
+        domain::question_input q;
+        q.key = string_member(r, item, "key", field + ".key");
+        q.type = string_member(r, item, "type", field + ".type");
+        std::tie(q.label_de, q.label_en) = localized_member(r, item, "label", field + ".label");
+        std::tie(q.help_de, q.help_en) = localized_member(r, item, "help", field + ".help");
+        if (auto req = item.find("required"); req != item.end() && !req->is_null()) {
+            if (req->is_boolean())
+                q.required = req->get<bool>();
+            else
+                r.add(field + ".required", field_problem::invalid_value);
+        }
+        if (auto opts = item.find("options"); opts != item.end() && !opts->is_null()) {
+            if (!opts->is_array()) {
+                r.add(field + ".options", field_problem::invalid_value);
+            } else {
+                for (std::size_t j = 0; j < opts->size(); ++j) {
+                    const auto of = field + ".options[" + std::to_string(j) + "]";
+                    const auto& o = (*opts)[j];
+                    if (!o.is_object()) {
+                        r.add(of, field_problem::invalid_value);
+                        continue;
+                    }
+                    for (auto k = o.begin(); k != o.end(); ++k)
+                        if (k.key() != "key" && k.key() != "label")
+                            r.add(of + "." + k.key(), field_problem::not_allowed);
+                    domain::option_input oi;
+                    oi.key = string_member(r, o, "key", of + ".key");
+                    std::tie(oi.label_de, oi.label_en) = localized_member(r, o, "label", of + ".label");
+                    q.options.push_back(std::move(oi));
+                }
+            }
+        }
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+constexpr std::array<const char*, 8> billing_fields = {
+    "company", "street", "postal_code", "city", "country", "vat_id", "po_number", "email"};
+
+std::optional<domain::billing_input> billing_from(reader& r, const json& object) {
+    if (object.is_null()) return std::nullopt;
+    if (!object.is_object()) {
+        r.add("billing", field_problem::invalid_value);
+        return std::nullopt;
+    }
+    for (auto k = object.begin(); k != object.end(); ++k)
+        if (std::find_if(billing_fields.begin(), billing_fields.end(), [&](const char* f) { return k.key() == f; }) ==
+            billing_fields.end())
+            r.add("billing." + k.key(), field_problem::not_allowed);
+    domain::billing_input in;
+    in.company = string_member(r, object, "company", "billing.company");
+    in.street = string_member(r, object, "street", "billing.street");
+    in.postal_code = string_member(r, object, "postal_code", "billing.postal_code");
+    in.city = string_member(r, object, "city", "billing.city");
+    in.country = string_member(r, object, "country", "billing.country");
+    in.vat_id = string_member(r, object, "vat_id", "billing.vat_id");
+    in.po_number = string_member(r, object, "po_number", "billing.po_number");
+    in.email = string_member(r, object, "email", "billing.email");
+    return in;
+}
+
+std::map<std::string, domain::answer_input> answers_from(reader& r, const json& object) {
+    std::map<std::string, domain::answer_input> out;
+    if (object.is_null()) return out;
+    if (!object.is_object()) {
+        r.add("answers", field_problem::invalid_value);
+        return out;
+    }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        domain::answer_input a;
+        if (it->is_string()) {
+            a.kind = domain::answer_input::shape::text;
+            a.text = it->get<std::string>();
+        } else if (it->is_boolean()) {
+            a.kind = domain::answer_input::shape::flag;
+            a.flag = it->get<bool>();
+        } else if (it->is_array() && std::all_of(it->begin(), it->end(), [](const json& v) { return v.is_string(); })) {
+            a.kind = domain::answer_input::shape::list;
+            for (const auto& v : *it) a.list.push_back(v.get<std::string>());
+        } else if (it->is_null()) {
+            continue;  // as if not answered
+        } else {
+            r.add("answers." + it.key(), field_problem::invalid_value);
+            continue;
+        }
+        out.emplace(it.key(), std::move(a));
+    }
+    return out;
+}
+
+}  // namespace
+
 domain::result<domain::seminar_input> seminar_input_from(const json& body) {
-    reader r(
-        body,
-        {"slug", "title", "description", "location", "price_cents", "currency", "organizer_name", "organizer_email"});
+    reader r(body,
+             {"slug",
+              "title",
+              "description",
+              "location",
+              "price_cents",
+              "currency",
+              "organizer_name",
+              "organizer_email",
+              "billing",
+              "questions"});
     domain::seminar_input in;
     in.slug = r.text("slug");
     in.title = r.text("title");
@@ -177,6 +348,8 @@ domain::result<domain::seminar_input> seminar_input_from(const json& body) {
     in.currency = r.text("currency");
     in.organizer_name = r.text("organizer_name");
     in.organizer_email = r.text("organizer_email");
+    in.billing = r.text("billing");
+    if (const auto* q = r.raw("questions"); q && !q->is_null()) in.questions = questions_from(r, *q);
     if (!r.ok()) return r.failure();
     return in;
 }
@@ -235,7 +408,9 @@ domain::result<domain::registration_input> registration_input_from(const json& b
               "privacy_consent",
               "website",
               "date_id",
-              "lang"});
+              "lang",
+              "billing",
+              "answers"});
     domain::registration_input in;
     in.first_name = r.text("first_name").value_or("");
     in.last_name = r.text("last_name").value_or("");
@@ -244,8 +419,87 @@ domain::result<domain::registration_input> registration_input_from(const json& b
     in.job_title = r.text("job_title").value_or("");
     in.phone = r.text("phone").value_or("");
     in.privacy_consent = r.boolean("privacy_consent").value_or(false);
+    if (const auto* b = r.raw("billing")) in.billing = billing_from(r, *b);
+    if (const auto* a = r.raw("answers")) in.answers = answers_from(r, *a);
     if (!r.ok()) return r.failure();
     return in;
+}
+
+json localized_json(const domain::localized_text& t) {
+    json j{{"de", t.de}};
+    if (!t.en.empty()) j["en"] = t.en;
+    return j;
+}
+
+json questions_json(const std::vector<domain::question>& questions) {
+    json out = json::array();
+    for (const auto& q : questions) {
+        json item{{"key", q.key},
+                  {"type", domain::to_string(q.type)},
+                  {"label", localized_json(q.label)},
+                  {"required", q.required}};
+        if (!q.help.de.empty()) item["help"] = localized_json(q.help);
+        if (!q.options.empty()) {
+            json options = json::array();
+            for (const auto& o : q.options) options.push_back({{"key", o.key}, {"label", localized_json(o.label)}});
+            item["options"] = std::move(options);
+        }
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+json billing_json(const std::optional<domain::billing_address>& b) {
+    if (!b) return nullptr;
+    return json{{"company", b->company},
+                {"street", b->street},
+                {"postal_code", b->postal_code},
+                {"city", b->city},
+                {"country", b->country},
+                {"vat_id", b->vat_id},
+                {"po_number", b->po_number},
+                {"email", b->email}};
+}
+
+namespace {
+
+json answer_value(const domain::answer& a) {
+    switch (a.type) {
+        case domain::question_type::text:
+        case domain::question_type::textarea:
+            return a.text;
+        case domain::question_type::choice:
+            return a.chosen.empty() ? json(nullptr) : json(a.chosen.front().key);
+        case domain::question_type::multi: {
+            json keys = json::array();
+            for (const auto& o : a.chosen) keys.push_back(o.key);
+            return keys;
+        }
+        case domain::question_type::checkbox:
+            return a.checked;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+json answers_json(const std::vector<domain::answer>& answers) {
+    json out = json::object();
+    for (const auto& a : answers) out[a.key] = answer_value(a);
+    return out;
+}
+
+json answered_json(const std::vector<domain::answer>& answers) {
+    json out = json::array();
+    for (const auto& a : answers)
+        out.push_back(
+            {{"key", a.key},
+             {"type", domain::to_string(a.type)},
+             {"question", localized_json(a.question)},
+             {"value", answer_value(a)},
+             {"text",
+              {{"de", domain::answer_text(a, domain::lang::de)}, {"en", domain::answer_text(a, domain::lang::en)}}}});
+    return out;
 }
 
 json seminar_json(const domain::seminar& s) {
@@ -257,6 +511,8 @@ json seminar_json(const domain::seminar& s) {
            {"currency", s.currency},
            {"organizer_name", s.organizer_name},
            {"organizer_email", s.organizer_email},
+           {"billing", domain::to_string(s.billing)},
+           {"questions", questions_json(s.questions)},
            {"created_at", iso(s.created_at, nullptr)},
            {"updated_at", iso(s.updated_at, nullptr)}};
     return j;
@@ -315,6 +571,9 @@ json registration_json(const domain::registration& r) {
                 {"company", r.person.company},
                 {"job_title", r.person.job_title},
                 {"phone", r.person.phone},
+                {"billing", billing_json(r.billing)},
+                {"answers", answers_json(r.answers)},
+                {"answered", answered_json(r.answers)},
                 {"privacy_consent_at", iso(r.consent_at, nullptr)},
                 {"created_at", iso(r.created_at, nullptr)},
                 {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
@@ -395,6 +654,9 @@ json attendee_view_json(const domain::seminar& s,
                      {"company", r.person.company},
                      {"job_title", r.person.job_title},
                      {"phone", r.person.phone}};
+    j["billing"] = billing_json(r.billing);
+    j["answers"] = answers_json(r.answers);
+    j["answered"] = answered_json(r.answers);
     j["cancelled_at"] = r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr);
     j["seminar"] = {{"slug", s.slug}, {"title", s.title}, {"location", s.location}};
     j["date"] = std::move(date);

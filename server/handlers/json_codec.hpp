@@ -31,6 +31,17 @@ domain::result<domain::registration_input> registration_input_from(const json& b
 std::optional<bool> flag_value(const json& v);
 
 json seminar_json(const domain::seminar& s);
+/// The seminar's questions as the API takes and gives them: `[{key, type, label: {de, en?}, help?, required,
+/// options?: [{key, label}]}]`.
+json questions_json(const std::vector<domain::question>& questions);
+/// A billing address, or null.
+json billing_json(const std::optional<domain::billing_address>& b);
+/// Answers by question key: text for text and textarea, the option key for choice, a list of keys for multi, a
+/// boolean for checkbox: the shape a registration sends them in.
+json answers_json(const std::vector<domain::answer>& answers);
+/// The answers with the wording they were given under and their text as pages show it, in the order asked:
+/// `[{key, type, question: {de, en?}, value, text: {de, en}}]` (readable after the question changed or went).
+json answered_json(const std::vector<domain::answer>& answers);
 json date_json(const domain::seminar& s,
                const domain::seminar_date& d,
                const domain::date_availability& a,

@@ -34,6 +34,22 @@ void keep_values(const json& body, form_state& form) {
     }
     auto consent = body.find("privacy_consent");
     form.consent = consent != body.end() && flag_value(*consent).value_or(false);
+    // The nested groups, by the names the problems have ("billing.city", "answers.topics").
+    for (const char* group : {"billing", "answers"}) {
+        auto it = body.find(group);
+        if (it == body.end() || !it->is_object()) continue;
+        for (auto field = it->begin(); field != it->end(); ++field) {
+            const auto name = std::string{group} + "." + field.key();
+            if (field->is_string()) {
+                form.values[name] = field->get<std::string>();
+            } else if (field->is_array()) {
+                for (const auto& v : *field)
+                    if (v.is_string()) form.lists[name].push_back(v.get<std::string>());
+            } else if (field->is_boolean() && field->get<bool>()) {
+                form.values[name] = "on";
+            }
+        }
+    }
 }
 
 /// Everything the attendee view needs, loaded in the same transaction or snapshot as the change.
@@ -112,12 +128,14 @@ void submit_registration(services& svc,
                                         : domain::field_problem::invalid_value);
     }
     std::optional<domain::attendee> person;
+    domain::registration_input details;  // billing address and answers: checked in the writer, against the seminar
     if (auto input = registration_input_from(*body); !input) {
         for (const auto& [name, problem] : input.err().fields) problems.fields.emplace(name, problem);
     } else if (auto p = domain::make_attendee(*input); !p) {
         for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
     } else {
         person = std::move(*p);
+        details = std::move(*input);
     }
     if (!problems.fields.empty()) {
         if (!browser) return ex->respond(error_response(problems, ex->lang));
@@ -125,23 +143,24 @@ void submit_registration(services& svc,
         return answer_form_again(svc, ex, slug, date_id, std::move(form), 422);
     }
     svc.writer.submit<attendee_view>(
-        [slug, date_id, p = std::move(*person), now = svc.now(), lang = ex->lang](
+        [slug, date_id, p = std::move(*person), details = std::move(details), now = svc.now(), lang = ex->lang](
             storage::connection& c) -> domain::result<attendee_view> {
-            auto created = storage::register_attendee(c, date_id, p, now, lang);
+            // Our page's form: the date must be one of this seminar's (slug).
+            auto created = storage::register_attendee(c, date_id, p, details, now, lang, slug);
             if (!created) return std::move(created).err();
-            if (!slug.empty()) {
-                // Our page's form: the date must be one of this seminar's. Checked on the date the registration
-                // read; the error rolls the registration back with the command's SAVEPOINT.
-                auto s = storage::find_seminar(c, slug);
-                if (!s || created->date.seminar_id != s->id) return domain::errc::not_found;
-            }
-            return load_view(c, std::move(created->registration), std::move(created->token), std::move(created->date));
+            return attendee_view{std::move(*created->seminar),
+                                 std::move(created->date),
+                                 std::move(created->registration),
+                                 std::move(created->token),
+                                 {}};
         },
         [&svc, ex, browser, slug, date_id, form = std::move(form)](domain::result<attendee_view> r) mutable {
             if (!r) {
                 if (!browser) return ex->respond(error_response(r.err(), ex->lang));
                 if (r.err().code == domain::errc::not_found)
                     form.problems.emplace("date_id", domain::field_problem::invalid_value);
+                else if (r.err().code == domain::errc::invalid_fields)
+                    form.problems = r.err().fields;  // the billing address and answers, checked against the seminar
                 else
                     form.error = r.err().code;
                 const int status = form.error ? domain::describe(*form.error).http_status : 422;

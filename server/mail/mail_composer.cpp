@@ -8,6 +8,7 @@
 #include "calendars/ics.hpp"
 #include "domain/format_de.hpp"
 #include "domain/invite.hpp"
+#include "domain/questions.hpp"
 #include "domain/text.hpp"
 #include "server/mail/mime.hpp"
 
@@ -162,6 +163,15 @@ mail_content content(const mail_input& in) {
         c.details.push_back({pick(in, "Preis", "Price"), {domain::format_price(s.price_cents, s.currency, in.lang)}});
     c.details.push_back({pick(in, "Status", "Status"), {status_value(in)}});
     c.details.push_back({pick(in, "Anmeldecode", "Registration code"), {r.code}});
+    if (in.kind == mail_kind::registered) {
+        // The confirmation repeats what the person told us, so that a mistake shows at once.
+        for (const auto& a : r.answers) {
+            c.details.push_back({a.question.in(!is_de(in)), domain::split_lines(domain::answer_text(a, in.lang))});
+        }
+        if (r.billing)
+            c.details.push_back(
+                {pick(in, "Rechnungsanschrift", "Billing address"), domain::billing_lines(*r.billing, in.lang)});
+    }
 
     if (in.kind == mail_kind::registered && !in.token.empty()) {
         c.link_label = pick(in,

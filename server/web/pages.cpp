@@ -2,9 +2,12 @@
 // comes from outside this file goes through html::append_text or html::append_attr.
 #include "server/web/pages.hpp"
 
+#include "domain/billing.hpp"
 #include "domain/format_de.hpp"
 #include "domain/offer.hpp"
+#include "domain/questions.hpp"
 #include "domain/schedule.hpp"
+#include "domain/text.hpp"
 #include "domain/validation.hpp"
 #include "server/web/html.hpp"
 #include "server/web/urls.hpp"
@@ -284,8 +287,74 @@ void field_error(std::string& out, const page_context& ctx, std::string_view nam
     out += "</p>\n";
 }
 
+struct billing_field_def {
+    std::string_view name;  ///< the field of billing_address; the form's field is "billing[name]"
+    std::string_view type;
+    std::string_view autocomplete;
+    std::string_view label_de;
+    std::string_view label_en;
+    bool required;  ///< when the seminar requires a billing address
+    std::size_t max_length;
+};
+
+constexpr std::array<billing_field_def, 7> billing_fields{{
+    {"company", "text", "billing organization", "Firma", "Company", true, domain::limits::billing_company},
+    {"street",
+     "text",
+     "billing street-address",
+     "Straße und Hausnummer",
+     "Street and number",
+     true,
+     domain::limits::billing_street},
+    {"postal_code", "text", "billing postal-code", "PLZ", "Postal code", true, domain::limits::billing_postal_code},
+    {"city", "text", "billing address-level2", "Ort", "City", true, domain::limits::billing_city},
+    {"vat_id", "text", "off", "USt-IdNr.", "VAT ID", false, domain::limits::billing_vat_id},
+    {"po_number", "text", "off", "Bestellnummer", "PO number", false, domain::limits::billing_po_number},
+    {"email",
+     "email",
+     "billing email",
+     "E-Mail-Adresse für die Rechnung",
+     "E-mail address for the invoice",
+     false,
+     domain::limits::email},
+}};
+
+/// The countries the form offers (the address may name any ISO code through the API): the EU and its neighbours.
+constexpr std::array<std::string_view, 33> form_countries{
+    "DE", "AT", "CH", "LI", "BE", "BG", "CY", "CZ", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU",
+    "IE", "IS", "IT", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK", "US"};
+
+std::string billing_id(std::string_view field) { return "billing." + std::string{field}; }
+std::string answer_id(std::string_view key) { return "answers." + std::string{key}; }
+
+/// The label of any field of the form by its problem name, for the error summary.
+std::string problem_label(const page_context& ctx, const domain::seminar& s, std::string_view name) {
+    if (auto l = field_label(ctx, name); !l.empty()) return std::string{l};
+    if (name == "billing") return std::string{tr(ctx, "Rechnungsanschrift", "Billing address")};
+    if (name == "billing.country") return std::string{tr(ctx, "Land", "Country")};
+    for (const auto& f : billing_fields)
+        if (billing_id(f.name) == name) return std::string{tr(ctx, f.label_de, f.label_en)};
+    for (const auto& q : s.questions)
+        if (answer_id(q.key) == name) return q.label.in(ctx.lang == lang::en);
+    return {};
+}
+
+/// The fields in the order the form shows them, by problem name.
+std::vector<std::string> form_order(const domain::seminar& s) {
+    std::vector<std::string> order{std::string{date_field}};
+    for (const auto& f : person_fields) order.emplace_back(f.name);
+    for (const auto& q : s.questions) order.push_back(answer_id(q.key));
+    order.emplace_back("billing");
+    for (std::size_t i = 0; i < billing_fields.size(); ++i) {
+        order.push_back(billing_id(billing_fields[i].name));
+        if (billing_fields[i].name == "city") order.emplace_back("billing.country");
+    }
+    order.emplace_back(consent_field);
+    return order;
+}
+
 /// The box at the top of a re-rendered form: the form-level error and a link to every bad field, in form order.
-void error_summary(std::string& out, const page_context& ctx, const form_state& form) {
+void error_summary(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
     if (!form.error && form.problems.empty()) return;
     out += "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">\n";
     out += "<h3 id=\"error-summary-title\">";
@@ -298,17 +367,16 @@ void error_summary(std::string& out, const page_context& ctx, const form_state& 
         out += '\n';
     }
     if (!form.problems.empty()) {
-        std::vector<std::string_view> order{date_field};
-        for (const auto& f : person_fields) order.push_back(f.name);
-        order.push_back(consent_field);
+        const auto order = form_order(s);
         out += "<ul>\n";
-        for (auto name : order) {
+        for (const auto& name : order) {
             const auto* p = problem_of(form, name);
             if (!p) continue;
             out += "<li>";
+            // "billing" as a whole has no field of its own: its link goes to the fieldset.
             link(out,
-                 "#" + std::string{name},
-                 std::string{field_label(ctx, name)} + ": " + std::string{domain::message(*p, ctx.lang)});
+                 "#" + (name == "billing" ? std::string{"billing-address"} : name),
+                 problem_label(ctx, s, name) + ": " + std::string{domain::message(*p, ctx.lang)});
             out += "</li>\n";
         }
         // Problems with fields the form does not show (a hand-made request): the message, without a link.
@@ -403,6 +471,217 @@ void text_field(std::string& out, const page_context& ctx, const field_def& f, c
     out += ">\n</div>\n";
 }
 
+/// One labelled input of the form; `id` is also the name its problems have.
+struct input_spec {
+    std::string id;
+    std::string name;  ///< the form field's name
+    std::string_view type;
+    std::string_view autocomplete;
+    std::string label;
+    std::string help;
+    bool required = false;
+    std::size_t max_length = 0;
+};
+
+void input_field(std::string& out, const page_context& ctx, const input_spec& f, const form_state& form) {
+    const auto* problem = problem_of(form, f.id);
+    out += "<div class=\"field";
+    if (problem) out += " field--error";
+    out += "\">\n<label";
+    attribute(out, "for", f.id);
+    out += '>';
+    html::append_text(out, f.label);
+    if (!f.required) {
+        out += " <span class=\"optional\">";
+        out += tr(ctx, "(optional)", "(optional)");
+        out += "</span>";
+    }
+    out += "</label>\n";
+    if (!f.help.empty()) {
+        out += "<p class=\"hint\"";
+        attribute(out, "id", f.id + "-help");
+        out += '>';
+        html::append_text(out, f.help);
+        out += "</p>\n";
+    }
+    if (problem) field_error(out, ctx, f.id, *problem);
+    const bool textarea = f.type == "textarea";
+    out += textarea ? "<textarea rows=\"4\"" : "<input";
+    if (!textarea) attribute(out, "type", f.type);
+    attribute(out, "id", f.id);
+    attribute(out, "name", f.name);
+    if (!f.autocomplete.empty()) attribute(out, "autocomplete", f.autocomplete);
+    attribute(out, "maxlength", std::to_string(f.max_length));
+    if (f.type == "email") out += " spellcheck=\"false\"";
+    if (f.required) out += " required";
+    if (problem)
+        invalid_attributes(out, f.id);
+    else if (!f.help.empty())
+        attribute(out, "aria-describedby", f.id + "-help");
+    if (textarea) {
+        out += '>';
+        html::append_text(out, value_of(form, f.id));
+        out += "</textarea>\n</div>\n";
+    } else {
+        attribute(out, "value", value_of(form, f.id));
+        out += ">\n</div>\n";
+    }
+}
+
+/// A choice (radios), a multiple choice (checkboxes) or a single checkbox question, as a fieldset.
+void choice_question(std::string& out, const page_context& ctx, const domain::question& q, const form_state& form) {
+    const bool en = ctx.lang == lang::en;
+    const auto id = answer_id(q.key);
+    const auto* problem = problem_of(form, id);
+    if (q.type == domain::question_type::checkbox) {
+        out += "<div class=\"field field--check";
+        if (problem) out += " field--error";
+        out += "\">\n";
+        if (problem) field_error(out, ctx, id, *problem);
+        out += "<div class=\"check\">\n<input type=\"checkbox\" value=\"on\"";
+        attribute(out, "id", id);
+        attribute(out, "name", "answers[" + q.key + "]");
+        if (q.required) out += " required";
+        if (value_of(form, id) == "on") out += " checked";
+        if (problem) invalid_attributes(out, id);
+        out += ">\n<label";
+        attribute(out, "for", id);
+        out += '>';
+        html::append_text(out, q.label.in(en));
+        if (!q.required) {
+            out += " <span class=\"optional\">";
+            out += tr(ctx, "(optional)", "(optional)");
+            out += "</span>";
+        }
+        out += "</label>\n</div>\n";
+        if (!q.help.de.empty()) element(out, "p", "hint", q.help.in(en));
+        out += "</div>\n";
+        return;
+    }
+    const bool multi = q.type == domain::question_type::multi;
+    const auto list = form.lists.find(id);
+    auto chosen = [&](const std::string& key) {
+        if (multi)
+            return list != form.lists.end() &&
+                   std::find(list->second.begin(), list->second.end(), key) != list->second.end();
+        return value_of(form, id) == key;
+    };
+    out +=
+        problem ? "<fieldset class=\"field field--choices field--error\"" : "<fieldset class=\"field field--choices\"";
+    if (problem) attribute(out, "aria-describedby", id + "-error");
+    out += ">\n<legend>";
+    html::append_text(out, q.label.in(en));
+    if (!q.required) {
+        out += " <span class=\"optional\">";
+        out += tr(ctx, "(optional)", "(optional)");
+        out += "</span>";
+    }
+    out += "</legend>\n";
+    if (!q.help.de.empty()) element(out, "p", "hint", q.help.in(en));
+    if (problem) field_error(out, ctx, id, *problem);
+    for (std::size_t i = 0; i < q.options.size(); ++i) {
+        const auto& o = q.options[i];
+        // The first option carries the question's id, so that the summary's link lands on the group.
+        const auto option_id = i == 0 ? id : id + "-" + o.key;
+        out += "<div class=\"choice\">\n<input";
+        attribute(out, "type", multi ? "checkbox" : "radio");
+        attribute(out, "id", option_id);
+        attribute(out, "name", "answers[" + q.key + "]");
+        attribute(out, "value", o.key);
+        if (!multi && q.required) out += " required";
+        if (chosen(o.key)) out += " checked";
+        if (problem) invalid_attributes(out, id);
+        out += ">\n<label";
+        attribute(out, "for", option_id);
+        out += '>';
+        html::append_text(out, o.label.in(en));
+        out += "</label>\n</div>\n";
+    }
+    out += "</fieldset>\n";
+}
+
+/// The seminar's own questions, in its order.
+void questions_markup(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
+    const bool en = ctx.lang == lang::en;
+    for (const auto& q : s.questions) {
+        if (q.type == domain::question_type::text || q.type == domain::question_type::textarea) {
+            const bool long_text = q.type == domain::question_type::textarea;
+            input_field(out,
+                        ctx,
+                        {answer_id(q.key),
+                         "answers[" + q.key + "]",
+                         long_text ? "textarea" : "text",
+                         {},
+                         q.label.in(en),
+                         q.help.in(en),
+                         q.required,
+                         long_text ? domain::limits::answer_textarea : domain::limits::answer_text},
+                        form);
+        } else {
+            choice_question(out, ctx, q, form);
+        }
+    }
+}
+
+/// The billing address (Rechnungsanschrift) as one group, when the seminar asks for one.
+void billing_markup(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
+    if (s.billing == domain::billing_mode::none) return;
+    const bool required = s.billing == domain::billing_mode::required;
+    const auto* problem = problem_of(form, "billing");
+    out += "<fieldset class=\"group\" id=\"billing-address\">\n<legend>";
+    out += tr(ctx, "Rechnungsanschrift", "Billing address");
+    if (!required) {
+        out += " <span class=\"optional\">";
+        out += tr(ctx, "(optional)", "(optional)");
+        out += "</span>";
+    }
+    out += "</legend>\n";
+    if (problem) field_error(out, ctx, "billing", *problem);
+    for (const auto& f : billing_fields) {
+        input_field(out,
+                    ctx,
+                    {billing_id(f.name),
+                     "billing[" + std::string{f.name} + "]",
+                     f.type,
+                     f.autocomplete,
+                     std::string{tr(ctx, f.label_de, f.label_en)},
+                     {},
+                     required && f.required,
+                     f.max_length},
+                    form);
+        if (f.name != "city") continue;
+        // The country after the city, as addresses are written.
+        const auto id = billing_id("country");
+        const auto* country_problem = problem_of(form, id);
+        auto chosen = value_of(form, id);
+        if (chosen.empty()) chosen = "DE";
+        out += country_problem ? "<div class=\"field field--error\">\n" : "<div class=\"field\">\n";
+        out += "<label for=\"billing.country\">";
+        out += tr(ctx, "Land", "Country");
+        out += "</label>\n";
+        if (country_problem) field_error(out, ctx, id, *country_problem);
+        out += "<select id=\"billing.country\" name=\"billing[country]\" autocomplete=\"billing country\"";
+        if (country_problem) invalid_attributes(out, id);
+        out += ">\n";
+        std::vector<std::string_view> codes(form_countries.begin(), form_countries.end());
+        if (std::find(codes.begin(), codes.end(), chosen) == codes.end()) codes.push_back(chosen);
+        // Germany first, the rest by name in the page's language.
+        std::sort(codes.begin() + 1, codes.end(), [&](std::string_view a, std::string_view b) {
+            return domain::country_name(a, ctx.lang) < domain::country_name(b, ctx.lang);
+        });
+        for (auto code : codes) {
+            out += "<option";
+            attribute(out, "value", code);
+            if (code == chosen) out += " selected";
+            out += '>';
+            html::append_text(out, domain::country_name(code, ctx.lang));
+            out += "</option>\n";
+        }
+        out += "</select>\n</div>\n";
+    }
+    out += "</fieldset>\n";
+}
+
 void consent_field_markup(std::string& out, const page_context& ctx, const form_state& form) {
     const auto* problem = problem_of(form, consent_field);
     out += "<div class=\"field field--check";
@@ -447,9 +726,11 @@ void registration_form(std::string& out,
     out += "<form id=\"anmelden\" class=\"register-form\" method=\"post\"";
     attribute(out, "action", page_url(ctx, seminar_path(s.seminar)));
     out += " aria-labelledby=\"anmelden-title\">\n";
-    error_summary(out, ctx, form);
+    error_summary(out, ctx, s.seminar, form);
     date_choices(out, ctx, upcoming, form);
     for (const auto& f : person_fields) text_field(out, ctx, f, form);
+    questions_markup(out, ctx, s.seminar, form);
+    billing_markup(out, ctx, s.seminar, form);
     honeypot(out, ctx);
     consent_field_markup(out, ctx, form);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
@@ -480,6 +761,20 @@ void registration_facts(std::string& out,
     fact(out, tr(ctx, "Name", "Name"), person_name(r));
     fact(out, tr(ctx, "E-Mail", "E-mail"), r.person.email);
     fact(out, tr(ctx, "Firma", "Company"), r.person.company);
+    for (const auto& a : r.answers) {
+        // The wording it was answered under; long answers keep their line breaks.
+        element(out, "dt", {}, a.question.in(ctx.lang == lang::en));
+        out += "<dd>";
+        lines(out, domain::split_lines(domain::answer_text(a, ctx.lang)));
+        out += "</dd>\n";
+    }
+    if (r.billing) {
+        out += "<dt>";
+        out += tr(ctx, "Rechnungsanschrift", "Billing address");
+        out += "</dt>\n<dd>";
+        lines(out, domain::billing_lines(*r.billing, ctx.lang));
+        out += "</dd>\n";
+    }
     out += "</dl>\n";
 }
 

@@ -40,10 +40,13 @@ struct seminar_listing {
 
 /// What the person typed and what was wrong, to re-render the form.
 struct form_state {
-    /// date_id, first_name, last_name, email, company, job_title, phone
+    /// date_id, first_name, last_name, email, company, job_title, phone; "billing.<field>" for the billing address;
+    /// "answers.<key>" for text answers, a choice's option key, and "on" for a checked checkbox
     std::map<std::string, std::string> values;
+    /// "answers.<key>" of a multiple choice: the option keys ticked
+    std::map<std::string, std::vector<std::string>> lists;
     bool consent = false;
-    /// Per field name (the names above, and "privacy_consent", "date_id").
+    /// Per field name (the names above, "billing.<field>", "answers.<key>", "privacy_consent", "date_id").
     std::map<std::string, domain::field_problem> problems;
     /// A form-level problem: full, already_registered, registration_closed, too_many_requests, not_found…
     std::optional<domain::errc> error;

@@ -714,22 +714,18 @@ TEST_CASE("a database from before schema 5 keeps its codes and tokens working, a
         // Schema 4, written the way that build wrote: a random code and the token's hash, unique columns.
         storage::connection old{opts, storage::access::read_write};
         REQUIRE(storage::migrate(old, 4) == 4);
-        domain::seminar s;
-        s.slug = "altbestand";
-        s.title = "Altbestand";
-        s.organizer_name = "Beispiel";
-        s.organizer_email = "seminare@example.org";
-        const auto sem = storage::create_seminar(old, s, before_date);
-        REQUIRE(sem.ok());
-        domain::seminar_date d;
-        d.seminar_id = sem->id;
-        d.timezone = "Europe/Berlin";
-        d.days = {day(27)};
-        d.capacity = 5;
-        d.waitlist = true;
-        const auto created = storage::create_date(old, d, before_date);
-        REQUIRE(created.ok());
-        date_id = created->id;
+        // Today's store writes columns schema 4 did not have: seminar and date go in as that build wrote them.
+        old.db().exec(
+            "INSERT INTO seminars(slug, title, organizer_name, organizer_email, created_at, updated_at) VALUES "
+            "('altbestand', 'Altbestand', 'Beispiel', 'seminare@example.org', 0, 0)");
+        old.db().exec(
+            "INSERT INTO dates(seminar_id, uid, timezone, capacity, waitlist, status, created_at, updated_at) VALUES "
+            "(" +
+            std::to_string(old.db().getLastInsertRowid()) +
+            ", 'altbestand-1@example.org', 'Europe/Berlin', 5, 1, 'scheduled', 0, 0)");
+        date_id = old.db().getLastInsertRowid();
+        old.db().exec("INSERT INTO date_days(date_id, day, start_min, end_min) VALUES (" + std::to_string(date_id) +
+                      ", '2027-01-27', 540, 1020)");
         const auto hash = storage::sha256(legacy_token);
         SQLite::Statement ins(old.db(),
                               "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, "

@@ -1,0 +1,24 @@
+// How the structured values a row carries are kept in its TEXT columns: a seminar's questions, a registration's
+// billing address and answers, as JSON. The one place that knows the stored shapes.
+#pragma once
+
+#include "domain/model.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace seminard::storage {
+
+std::string questions_column(const std::vector<domain::question>& questions);
+/// Throws std::runtime_error for a column that is not what questions_column() writes (a corrupt database).
+std::vector<domain::question> questions_from_column(std::string_view text);
+
+std::string billing_column(const domain::billing_address& billing);
+domain::billing_address billing_from_column(std::string_view text);
+
+std::string answers_column(const std::vector<domain::answer>& answers);
+std::vector<domain::answer> answers_from_column(std::string_view text);
+
+}  // namespace seminard::storage
