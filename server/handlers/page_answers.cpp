@@ -59,10 +59,17 @@ void answer_form_again(services& svc,
                        std::int64_t date_id,
                        form_state form,
                        int status,
-                       std::optional<std::chrono::seconds> retry_after) {
+                       std::optional<std::chrono::seconds> retry_after,
+                       std::optional<domain::registration_input> details) {
     svc.read(ex,
-             [&svc, ex, slug = std::move(slug), date_id, form = std::move(form), status, retry_after](
-                 storage::connection& c) {
+             [&svc,
+              ex,
+              slug = std::move(slug),
+              date_id,
+              form = std::move(form),
+              status,
+              retry_after,
+              details = std::move(details)](storage::connection& c) mutable {
                  const auto ctx = page_context_of(svc, ex->lang);
                  std::optional<domain::seminar> s;
                  if (!slug.empty()) {
@@ -71,6 +78,9 @@ void answer_form_again(services& svc,
                      s = storage::find_seminar_by_id(c, d->seminar_id);
                  }
                  if (!s) return not_found_page(svc, ex->lang);
+                 if (details)
+                     if (auto more = domain::make_registration_details(*details, *s); !more)
+                         form.problems.insert(more.err().fields.begin(), more.err().fields.end());
                  auto res = html_response(status, render_seminar(ctx, load_listing(c, std::move(*s)), form), svc);
                  res.set("Cache-Control", "no-store");
                  if (retry_after) res.set("Retry-After", std::to_string(retry_after->count()));

@@ -1,6 +1,7 @@
 // Shared by the page routes and the registration routes: HTML answers and the form's second chance.
 #pragma once
 
+#include "domain/validation.hpp"
 #include "server/handlers/services.hpp"
 #include "server/web/pages.hpp"
 #include "storage/connection.hpp"
@@ -24,13 +25,15 @@ page_context page_context_of(const services& svc, domain::lang lang);
 std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang);
 
 /// Renders the seminar page again with what the person typed and what was wrong (`status` 422, 409 or 429). The
-/// seminar is found by `slug`, or else by `date_id` (a form on another site that posts to the API).
+/// seminar is found by `slug`, or else by `date_id` (a form on another site that posts to the API). With `details`,
+/// the billing address and answers are checked against that seminar too, so that every problem shows at once.
 void answer_form_again(services& svc,
                        const std::shared_ptr<exchange>& ex,
                        std::string slug,
                        std::int64_t date_id,
                        form_state form,
                        int status,
-                       std::optional<std::chrono::seconds> retry_after = std::nullopt);
+                       std::optional<std::chrono::seconds> retry_after = std::nullopt,
+                       std::optional<domain::registration_input> details = std::nullopt);
 
 }  // namespace seminard::server

@@ -129,18 +129,36 @@ void submit_registration(services& svc,
     }
     std::optional<domain::attendee> person;
     domain::registration_input details;  // billing address and answers: checked in the writer, against the seminar
+    bool parsed = false;
     if (auto input = registration_input_from(*body); !input) {
         for (const auto& [name, problem] : input.err().fields) problems.fields.emplace(name, problem);
-    } else if (auto p = domain::make_attendee(*input); !p) {
-        for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
     } else {
-        person = std::move(*p);
+        parsed = true;
+        if (auto p = domain::make_attendee(*input); !p)
+            for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
+        else
+            person = std::move(*p);
         details = std::move(*input);
     }
     if (!problems.fields.empty()) {
-        if (!browser) return ex->respond(error_response(problems, ex->lang));
-        form.problems = std::move(problems.fields);
-        return answer_form_again(svc, ex, slug, date_id, std::move(form), 422);
+        // The billing address and answers depend on the seminar: checked against it here too, so that one answer
+        // names every problem (this is the error path; the extra read costs nothing on the way to a seat).
+        std::optional<domain::registration_input> check_too;
+        if (parsed && date_id > 0) check_too = std::move(details);
+        if (browser) {
+            form.problems = std::move(problems.fields);
+            return answer_form_again(svc, ex, slug, date_id, std::move(form), 422, std::nullopt, std::move(check_too));
+        }
+        if (!check_too) return ex->respond(error_response(problems, ex->lang));
+        return svc.read(
+            ex,
+            [ex, date_id, problems = std::move(problems), in = std::move(*check_too)](storage::connection& c) mutable {
+                if (auto d = storage::find_date(c, date_id))
+                    if (auto s = storage::find_seminar_by_id(c, d->seminar_id))
+                        if (auto more = domain::make_registration_details(in, *s); !more)
+                            problems.fields.insert(more.err().fields.begin(), more.err().fields.end());
+                return error_response(problems, ex->lang);
+            });
     }
     svc.writer.submit<attendee_view>(
         [slug, date_id, p = std::move(*person), details = std::move(details), now = svc.now(), lang = ex->lang](

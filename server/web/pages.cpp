@@ -481,6 +481,7 @@ struct input_spec {
     std::string help;
     bool required = false;
     std::size_t max_length = 0;
+    bool needed_in_group = false;  ///< not required alone, but once its optional group is begun: no "(optional)"
 };
 
 void input_field(std::string& out, const page_context& ctx, const input_spec& f, const form_state& form) {
@@ -491,7 +492,7 @@ void input_field(std::string& out, const page_context& ctx, const input_spec& f,
     attribute(out, "for", f.id);
     out += '>';
     html::append_text(out, f.label);
-    if (!f.required) {
+    if (!f.required && !f.needed_in_group) {
         out += " <span class=\"optional\">";
         out += tr(ctx, "(optional)", "(optional)");
         out += "</span>";
@@ -561,9 +562,9 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
     const bool multi = q.type == domain::question_type::multi;
     const auto list = form.lists.find(id);
     auto chosen = [&](const std::string& key) {
-        if (multi)
-            return list != form.lists.end() &&
-                   std::find(list->second.begin(), list->second.end(), key) != list->second.end();
+        // One ticked box of a multiple choice arrives as a single value, several as a list.
+        if (multi && list != form.lists.end())
+            return std::find(list->second.begin(), list->second.end(), key) != list->second.end();
         return value_of(form, id) == key;
     };
     out +=
@@ -636,6 +637,13 @@ void billing_markup(std::string& out, const page_context& ctx, const domain::sem
         out += "</span>";
     }
     out += "</legend>\n";
+    if (!required)
+        element(out,
+                "p",
+                "hint",
+                tr(ctx,
+                   "Wenn Sie eine Rechnungsanschrift angeben, bitte mit Firma, Straße, PLZ und Ort.",
+                   "If you give a billing address, please include company, street, postal code and city."));
     if (problem) field_error(out, ctx, "billing", *problem);
     for (const auto& f : billing_fields) {
         input_field(out,
@@ -647,7 +655,8 @@ void billing_markup(std::string& out, const page_context& ctx, const domain::sem
                      std::string{tr(ctx, f.label_de, f.label_en)},
                      {},
                      required && f.required,
-                     f.max_length},
+                     f.max_length,
+                     !required && f.required},
                     form);
         if (f.name != "city") continue;
         // The country after the city, as addresses are written.

@@ -145,6 +145,14 @@ TEST_CASE("a registration carries its billing address and answers, checked again
         CHECK(f.at("billing.country").at("code") == "invalid_value");
         CHECK(f.at("answers.level").at("code") == "invalid_value");
         CHECK(f.at("answers.unknown").at("code") == "not_allowed");
+        // The attendee's own fields and those checked against the seminar come in one answer.
+        auto both = anna();
+        both.erase("first_name");
+        both["billing"]["postal_code"] = "8033";
+        r = app.post_json(path, both);
+        REQUIRE(r.status == 422);
+        CHECK(r.json().at("fields").at("first_name").at("code") == "required");
+        CHECK(r.json().at("fields").at("billing.postal_code").at("code") == "invalid_format");
         // Nothing was stored by the refusals.
         CHECK(app.get(path, app_under_test::organiser()).json().at("total") == 0);
     }
