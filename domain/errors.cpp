@@ -19,6 +19,8 @@ error_info describe(errc e) noexcept {
             return {405, "method_not_allowed"};
         case errc::full:
             return {409, "full"};
+        case errc::not_enough_seats:
+            return {409, "not_enough_seats"};
         case errc::already_registered:
             return {409, "already_registered"};
         case errc::registration_closed:

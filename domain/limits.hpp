@@ -33,6 +33,7 @@ inline constexpr std::size_t max_questions = 30;
 inline constexpr std::size_t max_options = 50;
 inline constexpr std::size_t answer_text = 500;
 inline constexpr std::size_t answer_textarea = 5000;
+inline constexpr std::size_t booking_attendees = 50;  ///< attendees of one company booking
 }  // namespace limits
 
 }  // namespace seminard::domain

@@ -20,6 +20,9 @@ std::string_view message(errc e, lang l) noexcept {
             return de ? "Diese Methode ist hier nicht erlaubt." : "This method is not allowed here.";
         case errc::full:
             return de ? "Dieser Termin ist leider ausgebucht." : "Sorry, this date is fully booked.";
+        case errc::not_enough_seats:
+            return de ? "Für diese Buchung sind nicht mehr genug Plätze frei."
+                      : "There are not enough seats left for this booking.";
         case errc::already_registered:
             return de ? "Mit dieser E-Mail-Adresse besteht für diesen Termin bereits eine Anmeldung."
                       : "This e-mail address is already registered for this date.";

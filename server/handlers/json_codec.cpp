@@ -43,16 +43,18 @@ std::string_view media_type(std::string_view content_type) {
 /// Reads typed fields from a JSON object and records a field problem for every wrong type or unknown key.
 class reader {
 public:
-    reader(const json& body, std::set<std::string> known) : body_(body) {
+    /// `prefix` names the problems of a nested object ("booker.", "attendees[2].").
+    reader(const json& body, std::set<std::string> known, std::string prefix = {})
+        : body_(body), prefix_(std::move(prefix)) {
         for (auto it = body.begin(); it != body.end(); ++it)
-            if (!known.count(it.key())) fields_.emplace(it.key(), field_problem::not_allowed);
+            if (!known.count(it.key())) add(it.key(), field_problem::not_allowed);
     }
 
     std::optional<std::string> text(const std::string& name) {
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
         if (!it->is_string()) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         return it->get<std::string>();
@@ -70,17 +72,17 @@ public:
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
         if (!it->is_number_integer()) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         // Unsigned values above int64 and anything out of range are refused before any narrowing.
         if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         auto v = it->get<std::int64_t>();
         if (v < min || v > max) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         return v;
@@ -90,7 +92,7 @@ public:
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
         if (auto v = flag_value(*it)) return v;
-        fields_.emplace(name, field_problem::invalid_value);
+        add(name, field_problem::invalid_value);
         return std::nullopt;
     }
 
@@ -99,7 +101,9 @@ public:
         return it == body_.end() ? nullptr : &*it;
     }
 
-    void add(const std::string& name, field_problem p) { fields_.emplace(name, p); }
+    void add(const std::string& name, field_problem p) { fields_.emplace(prefix_ + name, p); }
+    /// Takes over the problems of a nested reader.
+    void merge(const reader& nested) { fields_.insert(nested.fields_.begin(), nested.fields_.end()); }
     bool ok() const { return fields_.empty(); }
     domain::error failure() {
         domain::error e{domain::errc::invalid_fields};
@@ -109,6 +113,7 @@ public:
 
 private:
     const json& body_;
+    std::string prefix_;
     std::map<std::string, field_problem> fields_;
 };
 
@@ -425,6 +430,48 @@ domain::result<domain::registration_input> registration_input_from(const json& b
     return in;
 }
 
+domain::result<domain::booking_input> booking_input_from(const json& body) {
+    reader r(body, {"booker", "billing", "attendees", "privacy_consent", "if_not_all_fit", "website", "lang"});
+    domain::booking_input in;
+    if (const auto* b = r.raw("booker"); b && b->is_object()) {
+        reader booker(*b, {"first_name", "last_name", "email", "company", "phone"}, "booker.");
+        in.booker.first_name = booker.text("first_name").value_or("");
+        in.booker.last_name = booker.text("last_name").value_or("");
+        in.booker.email = booker.text("email").value_or("");
+        in.booker.company = booker.text("company").value_or("");
+        in.booker.phone = booker.text("phone").value_or("");
+        r.merge(booker);
+    } else if (b && !b->is_null()) {
+        r.add("booker", field_problem::invalid_value);
+    }
+    if (const auto* b = r.raw("billing")) in.billing = billing_from(r, *b);
+    if (const auto* list = r.raw("attendees"); list && list->is_array()) {
+        for (std::size_t i = 0; i < list->size() && i <= domain::limits::booking_attendees; ++i) {
+            const auto& item = (*list)[i];
+            const auto prefix = "attendees[" + std::to_string(i) + "]";
+            domain::registration_input a;
+            if (item.is_object()) {
+                reader one(item, {"first_name", "last_name", "email", "job_title", "answers"}, prefix + ".");
+                a.first_name = one.text("first_name").value_or("");
+                a.last_name = one.text("last_name").value_or("");
+                a.email = one.text("email").value_or("");
+                a.job_title = one.text("job_title").value_or("");
+                if (const auto* answers = one.raw("answers")) a.answers = answers_from(one, *answers);
+                r.merge(one);
+            } else {
+                r.add(prefix, field_problem::invalid_value);
+            }
+            in.attendees.push_back(std::move(a));
+        }
+    } else if (list && !list->is_null()) {
+        r.add("attendees", field_problem::invalid_value);
+    }
+    in.privacy_consent = r.boolean("privacy_consent").value_or(false);
+    in.if_not_all_fit = r.text("if_not_all_fit").value_or("");
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
 json localized_json(const domain::localized_text& t) {
     json j{{"de", t.de}};
     if (!t.en.empty()) j["en"] = t.en;
@@ -577,6 +624,47 @@ json registration_json(const domain::registration& r) {
                 {"privacy_consent_at", iso(r.consent_at, nullptr)},
                 {"created_at", iso(r.created_at, nullptr)},
                 {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
+}
+
+json booking_json(const domain::booking& b,
+                  const std::vector<domain::registration>& registrations,
+                  std::string_view token,
+                  const domain::seminar& s,
+                  const domain::seminar_date& d,
+                  domain::lang lang,
+                  const site_urls& links) {
+    json people = json::array();
+    for (const auto& r : registrations) {
+        json one{{"code", r.code},
+                 {"status", domain::to_string(r.status)},
+                 {"first_name", r.person.first_name},
+                 {"last_name", r.person.last_name},
+                 {"email", r.person.email},
+                 {"job_title", r.person.job_title},
+                 {"answers", answers_json(r.answers)},
+                 {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
+        if (r.waitlist_position) one["waitlist_position"] = *r.waitlist_position;
+        people.push_back(std::move(one));
+    }
+    json j{{"code", b.code},
+           {"date_id", b.date_id},
+           {"booker",
+            {{"first_name", b.booker.first_name},
+             {"last_name", b.booker.last_name},
+             {"email", b.booker.email},
+             {"company", b.booker.company},
+             {"phone", b.booker.phone}}},
+           {"billing", billing_json(b.billing)},
+           {"registrations", std::move(people)},
+           {"seminar", {{"slug", s.slug}, {"title", s.title}, {"location", s.location}}},
+           {"schedule", domain::format_schedule(d.days, lang)},
+           {"privacy_consent_at", iso(b.consent_at, nullptr)},
+           {"created_at", iso(b.created_at, nullptr)}};
+    if (!token.empty()) {
+        j["token"] = std::string{token};
+        j["links"] = {{"self", links.booking_api(token)}, {"page", links.booking_page(token)}};
+    }
+    return j;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // the documented response shapes (docs/api.md).
 #pragma once
 
+#include "domain/booking.hpp"
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
@@ -25,6 +26,9 @@ domain::result<json> body_object(const http_request& req, bool allow_form);
 domain::result<domain::seminar_input> seminar_input_from(const json& body);
 domain::result<domain::date_input> date_input_from(const json& body);
 domain::result<domain::registration_input> registration_input_from(const json& body);
+/// A company booking's body (see docs/api.md, "Company bookings"); nested problems carry the path ("booker.email",
+/// "attendees[1].answers.level").
+domain::result<domain::booking_input> booking_input_from(const json& body);
 
 /// A yes/no field as JSON or a form sends it: a boolean, or "on"/"true"/"1"/"yes" and "off"/"false"/"0"/"no"/"".
 /// nullopt for anything else.
@@ -50,6 +54,16 @@ json date_json(const domain::seminar& s,
                const site_urls& links);
 /// One page of an organiser's list: `{"items", "total", "next_cursor"}`; the cursor is a string, null on the last page.
 json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_cursor);
+
+/// A booking as its booker sees it (and the 201 of a new one): the booker, the billing address, every attendee with
+/// code and status in the order booked; `token` and `links` only when given.
+json booking_json(const domain::booking& b,
+                  const std::vector<domain::registration>& registrations,
+                  std::string_view token,
+                  const domain::seminar& s,
+                  const domain::seminar_date& d,
+                  domain::lang lang,
+                  const site_urls& links);
 
 /// The organiser's view of one registration (all attendee fields).
 json registration_json(const domain::registration& r);

@@ -79,13 +79,6 @@ attendee_view& with_invite_key(const services& svc, attendee_view& v) {
     return v;
 }
 
-/// 429 with the seconds until the client's bucket holds a token again.
-http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {
-    auto res = error_response(domain::errc::too_many_requests, lang);
-    res.set("Retry-After", std::to_string(retry_after.count()));
-    return res;
-}
-
 }  // namespace
 
 void submit_registration(services& svc,

@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <cctype>
 #include <string>
 
 using nlohmann::json;
@@ -67,25 +66,6 @@ json anna() {
               {"topics", {"sales", "hiring"}},
               {"notes", "Zeile eins\nZeile zwei; mit \"Zitat\""},
               {"parking", true}}}};
-}
-
-/// A message's quoted-printable parts decoded (soft breaks joined, =XX bytes back), the rest as it is.
-std::string quoted_printable_text(const std::string& message) {
-    std::string out;
-    for (std::size_t i = 0; i < message.size(); ++i) {
-        if (message[i] != '=' || i + 2 >= message.size()) {
-            out += message[i];
-        } else if (message[i + 1] == '\r' && message[i + 2] == '\n') {
-            i += 2;
-        } else if (std::isxdigit(static_cast<unsigned char>(message[i + 1])) &&
-                   std::isxdigit(static_cast<unsigned char>(message[i + 2]))) {
-            out += static_cast<char>(std::stoi(message.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += message[i];
-        }
-    }
-    return out;
 }
 
 std::string registrations_of(std::int64_t date_id) {
@@ -287,7 +267,7 @@ TEST_CASE("the form asks the seminar's questions and the billing address, and ke
     const auto eml = app.get("/api/v1/outbox/" + std::to_string(outbox[0].at("id").get<std::int64_t>()) + ".eml",
                              app_under_test::organiser());
     REQUIRE(eml.status == 200);
-    const auto text = quoted_printable_text(eml.body);
+    const auto text = seminard::testing::quoted_printable_text(eml.body);
     for (const char* fact :
          {"Ihre Erfahrung", "Profi", "Social Selling, Fachkräfte finden", "Beispiel GmbH", "80331 München"}) {
         INFO(fact);

@@ -1,0 +1,247 @@
+// Company bookings through the routes: seats all or nothing (or the rest waiting), every attendee their own
+// registration and mail, the booker's mail and private token, cancelling one or all.
+#include "app_under_test.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+using nlohmann::json;
+using seminard::testing::answer;
+using seminard::testing::app_under_test;
+using seminard::testing::quoted_printable_text;
+
+namespace {
+
+json colleague(const std::string& first, const std::string& email) {
+    return {{"first_name", first}, {"last_name", "Beispiel"}, {"email", email}};
+}
+
+json booking_of(int people, const std::string& policy = "refuse") {
+    json attendees = json::array();
+    for (int i = 0; i < people; ++i)
+        attendees.push_back(colleague("Person" + std::to_string(i + 1), "p" + std::to_string(i + 1) + "@beispiel.de"));
+    return {{"booker",
+             {{"first_name", "Bernd"},
+              {"last_name", "Bucher"},
+              {"email", "einkauf@beispiel.de"},
+              {"company", "Beispiel GmbH"},
+              {"phone", "+49 89 123"}}},
+            {"attendees", attendees},
+            {"privacy_consent", true},
+            {"if_not_all_fit", policy}};
+}
+
+std::string bookings_of(std::int64_t date_id) { return "/api/v1/dates/" + std::to_string(date_id) + "/bookings"; }
+std::string registrations_of(std::int64_t date_id) {
+    return "/api/v1/dates/" + std::to_string(date_id) + "/registrations";
+}
+
+json organiser_list(app_under_test& app, std::int64_t date_id) {
+    return app.get(registrations_of(date_id) + "?limit=500", app_under_test::organiser()).json();
+}
+
+json outbox(app_under_test& app) { return app.get("/api/v1/outbox", app_under_test::organiser()).json().at("items"); }
+
+}  // namespace
+
+TEST_CASE("a company booking registers every colleague at once, each with their own code and mail",
+          "[handlers][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    auto r = app.post_json(bookings_of(date_id), booking_of(3));
+    REQUIRE(r.status == 201);
+    const auto b = r.json();
+    CHECK(r.header("Cache-Control") == "no-store");
+    CHECK(r.header("Location").find("/api/v1/bookings/") != std::string_view::npos);
+    REQUIRE(b.at("registrations").size() == 3);
+    std::set<std::string> codes{b.at("code").get<std::string>()};
+    for (const auto& one : b.at("registrations")) {
+        CHECK(one.at("status") == "confirmed");
+        codes.insert(one.at("code").get<std::string>());
+        CHECK_FALSE(one.contains("token"));  // the attendees' private links are theirs, not the booker's
+    }
+    CHECK(codes.size() == 4);  // the booking's code is none of its registrations'
+    CHECK(b.at("registrations").at(1).at("first_name") == "Person2");
+
+    // The organiser sees three registrations of the booker's company.
+    const auto list = organiser_list(app, date_id);
+    REQUIRE(list.at("total") == 3);
+    for (const auto& one : list.at("items")) CHECK(one.at("company") == "Beispiel GmbH");
+
+    // Three confirmations and the booker's mail, which lists everyone and keeps its link out of the stored copy.
+    const auto mails = outbox(app);
+    REQUIRE(mails.size() == 4);
+    int booker_mails = 0;
+    for (const auto& m : mails) {
+        if (m.at("kind") != "booking") continue;
+        ++booker_mails;
+        CHECK(m.at("booking") == b.at("code"));
+        CHECK(m.at("registration").is_null());
+        const auto eml = app.get("/api/v1/outbox/" + std::to_string(m.at("id").get<std::int64_t>()) + ".eml",
+                                 app_under_test::organiser());
+        REQUIRE(eml.status == 200);
+        const auto text = quoted_printable_text(eml.body);
+        CHECK(text.find("To: Bernd Bucher <einkauf@beispiel.de>") != std::string::npos);
+        CHECK(text.find("Buchungsbestätigung") != std::string::npos);
+        for (const auto& one : b.at("registrations"))
+            CHECK(text.find(one.at("code").get<std::string>()) != std::string::npos);
+        CHECK(text.find(b.at("token").get<std::string>()) == std::string::npos);
+        CHECK(text.find("text/calendar") == std::string::npos);  // the booker's mail is no invite
+    }
+    CHECK(booker_mails == 1);
+
+    // The booking's token shows the booking and nothing else.
+    const auto token = b.at("token").get<std::string>();
+    auto view = app.get("/api/v1/bookings/" + token);
+    REQUIRE(view.status == 200);
+    CHECK(view.json().at("booker").at("company") == "Beispiel GmbH");
+    CHECK(view.json().at("registrations").size() == 3);
+    CHECK(app.get("/api/v1/registrations/" + token).status == 404);
+    auto forged = token;
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    CHECK(app.get("/api/v1/bookings/" + forged).status == 404);
+}
+
+TEST_CASE("a booking that does not fit is refused whole, or confirms those that fit and waitlists the rest",
+          "[handlers][company-bookings]") {
+    app_under_test app;
+    SECTION("refuse: 409 not_enough_seats with the seats left, nothing stored") {
+        const auto date_id = app.seminar_with_date("klein", 2, true);
+        auto r = app.post_json(bookings_of(date_id), booking_of(3));
+        REQUIRE(r.status == 409);
+        CHECK(r.json().at("error") == "not_enough_seats");
+        CHECK(r.json().at("seats_left") == 2);
+        CHECK(organiser_list(app, date_id).at("total") == 0);
+        CHECK(outbox(app).empty());
+    }
+    SECTION("waitlist_rest: the first ones confirmed, the rest on the waiting list in the order given") {
+        const auto date_id = app.seminar_with_date("klein", 2, true);
+        auto r = app.post_json(bookings_of(date_id), booking_of(4, "waitlist_rest"));
+        REQUIRE(r.status == 201);
+        const auto people = r.json().at("registrations");
+        CHECK(people.at(0).at("status") == "confirmed");
+        CHECK(people.at(1).at("status") == "confirmed");
+        CHECK(people.at(2).at("status") == "waitlisted");
+        CHECK(people.at(2).at("waitlist_position") == 1);
+        CHECK(people.at(3).at("waitlist_position") == 2);
+        // A newcomer queues behind them.
+        auto single = app.post_json(
+            registrations_of(date_id),
+            {{"first_name", "Neu"}, {"last_name", "Kunde"}, {"email", "neu@example.org"}, {"privacy_consent", true}});
+        REQUIRE(single.status == 201);
+        CHECK(single.json().at("waitlist_position") == 3);
+    }
+    SECTION("waitlist_rest on a date without a waiting list is refused like refuse") {
+        const auto date_id = app.seminar_with_date("klein", 2, false);
+        auto r = app.post_json(bookings_of(date_id), booking_of(3, "waitlist_rest"));
+        REQUIRE(r.status == 409);
+        CHECK(r.json().at("seats_left") == 2);
+    }
+    SECTION("while people wait, a booking gets no seat ahead of them") {
+        const auto date_id = app.seminar_with_date("klein", 1, true);
+        REQUIRE(app.post_json(bookings_of(date_id), booking_of(2, "waitlist_rest")).status == 201);
+        // One seat frees up by the organiser's hand: the first waiting moves up, not a newcomer.
+        auto list = organiser_list(app, date_id).at("items");
+        REQUIRE(app.post_json("/api/v1/registrations/" + list.at(0).at("code").get<std::string>() + "/cancel",
+                              json::object(),
+                              app_under_test::organiser())
+                    .status == 200);
+        auto second = booking_of(1);
+        second["attendees"][0]["email"] = "other@example.org";
+        auto r = app.post_json(bookings_of(date_id), second);
+        REQUIRE(r.status == 409);
+        CHECK(r.json().at("seats_left") == 0);
+    }
+}
+
+TEST_CASE("a booking's problems are named by their path, all at once", "[handlers][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    auto bad = booking_of(3);
+    bad["booker"].erase("company");
+    bad["attendees"][1]["email"] = "P1@Beispiel.de";  // the first one's address again
+    bad["attendees"][2].erase("first_name");
+    bad["privacy_consent"] = false;
+    bad["if_not_all_fit"] = "maybe";
+    auto r = app.post_json(bookings_of(date_id), bad);
+    REQUIRE(r.status == 422);
+    const auto f = r.json().at("fields");
+    CHECK(f.at("booker.company").at("code") == "required");
+    CHECK(f.at("attendees[1].email").at("code") == "invalid_value");
+    CHECK(f.at("attendees[2].first_name").at("code") == "required");
+    CHECK(f.at("privacy_consent").at("code") == "must_accept");
+    CHECK(f.at("if_not_all_fit").at("code") == "invalid_value");
+
+    // A member the shape does not know is refused before anything else.
+    auto unknown = booking_of(1);
+    unknown["booker"]["extra"] = "x";
+    r = app.post_json(bookings_of(date_id), unknown);
+    REQUIRE(r.status == 422);
+    CHECK(r.json().at("fields").at("booker.extra").at("code") == "not_allowed");
+
+    auto none = booking_of(0);
+    r = app.post_json(bookings_of(date_id), none);
+    REQUIRE(r.status == 422);
+    CHECK(r.json().at("fields").at("attendees").at("code") == "required");
+    CHECK(app.post_json(bookings_of(date_id), booking_of(51)).json().at("fields").at("attendees").at("code") ==
+          "too_long");
+    CHECK(organiser_list(app, date_id).at("total") == 0);
+}
+
+TEST_CASE("a colleague already registered on the date stops the booking and is named", "[handlers][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    REQUIRE(app.post_json(registrations_of(date_id),
+                          {{"first_name", "Zwei"},
+                           {"last_name", "Beispiel"},
+                           {"email", "p2@beispiel.de"},
+                           {"privacy_consent", true}})
+                .status == 201);
+    auto r = app.post_json(bookings_of(date_id), booking_of(3));
+    REQUIRE(r.status == 409);
+    CHECK(r.json().at("error") == "already_registered");
+    CHECK(r.json().at("fields").contains("attendees[1].email"));
+    CHECK(organiser_list(app, date_id).at("total") == 1);
+}
+
+TEST_CASE("the booker cancels one colleague or everyone, and freed seats go to those waiting outside the booking",
+          "[handlers][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 2, true);
+    auto made = app.post_json(bookings_of(date_id), booking_of(3, "waitlist_rest")).json();
+    const auto token = made.at("token").get<std::string>();
+    auto outsider = app.post_json(registrations_of(date_id),
+                                  {{"first_name", "Außen"},
+                                   {"last_name", "Stehend"},
+                                   {"email", "aussen@example.org"},
+                                   {"privacy_consent", true}});
+    REQUIRE(outsider.json().at("waitlist_position") == 2);
+
+    SECTION("one") {
+        const auto code = made.at("registrations").at(0).at("code").get<std::string>();
+        auto r = app.post_json("/api/v1/bookings/" + token + "/cancel", {{"registration", code}});
+        REQUIRE(r.status == 200);
+        const auto people = r.json().at("registrations");
+        CHECK(people.at(0).at("status") == "cancelled");
+        CHECK(people.at(1).at("status") == "confirmed");
+        CHECK(people.at(2).at("status") == "confirmed");  // moved up: first on the waiting list
+        // The same again: already cancelled. Somebody else's code: not found.
+        CHECK(app.post_json("/api/v1/bookings/" + token + "/cancel", {{"registration", code}}).status == 409);
+        const auto other = outsider.json().at("code").get<std::string>();
+        CHECK(app.post_json("/api/v1/bookings/" + token + "/cancel", {{"registration", other}}).status == 404);
+        CHECK(app.post_json("/api/v1/bookings/" + token + "/cancel", json::object()).status == 422);
+    }
+    SECTION("all") {
+        auto r = app.request("DELETE", "/api/v1/bookings/" + token);
+        REQUIRE(r.status == 200);
+        for (const auto& one : r.json().at("registrations")) CHECK(one.at("status") == "cancelled");
+        // The outsider got a seat; the booking's waiting colleague was cancelled without being promoted first.
+        const auto list = organiser_list(app, date_id).at("items");
+        CHECK(list.at(3).at("status") == "confirmed");
+        for (const auto& m : outbox(app))
+            if (m.at("kind") == "promoted") CHECK(m.at("registration") == outsider.json().at("code"));
+        CHECK(app.request("DELETE", "/api/v1/bookings/" + token).status == 409);
+    }
+}
