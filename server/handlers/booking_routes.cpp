@@ -2,8 +2,11 @@
 // cancel one attendee, cancel all).
 #include "domain/admission.hpp"
 #include "server/handlers/json_codec.hpp"
+#include "server/handlers/page_answers.hpp"
 #include "server/handlers/routes.hpp"
 #include "server/log/log.hpp"
+#include "server/web/pages.hpp"
+#include "server/web/urls.hpp"
 #include "storage/store.hpp"
 
 namespace seminard::server {
@@ -134,6 +137,81 @@ void add_booking_routes(router& r, services& svc) {
                 return load_booking_view(c, std::move(*b), token);
             },
             [&svc, lang = ex->lang](booking_view& v) { return view_response(svc, v, 200, lang); });
+    });
+}
+
+void add_booking_pages(router& r, services& svc) {
+    r.add("GET", "/bookings/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            auto b = storage::find_booking_by_token(c, token);
+            if (!b) return not_found_page(svc, ex->lang);
+            auto v = load_booking_view(c, std::move(*b), token);
+            if (!v) return not_found_page(svc, ex->lang);
+            return private_page(
+                render_booking(
+                    page_context_of(svc, ex->lang), v->seminar, v->date, v->booking, v->registrations, token),
+                svc);
+        });
+    });
+
+    // registration=CODE or registration=all; without confirm=yes it asks first, so that a stray click cancels nothing.
+    r.add("POST", "/bookings/{token}/cancel", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        auto body = body_object(ex->request(), true);
+        std::string which;
+        if (body && body->contains("registration") && (*body)["registration"].is_string())
+            which = (*body)["registration"].get<std::string>();
+        if (which != "all") which = domain::canonical_code(which);
+        if (which.empty()) return ex->respond(redirect_to(svc.urls.booking_page(token)));
+        const bool confirmed = body && body->contains("confirm") && (*body)["confirm"] == "yes";
+        if (!confirmed) {
+            return svc.read(ex, [&svc, ex, token, which](storage::connection& c) {
+                auto b = storage::find_booking_by_token(c, token);
+                if (!b) return not_found_page(svc, ex->lang);
+                auto v = load_booking_view(c, std::move(*b), token);
+                if (!v) return not_found_page(svc, ex->lang);
+                std::vector<domain::registration> chosen;
+                for (const auto& reg : v->registrations)
+                    if (reg.status != domain::registration_status::cancelled && (which == "all" || reg.code == which))
+                        chosen.push_back(reg);
+                if (chosen.empty()) return redirect_to(svc.urls.booking_page(token));  // nothing left to cancel
+                return private_page(
+                    render_booking_cancel_step(
+                        page_context_of(svc, ex->lang), v->seminar, v->date, v->booking, chosen, token, which),
+                    svc);
+            });
+        }
+        svc.writer.submit<bool>(
+            [token, which, now = svc.now()](storage::connection& c) -> domain::result<bool> {
+                auto b = storage::find_booking_by_token(c, token);
+                if (!b) return domain::errc::not_found;
+                if (which == "all") {
+                    auto done = storage::cancel_booking(c, b->id, storage::canceller::attendee, now);
+                    if (!done) return std::move(done).err();
+                    return true;
+                }
+                auto reg = storage::find_registration_by_code(c, which);
+                if (!reg || reg->booking_id != b->id) return domain::errc::not_found;
+                auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
+                if (!change) return std::move(change).err();
+                return true;
+            },
+            [&svc, ex, token](domain::result<bool> r) {
+                const auto code = r ? std::optional<domain::errc>{} : std::optional{r.err().code};
+                ex->respond_with([&svc, ex, token, code]() -> http_response {
+                    if (!code || *code == domain::errc::already_cancelled)
+                        return redirect_to(svc.urls.booking_page(token) +
+                                           (ex->lang == domain::lang::en ? "?lang=en" : ""));
+                    if (*code == domain::errc::not_found) return not_found_page(svc, ex->lang);
+                    const bool de = ex->lang == domain::lang::de;
+                    return html_response(domain::describe(*code).http_status,
+                                         render_message(page_context_of(svc, ex->lang),
+                                                        de ? "Stornierung nicht möglich" : "Cancellation not possible",
+                                                        domain::message(*code, ex->lang)),
+                                         svc);
+                });
+            });
     });
 }
 

@@ -20,6 +20,7 @@ void add_routes(router& r, services& svc) {
     add_export_routes(r, svc);
     add_outbox_routes(r, svc);
     add_page_routes(r, svc);
+    add_booking_pages(r, svc);
 }
 
 http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {

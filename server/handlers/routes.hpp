@@ -12,6 +12,7 @@ void add_health_routes(router& r, services& svc);
 void add_seminar_routes(router& r, services& svc);
 void add_registration_routes(router& r, services& svc);
 void add_booking_routes(router& r, services& svc);
+void add_booking_pages(router& r, services& svc);
 void add_calendar_routes(router& r, services& svc);
 void add_export_routes(router& r, services& svc);
 void add_outbox_routes(router& r, services& svc);

@@ -2,6 +2,7 @@
 // comes from outside this file goes through html::append_text or html::append_attr.
 #include "server/web/pages.hpp"
 
+#include "domain/admission.hpp"
 #include "domain/billing.hpp"
 #include "domain/format_de.hpp"
 #include "domain/offer.hpp"
@@ -1064,6 +1065,169 @@ std::string render_cancel_step(const page_context& ctx,
     attribute(main, "action", page_url(ctx, registration_path(token) + "/cancel"));
     main += ">\n<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n";
     main += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--danger\">";
+    main += tr(ctx, "Ja, verbindlich stornieren", "Yes, cancel for good");
+    main += "</button>\n";
+    link(main, back, tr(ctx, "Nein, zurück", "No, go back"), "button button--secondary");
+    main += "\n</div>\n</form>\n";
+    return document(ctx, heading, other_language, main, {.is_private = true});
+}
+
+namespace {
+
+/// A booking's facts: the seminar, the date, the company and the billing address.
+void booking_facts(std::string& out,
+                   const page_context& ctx,
+                   const domain::seminar& s,
+                   const domain::seminar_date& d,
+                   const domain::booking& b) {
+    out += "<dl class=\"facts\">\n";
+    fact(out, tr(ctx, "Seminar", "Seminar"), s.title);
+    out += "<dt>";
+    out += tr(ctx, "Termin", "Date");
+    out += "</dt>\n<dd>";
+    schedule(out, ctx, d);
+    out += "</dd>\n";
+    fact(out, tr(ctx, "Ort", "Location"), s.location);
+    fact(
+        out, tr(ctx, "Preis je Person", "Price per person"), domain::format_price(s.price_cents, s.currency, ctx.lang));
+    fact(out, tr(ctx, "Buchungscode", "Booking code"), b.code);
+    fact(out, tr(ctx, "Firma", "Company"), b.booker.company);
+    fact(out, tr(ctx, "Gebucht von", "Booked by"), domain::trim(b.booker.first_name + " " + b.booker.last_name));
+    if (b.billing) {
+        out += "<dt>";
+        out += tr(ctx, "Rechnungsanschrift", "Billing address");
+        out += "</dt>\n<dd>";
+        lines(out, domain::billing_lines(*b.billing, ctx.lang));
+        out += "</dd>\n";
+    }
+    out += "</dl>\n";
+}
+
+std::string attendee_status(const page_context& ctx, const domain::registration& r) {
+    switch (r.status) {
+        case domain::registration_status::confirmed:
+            return std::string{tr(ctx, "bestätigt", "confirmed")};
+        case domain::registration_status::waitlisted:
+            return r.waitlist_position ? std::string{tr(ctx, "Warteliste, Platz ", "waiting list, position ")} +
+                                             std::to_string(*r.waitlist_position)
+                                       : std::string{tr(ctx, "Warteliste", "waiting list")};
+        case domain::registration_status::cancelled:
+            return std::string{tr(ctx, "storniert", "cancelled")};
+    }
+    return {};
+}
+
+/// A button that asks for one cancellation (registration = a code, or "all") on the booking's page.
+void booking_cancel_button(std::string& out,
+                           const page_context& ctx,
+                           std::string_view token,
+                           std::string_view registration,
+                           std::string_view label,
+                           std::string_view accessible_label) {
+    out += "<form class=\"cancel-form\" method=\"post\"";
+    attribute(out, "action", page_url(ctx, booking_path(token) + "/cancel"));
+    out += ">\n<input type=\"hidden\" name=\"registration\"";
+    attribute(out, "value", registration);
+    out += ">\n<button type=\"submit\" class=\"button button--secondary\"";
+    attribute(out, "aria-label", accessible_label);
+    out += '>';
+    html::append_text(out, label);
+    out += "</button>\n</form>\n";
+}
+
+}  // namespace
+
+std::string render_booking(const page_context& ctx,
+                           const domain::seminar& s,
+                           const domain::seminar_date& d,
+                           const domain::booking& b,
+                           const std::vector<domain::registration>& people,
+                           std::string_view token) {
+    const auto other_language = switch_url(ctx, ctx.public_url + booking_path(token));
+    const auto heading = std::string{tr(ctx, "Ihre Firmenbuchung", "Your company booking")};
+    std::string main;
+    element(main, "h1", {}, heading);
+    element(main,
+            "p",
+            "lead",
+            tr(ctx,
+               "Jede angemeldete Person hat eine eigene Bestätigung mit Kalendereinladung erhalten. Hier sehen Sie den "
+               "Stand aller Anmeldungen und können einzelne Personen oder die ganze Buchung stornieren.",
+               "Everyone booked has received a confirmation of their own with a calendar invitation. Here you see "
+               "where each registration stands, and can cancel single attendees or the whole booking."));
+    booking_facts(main, ctx, s, d, b);
+    element(main, "h2", {}, tr(ctx, "Teilnehmende", "Attendees"));
+    main += "<ul class=\"attendees\">\n";
+    bool any_active = false;
+    for (const auto& r : people) {
+        const auto name = person_name(r);
+        main += "<li class=\"attendee\">\n<p class=\"attendee-name\">";
+        html::append_text(main, name);
+        main += "</p>\n<p class=\"attendee-facts\">";
+        html::append_text(main, r.person.email + " · " + r.code + " · " + attendee_status(ctx, r));
+        main += "</p>\n";
+        if (r.status != domain::registration_status::cancelled &&
+            domain::may_cancel(domain::canceller::attendee, d, ctx.now)) {
+            any_active = true;
+            booking_cancel_button(main,
+                                  ctx,
+                                  token,
+                                  r.code,
+                                  tr(ctx, "Stornieren", "Cancel"),
+                                  std::string{tr(ctx, "Anmeldung stornieren: ", "Cancel the registration of ")} + name);
+        }
+        main += "</li>\n";
+    }
+    main += "</ul>\n";
+    if (any_active)
+        booking_cancel_button(main,
+                              ctx,
+                              token,
+                              "all",
+                              tr(ctx, "Ganze Buchung stornieren", "Cancel the whole booking"),
+                              tr(ctx, "Ganze Buchung stornieren", "Cancel the whole booking"));
+    return document(ctx, heading, other_language, main, {.is_private = true});
+}
+
+std::string render_booking_cancel_step(const page_context& ctx,
+                                       const domain::seminar& s,
+                                       const domain::seminar_date& d,
+                                       const domain::booking& b,
+                                       const std::vector<domain::registration>& chosen,
+                                       std::string_view token,
+                                       std::string_view registration) {
+    const auto back = page_url(ctx, booking_path(token));
+    const auto other_language = switch_url(ctx, ctx.public_url + booking_path(token));
+    const auto heading = std::string{registration == "all" ? tr(ctx,
+                                                                "Möchten Sie die ganze Buchung wirklich stornieren?",
+                                                                "Do you really want to cancel the whole booking?")
+                                                           : tr(ctx,
+                                                                "Möchten Sie diese Anmeldung wirklich stornieren?",
+                                                                "Do you really want to cancel this registration?")};
+    std::string main;
+    element(main, "h1", {}, heading);
+    booking_facts(main, ctx, s, d, b);
+    main += "<ul class=\"attendees\">\n";
+    for (const auto& r : chosen) {
+        main += "<li class=\"attendee\">";
+        html::append_text(main, person_name(r) + " · " + r.code + " · " + attendee_status(ctx, r));
+        main += "</li>\n";
+    }
+    main += "</ul>\n";
+    element(
+        main,
+        "p",
+        "lead",
+        tr(ctx,
+           "Die Plätze werden damit für andere frei, und jede Person erhält eine Stornobestätigung. Die Stornierung "
+           "kann nicht rückgängig gemacht werden.",
+           "The seats will be given to others, and each person gets a cancellation mail. The cancellation cannot "
+           "be undone."));
+    main += "<form class=\"cancel-form\" method=\"post\"";
+    attribute(main, "action", page_url(ctx, booking_path(token) + "/cancel"));
+    main += ">\n<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n<input type=\"hidden\" name=\"registration\"";
+    attribute(main, "value", registration);
+    main += ">\n<div class=\"actions\">\n<button type=\"submit\" class=\"button button--danger\">";
     main += tr(ctx, "Ja, verbindlich stornieren", "Yes, cancel for good");
     main += "</button>\n";
     link(main, back, tr(ctx, "Nein, zurück", "No, go back"), "button button--secondary");

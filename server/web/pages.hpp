@@ -72,6 +72,23 @@ std::string render_cancel_step(const page_context& ctx,
                                const domain::seminar_date& d,
                                const domain::registration& r,
                                std::string_view token);
+/// The booker's private page of a company booking: the facts, every attendee with code and status and a cancel
+/// button while attendees may still cancel, and "cancel the whole booking".
+std::string render_booking(const page_context& ctx,
+                           const domain::seminar& s,
+                           const domain::seminar_date& d,
+                           const domain::booking& b,
+                           const std::vector<domain::registration>& people,
+                           std::string_view token);
+/// "Do you really want to cancel?" for one attendee of a booking (`registration` their code) or all of them
+/// (`registration` "all"); `chosen` are the registrations it would cancel. Posts confirm=yes.
+std::string render_booking_cancel_step(const page_context& ctx,
+                                       const domain::seminar& s,
+                                       const domain::seminar_date& d,
+                                       const domain::booking& b,
+                                       const std::vector<domain::registration>& chosen,
+                                       std::string_view token,
+                                       std::string_view registration);
 /// Our own privacy notice: what this server stores, why, how long, and how to cancel.
 std::string render_privacy(const page_context& ctx);
 /// A page with one heading and one paragraph, e.g. 404 "Seite nicht gefunden". Both are plain text.

@@ -245,3 +245,44 @@ TEST_CASE("the booker cancels one colleague or everyone, and freed seats go to t
         CHECK(app.request("DELETE", "/api/v1/bookings/" + token).status == 409);
     }
 }
+
+TEST_CASE("the booker's page behind the booking link lists everyone and cancels in two steps",
+          "[handlers][company-bookings][pages]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    auto made = app.post_json(bookings_of(date_id), booking_of(2)).json();
+    const auto token = made.at("token").get<std::string>();
+    const auto first = made.at("registrations").at(0).at("code").get<std::string>();
+    auto page = app.get("/bookings/" + token);
+    REQUIRE(page.status == 200);
+    CHECK(page.header("Cache-Control").find("no-store") != std::string_view::npos);
+    for (const char* text : {"Ihre Firmenbuchung",
+                             "Person1 Beispiel",
+                             "Person2 Beispiel",
+                             "Beispiel GmbH",
+                             "Ganze Buchung stornieren",
+                             "aria-label=\"Anmeldung stornieren: Person1 Beispiel\""}) {
+        INFO(text);
+        CHECK(page.body.find(text) != std::string::npos);
+    }
+    CHECK(page.body.find(made.at("code").get<std::string>()) != std::string::npos);
+    CHECK(app.get("/bookings/" + made.at("registrations").at(0).at("code").get<std::string>()).status == 404);
+
+    // The first step asks and changes nothing.
+    auto step = app.post_form("/bookings/" + token + "/cancel", "registration=" + first);
+    REQUIRE(step.status == 200);
+    CHECK(step.body.find("wirklich stornieren") != std::string::npos);
+    CHECK(organiser_list(app, date_id).at("items").at(0).at("status") == "confirmed");
+    // The second cancels that one and goes back to the page.
+    auto done = app.post_form("/bookings/" + token + "/cancel", "registration=" + first + "&confirm=yes");
+    REQUIRE(done.status == 303);
+    CHECK(done.header("Location").find("/bookings/" + token) != std::string_view::npos);
+    auto list = organiser_list(app, date_id).at("items");
+    CHECK(list.at(0).at("status") == "cancelled");
+    CHECK(list.at(1).at("status") == "confirmed");
+    // Everyone else.
+    REQUIRE(app.post_form("/bookings/" + token + "/cancel", "registration=all&confirm=yes").status == 303);
+    CHECK(organiser_list(app, date_id).at("items").at(1).at("status") == "cancelled");
+    page = app.get("/bookings/" + token);
+    CHECK(page.body.find("Ganze Buchung stornieren") == std::string::npos);  // nothing left to cancel
+}
