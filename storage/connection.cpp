@@ -27,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 7> migrations = {
+constexpr std::array<std::string_view, 8> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -250,6 +250,12 @@ ALTER TABLE seminars ADD COLUMN billing TEXT NOT NULL DEFAULT 'none'
 ALTER TABLE seminars ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE registrations ADD COLUMN billing TEXT;
 ALTER TABLE registrations ADD COLUMN answers TEXT;
+)sql",
+    // 8: a seminar's cancellation terms (Stornobedingungen) and how many days before the first day attendees may
+    // still cancel themselves (NULL: until it starts). Plain ADD COLUMNs only, so that the step can change its number.
+    R"sql(
+ALTER TABLE seminars ADD COLUMN cancellation_terms TEXT NOT NULL DEFAULT '';
+ALTER TABLE seminars ADD COLUMN self_cancel_days INTEGER CHECK (self_cancel_days BETWEEN 0 AND 365);
 )sql",
 };
 
