@@ -27,6 +27,8 @@ error_info describe(errc e) noexcept {
             return {409, "registration_closed"};
         case errc::already_cancelled:
             return {409, "already_cancelled"};
+        case errc::cancellation_closed:
+            return {409, "cancellation_closed"};
         case errc::slug_taken:
             return {409, "slug_taken"};
         case errc::capacity_below_confirmed:

@@ -30,6 +30,9 @@ std::string_view message(errc e, lang l) noexcept {
             return de ? "Für diesen Termin ist keine Anmeldung mehr möglich." : "Registration for this date is closed.";
         case errc::already_cancelled:
             return de ? "Diese Anmeldung ist bereits storniert." : "This registration is already cancelled.";
+        case errc::cancellation_closed:
+            return de ? "Die Frist zum Selbststornieren ist abgelaufen. Bitte wenden Sie sich an den Veranstalter."
+                      : "The deadline for cancelling yourself has passed. Please contact the organiser.";
         case errc::slug_taken:
             return de ? "Diese Kurzbezeichnung ist bereits vergeben." : "This slug is already taken.";
         case errc::capacity_below_confirmed:

@@ -62,6 +62,10 @@ struct seminar {
     std::string organizer_email;
     billing_mode billing = billing_mode::none;
     std::vector<question> questions;
+    std::string cancellation_terms;  ///< the seminar's Stornobedingungen as the organiser wrote them; may be multi-line
+    /// Attendees may cancel themselves until this many days before the first day starts (see
+    /// self_cancel_deadline); none: until it starts.
+    std::optional<int> self_cancel_days;
     instant created_at{};
     instant updated_at{};
 };

@@ -24,6 +24,7 @@ enum class errc {
     already_registered,        ///< 409 this e-mail already holds an active registration on the date
     registration_closed,       ///< 409 date cancelled, past, or past its deadline
     already_cancelled,         ///< 409 the registration is cancelled already
+    cancellation_closed,       ///< 409 past the attendee's own cancel deadline: only the organiser cancels now
     slug_taken,                ///< 409 a seminar with this slug exists
     capacity_below_confirmed,  ///< 409 capacity lower than the confirmed count (we never cancel people silently)
     date_cancelled,            ///< 409 the date is cancelled and cannot change any more

@@ -27,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 8> migrations = {
+constexpr std::array<std::string_view, 9> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -306,6 +306,12 @@ ALTER TABLE outbox_v8 RENAME TO outbox;
 CREATE INDEX outbox_by_state ON outbox(state, id);
 CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
 CREATE INDEX outbox_by_booking ON outbox(booking_id, id) WHERE booking_id IS NOT NULL;
+)sql",
+    // 9: a seminar's cancellation terms (Stornobedingungen) and how many days before the first day attendees may
+    // still cancel themselves (NULL: until it starts). Plain ADD COLUMNs only, so that the step can change its number.
+    R"sql(
+ALTER TABLE seminars ADD COLUMN cancellation_terms TEXT NOT NULL DEFAULT '';
+ALTER TABLE seminars ADD COLUMN self_cancel_days INTEGER CHECK (self_cancel_days BETWEEN 0 AND 365);
 )sql",
 };
 

@@ -30,7 +30,7 @@ std::string text(statement_ref& q, int col) { return q.getColumn(col).getString(
 
 #define SEMINARD_SEMINAR_COLUMNS                                                                                \
     "id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, billing, " \
-    "questions, created_at, updated_at"
+    "questions, cancellation_terms, self_cancel_days, created_at, updated_at"
 
 domain::seminar read_seminar(statement_ref& q) {
     domain::seminar s;
@@ -45,12 +45,14 @@ domain::seminar read_seminar(statement_ref& q) {
     s.organizer_email = text(q, 8);
     s.billing = domain::parse_billing_mode(text(q, 9)).value_or(domain::billing_mode::none);
     s.questions = questions_from_column(text(q, 10));
-    s.created_at = from_db(q.getColumn(11).getInt64());
-    s.updated_at = from_db(q.getColumn(12).getInt64());
+    s.cancellation_terms = text(q, 11);
+    if (!q.getColumn(12).isNull()) s.self_cancel_days = q.getColumn(12).getInt();
+    s.created_at = from_db(q.getColumn(13).getInt64());
+    s.updated_at = from_db(q.getColumn(14).getInt64());
     return s;
 }
 
-/// Parameters 1..10 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
+/// Parameters 1..12 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
 void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
     q.bind(1, s.slug);
     q.bind(2, s.title);
@@ -65,6 +67,11 @@ void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
     q.bind(8, s.organizer_email);
     q.bind(9, std::string{domain::to_string(s.billing)});
     q.bind(10, questions_column(s.questions));
+    q.bind(11, s.cancellation_terms);
+    if (s.self_cancel_days)
+        q.bind(12, *s.self_cancel_days);
+    else
+        q.bind(12);
 }
 
 #define SEMINARD_DATE_COLUMNS                                                                                   \
@@ -364,10 +371,11 @@ domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s,
     s.created_at = s.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO seminars(slug, title, description, location, price_cents, currency, organizer_name, "
-        "organizer_email, billing, questions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "organizer_email, billing, questions, cancellation_terms, self_cancel_days, created_at, updated_at) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_seminar_fields(q, s);
-    q.bind(11, to_db(now));
-    q.bind(12, to_db(now));
+    q.bind(13, to_db(now));
+    q.bind(14, to_db(now));
     q.exec();
     s.id = c.db().getLastInsertRowid();
     return s;
@@ -386,10 +394,11 @@ domain::result<domain::seminar> update_seminar(connection& c,
     s.updated_at = now;
     auto q = c.prepare(
         "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
-        "organizer_name = ?, organizer_email = ?, billing = ?, questions = ?, updated_at = ? WHERE id = ?");
+        "organizer_name = ?, organizer_email = ?, billing = ?, questions = ?, cancellation_terms = ?, "
+        "self_cancel_days = ?, updated_at = ? WHERE id = ?");
     bind_seminar_fields(q, s);
-    q.bind(11, to_db(now));
-    q.bind(12, s.id);
+    q.bind(13, to_db(now));
+    q.bind(14, s.id);
     q.exec();
     if (change->calendar_visible) {
         auto b = c.prepare(
@@ -743,7 +752,9 @@ domain::result<registration_change> cancel_registration(connection& c,
     if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
     auto d = find_date(c, r->date_id);
     if (!d) return domain::errc::not_found;
-    if (!domain::may_cancel(who, *d, now)) return domain::errc::registration_closed;
+    auto s = find_seminar_by_id(c, d->seminar_id);
+    if (!s) return domain::errc::not_found;
+    if (!domain::may_cancel(who, *s, *d, now)) return domain::errc::cancellation_closed;
     auto q = c.prepare("UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
     q.bind(1, to_db(now));
     q.bind(2, to_db(now));
@@ -754,6 +765,7 @@ domain::result<registration_change> cancel_registration(connection& c,
     out.registration = *find_registration_by_id(c, registration_id);
     enqueue_mail(c, out.registration, domain::mail_kind::cancelled, now);
     out.promoted = promote(c, *d, now);
+    out.seminar = std::move(*s);
     return out;
 }
 

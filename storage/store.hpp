@@ -82,7 +82,7 @@ struct registration_change {
     std::string token;  ///< only set when the registration was just created (the only time we know it)
     std::vector<domain::registration> promoted;
     domain::seminar_date date;  ///< the registration's date as the change saw it (callers need not read it again)
-    std::optional<domain::seminar> seminar;  ///< its seminar, when the change read it (a new registration)
+    std::optional<domain::seminar> seminar;  ///< its seminar, when the change read it (a new or cancelled registration)
 };
 
 struct date_update {
@@ -139,10 +139,12 @@ domain::result<booking_change> register_booking(connection& c,
                                                 domain::lang lang = domain::lang::de,
                                                 std::string_view seminar_slug = {});
 
-/// Who cancels: attendees until the first day starts, the organiser always (domain::may_cancel).
+/// Who cancels: attendees until the seminar's self-cancel deadline, the organiser always (domain::may_cancel).
 using canceller = domain::canceller;
 /// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction. Every
-/// change to a registration and every visible change to a date records the attendees' mails in the outbox.
+/// change to a registration and every visible change to a date records the attendees' mails in the outbox. Checks
+/// in this order: the registration exists (not_found), is not cancelled (already_cancelled), `who` may still cancel
+/// it (cancellation_closed). The change carries the seminar it read.
 domain::result<registration_change> cancel_registration(connection& c,
                                                         std::int64_t registration_id,
                                                         canceller who,

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -338,7 +339,9 @@ domain::result<domain::seminar_input> seminar_input_from(const json& body) {
               "organizer_name",
               "organizer_email",
               "billing",
-              "questions"});
+              "questions",
+              "cancellation_terms",
+              "self_cancel_days"});
     domain::seminar_input in;
     in.slug = r.text("slug");
     in.title = r.text("title");
@@ -355,6 +358,15 @@ domain::result<domain::seminar_input> seminar_input_from(const json& body) {
     in.organizer_email = r.text("organizer_email");
     in.billing = r.text("billing");
     if (const auto* q = r.raw("questions"); q && !q->is_null()) in.questions = questions_from(r, *q);
+    in.cancellation_terms = r.text("cancellation_terms");
+    if (auto* d = r.raw("self_cancel_days")) {
+        // Any integer that fits is read here; the domain says which are allowed (0..365).
+        if (d->is_null())
+            in.self_cancel_days = std::optional<int>{};
+        else if (auto v =
+                     r.integer("self_cancel_days", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+            in.self_cancel_days = static_cast<int>(*v);
+    }
     if (!r.ok()) return r.failure();
     return in;
 }
@@ -560,6 +572,8 @@ json seminar_json(const domain::seminar& s) {
            {"organizer_email", s.organizer_email},
            {"billing", domain::to_string(s.billing)},
            {"questions", questions_json(s.questions)},
+           {"cancellation_terms", s.cancellation_terms},
+           {"self_cancel_days", s.self_cancel_days ? json(*s.self_cancel_days) : json(nullptr)},
            {"created_at", iso(s.created_at, nullptr)},
            {"updated_at", iso(s.updated_at, nullptr)}};
     return j;
@@ -702,6 +716,7 @@ json confirmation_json(domain::seminar s,
     mail.token = std::string{token};
     mail.lang = lang;
     mail.public_url = links.base();
+    mail.created_at = mail.registration.created_at;  // the mail's time: what the deadline is judged against
     const auto& reg = mail.registration;
     json j{{"code", reg.code},
            {"status", domain::to_string(reg.status)},
@@ -746,6 +761,11 @@ json attendee_view_json(const domain::seminar& s,
     j["answers"] = answers_json(r.answers);
     j["answered"] = answered_json(r.answers);
     j["cancelled_at"] = r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr);
+    // Whether DELETE works now, and until when it does: the same rule the writer applies.
+    j["cancellable"] = domain::self_cancellable(s, d, r, now);
+    j["cancellable_until"] = r.status == domain::registration_status::cancelled
+                                 ? json(nullptr)
+                                 : json(iso(domain::self_cancel_deadline(s, d), nullptr));
     j["seminar"] = {{"slug", s.slug}, {"title", s.title}, {"location", s.location}};
     j["date"] = std::move(date);
     return j;

@@ -79,7 +79,8 @@ json confirmation_json(domain::seminar s,
                        std::string_view invite_key,
                        domain::lang lang,
                        const site_urls& links);
-/// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar.
+/// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar, and
+/// whether (`cancellable`) and until when (`cancellable_until`, UTC; null once cancelled) the attendee may cancel it.
 json attendee_view_json(const domain::seminar& s,
                         const domain::seminar_date& d,
                         const domain::registration& r,

@@ -112,8 +112,8 @@ std::string confirmation_page_url(const services& svc, std::string_view token, d
     return svc.urls.registration_page(token) + lang_suffix(lang);
 }
 
-http_response private_page(std::string body, const services& svc) {
-    auto res = html_response(200, std::move(body), svc);
+http_response private_page(std::string body, const services& svc, int status) {
+    auto res = html_response(status, std::move(body), svc);
     // The URL is the key to the registration: keep it out of caches, Referer headers and search engines.
     res.set("Cache-Control", "no-store");
     res.set("Referrer-Policy", "no-referrer");

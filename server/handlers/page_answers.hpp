@@ -18,7 +18,7 @@ seminar_listing load_listing(storage::connection& c, domain::seminar s);
 /// An HTML answer with our security headers (CSP without script, nosniff).
 http_response html_response(int status, std::string body, const services& svc);
 /// An HTML answer for a page behind the private token link: never cached, never in a Referer, never indexed.
-http_response private_page(std::string body, const services& svc);
+http_response private_page(std::string body, const services& svc, int status = 200);
 http_response not_found_page(const services& svc, domain::lang lang);
 http_response redirect_to(const std::string& location);
 page_context page_context_of(const services& svc, domain::lang lang);

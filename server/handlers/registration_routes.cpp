@@ -61,15 +61,16 @@ struct attendee_view {
     std::string invite_key;  ///< the read-only calendar key (storage::invite_key)
 };
 
-/// `known_date`: the date when the caller has just read it (in the same transaction), so it is not read twice. The
-/// invite key is left to the caller's thread (see with_invite_key): on the writer every microsecond counts.
+/// `known_date`, `known_seminar`: what the caller has just read (in the same transaction), so it is not read twice.
+/// The invite key is left to the caller's thread (see with_invite_key): on the writer every microsecond counts.
 domain::result<attendee_view> load_view(storage::connection& c,
                                         domain::registration reg,
                                         std::string token,
-                                        std::optional<domain::seminar_date> known_date = std::nullopt) {
+                                        std::optional<domain::seminar_date> known_date = std::nullopt,
+                                        std::optional<domain::seminar> known_seminar = std::nullopt) {
     auto d = known_date ? std::move(known_date) : storage::find_date(c, reg.date_id);
     if (!d) return domain::errc::not_found;
-    auto s = storage::find_seminar_by_id(c, d->seminar_id);
+    auto s = known_seminar ? std::move(known_seminar) : storage::find_seminar_by_id(c, d->seminar_id);
     if (!s) return domain::errc::not_found;
     return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token), {}};
 }
@@ -230,7 +231,8 @@ void add_registration_routes(router& r, services& svc) {
                 if (!reg) return domain::errc::not_found;
                 auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
                 if (!change) return std::move(change).err();
-                return load_view(c, std::move(change->registration), token, std::move(change->date));
+                return load_view(
+                    c, std::move(change->registration), token, std::move(change->date), std::move(change->seminar));
             },
             [&svc, lang = ex->lang](attendee_view& v) {
                 with_invite_key(svc, v);

@@ -6,9 +6,11 @@
 #include "server/web/urls.hpp"
 
 #include "calendars/ics.hpp"
+#include "domain/admission.hpp"
 #include "domain/format_de.hpp"
 #include "domain/invite.hpp"
 #include "domain/questions.hpp"
+#include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "server/mail/mime.hpp"
 
@@ -36,6 +38,8 @@ struct mail_content {
     std::string link_label;  ///< with `link`: the private link of a `registered` mail
     std::string link;
     std::string redacted_link;  ///< instead of `link`, in the copy the outbox keeps
+    std::string terms_label;    ///< with `terms`: the seminar's cancellation terms and the attendee's deadline
+    std::vector<std::vector<std::string>> terms;  ///< paragraphs, each as its lines
     std::vector<std::string> closing;
     std::string regards;
     std::string organizer_name;
@@ -202,8 +206,8 @@ mail_content booking_content(const mail_input& in) {
         c.details.push_back(
             {pick(in, "Rechnungsanschrift", "Billing address"), domain::billing_lines(*b.billing, in.lang)});
     c.link_label = pick(in,
-                        "Buchung ansehen, einzelne Teilnehmende oder alle stornieren, Ersatz benennen",
-                        "View the booking, cancel one attendee or all, name a substitute");
+                        "Buchung ansehen, einzelne Teilnehmende oder alle stornieren",
+                        "View the booking, cancel one attendee or all");
     if (!in.token.empty()) {
         c.link = site_urls{in.public_url}.booking_page(in.token);
         c.closing.push_back(pick(in,
@@ -220,8 +224,45 @@ mail_content booking_content(const mail_input& in) {
     return c;
 }
 
+/// Until when the attendee may cancel themselves, and whom to ask after that; judged at the mail's own time (the
+/// change it reports), so that a late registration is told at once that only the organiser can cancel.
+std::string deadline_sentence(const mail_input& in) {
+    const auto& s = in.seminar;
+    const auto* zone = domain::find_zone(in.date.timezone);
+    if (!zone || in.date.days.empty()) return {};
+    const auto contact = s.organizer_name + " (" + s.organizer_email + ")";
+    if (!domain::may_cancel(domain::canceller::attendee, s, in.date, in.created_at))
+        return is_de(in) ? "Eine Stornierung ist nur noch über " + contact + " möglich."
+                         : "Only the organiser can cancel now: " + contact + ".";
+    const auto until = domain::format_datetime(domain::self_cancel_deadline(s, in.date), *zone, in.lang);
+    if (in.kind == mail_kind::booking)
+        return is_de(in) ? "Über den Link in dieser E-Mail können Sie Anmeldungen dieser Buchung bis zum " + until +
+                               " selbst stornieren. Danach ist eine Stornierung nur noch über " + contact + " möglich."
+                         : "With the link in this e-mail you can cancel registrations of this booking until " + until +
+                               ". After that, only the organiser can cancel: " + contact + ".";
+    const bool link_here = in.kind == mail_kind::registered;
+    if (is_de(in))
+        return std::string{link_here ? "Über den persönlichen Link in dieser E-Mail"
+                                     : "Über den Link in Ihrer Anmeldebestätigung"} +
+               " können Sie Ihre Anmeldung bis zum " + until +
+               " selbst stornieren. Danach ist eine Stornierung nur noch über " + contact + " möglich.";
+    return std::string{link_here ? "With the personal link in this e-mail"
+                                 : "With the link in your registration confirmation"} +
+           " you can cancel your registration yourself until " + until +
+           ". After that, only the organiser can cancel: " + contact + ".";
+}
+
 mail_content content(const mail_input& in) {
-    if (in.kind == mail_kind::booking) return booking_content(in);
+    if (in.kind == mail_kind::booking) {
+        auto c = booking_content(in);
+        const auto& s = in.seminar;
+        if (!s.cancellation_terms.empty() || s.self_cancel_days) {
+            c.terms_label = pick(in, "Stornobedingungen", "Cancellation terms");
+            if (!s.cancellation_terms.empty()) c.terms.push_back(domain::split_lines(s.cancellation_terms));
+            if (auto sentence = deadline_sentence(in); !sentence.empty()) c.terms.push_back({std::move(sentence)});
+        }
+        return c;
+    }
     const auto& s = in.seminar;
     const auto& r = in.registration;
     mail_content c;
@@ -266,6 +307,13 @@ mail_content content(const mail_input& in) {
                                "[persönlicher Link – steht nur in der zugestellten E-Mail]",
                                "[personal link – only in the mail as delivered]");
     }
+    // The terms the attendee agreed to, in every mail about an active registration, when the seminar has any.
+    const bool terms = !cancellation && (!s.cancellation_terms.empty() || s.self_cancel_days);
+    if (terms) {
+        c.terms_label = pick(in, "Stornobedingungen", "Cancellation terms");
+        if (!s.cancellation_terms.empty()) c.terms.push_back(domain::split_lines(s.cancellation_terms));
+        if (auto sentence = deadline_sentence(in); !sentence.empty()) c.terms.push_back({std::move(sentence)});
+    }
     c.closing.push_back(calendar_sentence(in));
     if (in.kind == mail_kind::cancelled) {
         c.closing.push_back(pick(in,
@@ -277,6 +325,13 @@ mail_content content(const mail_input& in) {
                                  "Bei Fragen, etwa zu einem anderen Termin, antworten Sie bitte auf diese E-Mail.",
                                  "If you have any questions, for example about another date, please reply to this "
                                  "e-mail."));
+    } else if (in.kind != mail_kind::registered && !cancellation && terms) {
+        // The terms above say until when cancelling works.
+        c.closing.push_back(pick(in,
+                                 "Über den Link in Ihrer Anmeldebestätigung können Sie Ihre Anmeldung jederzeit "
+                                 "ansehen.",
+                                 "You can view your registration at any time through the link in your registration "
+                                 "confirmation."));
     } else if (in.kind != mail_kind::registered && !cancellation) {
         c.closing.push_back(pick(in,
                                  "Über den Link in Ihrer Anmeldebestätigung können Sie Ihre Anmeldung jederzeit "
@@ -299,6 +354,13 @@ std::string render_text(const mail_content& c) {
         for (std::size_t i = 0; i < d.values.size(); ++i) t += (i == 0 ? d.label + ": " : indent) + d.values[i] + "\n";
     }
     t += "\n";
+    if (!c.terms_label.empty()) {
+        t += c.terms_label + ":\n";
+        for (const auto& paragraph : c.terms) {
+            for (const auto& line : paragraph) t += line + "\n";
+            t += "\n";
+        }
+    }
     if (!c.link.empty()) t += c.link_label + ":\n" + c.link + "\n\n";
     if (!c.redacted_link.empty()) t += c.link_label + ":\n" + c.redacted_link + "\n\n";
     for (const auto& p : c.closing) t += p + "\n\n";
@@ -338,6 +400,14 @@ std::string render_html(const mail_content& c, const mail_input& in, const std::
              "</th><td style=\"" + std::string{td_style} + "\">" + values + "</td></tr>\n";
     }
     h += "</table>\n";
+    if (!c.terms_label.empty()) {
+        h += paragraph("<strong>" + html_escape(c.terms_label) + "</strong>");
+        for (const auto& lines : c.terms) {
+            std::string inner;
+            for (const auto& line : lines) inner += (inner.empty() ? "" : "<br>\n") + html_escape(line);
+            h += paragraph(inner);
+        }
+    }
     if (!c.link.empty())
         h += paragraph("<a href=\"" + html_escape(c.link) + "\" style=\"" + std::string{link_style} + "\">" +
                        html_escape(c.link_label) + "</a>");

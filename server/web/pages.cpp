@@ -728,6 +728,90 @@ void honeypot(std::string& out, const page_context& ctx) {
         "autocomplete=\"off\">\n</div>\n";
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Cancellation terms
+
+/// Until when attendees of date `d` may cancel themselves, as people read it in the date's zone: "13. Januar 2027,
+/// 09:00 Uhr". Empty for a date whose zone the tz database does not know.
+std::string self_cancel_until(const page_context& ctx, const domain::seminar& s, const domain::seminar_date& d) {
+    const auto* zone = domain::find_zone(d.timezone);
+    if (!zone || d.days.empty()) return {};
+    return domain::format_datetime(domain::self_cancel_deadline(s, d), *zone, ctx.lang);
+}
+
+/// Whom to ask once attendees cannot cancel themselves: "Muster GmbH, <a href="mailto:…">…</a>".
+void organiser_contact(std::string& out, const domain::seminar& s) {
+    html::append_text(out, s.organizer_name);
+    out += ", ";
+    link(out, "mailto:" + s.organizer_email, s.organizer_email);
+}
+
+/// The seminar's own terms as the organiser wrote them (paragraphs and line breaks kept).
+void terms_text(std::string& out, const domain::seminar& s) {
+    if (auto text = html::paragraphs(s.cancellation_terms); !text.empty()) {
+        out += "<div class=\"terms-text\">";
+        out += text;
+        out += "</div>\n";
+    }
+}
+
+/// The cancellation terms next to the submit button: the seminar's text and, when it sets a deadline, until when each
+/// date the form offers can be cancelled by the attendee. Nothing when the seminar has neither.
+void terms_markup(std::string& out,
+                  const page_context& ctx,
+                  const domain::seminar& s,
+                  const std::vector<offer_view>& upcoming) {
+    if (s.cancellation_terms.empty() && !s.self_cancel_days) return;
+    out += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h3 id=\"terms-title\">";
+    out += tr(ctx, "Stornobedingungen", "Cancellation terms");
+    out += "</h3>\n";
+    terms_text(out, s);
+    if (s.self_cancel_days) {
+        std::vector<const domain::seminar_date*> offered;
+        for (const auto& v : upcoming)
+            if (bookable(v.state)) offered.push_back(&v.offer->date);
+        // "until …", or for a date already past its deadline: only through the organiser.
+        auto until = [&](const domain::seminar_date& d) {
+            if (!domain::may_cancel(domain::canceller::attendee, s, d, ctx.now))
+                return std::string{tr(ctx, "nur über den Veranstalter", "only through the organiser")};
+            return std::string{tr(ctx, "bis ", "until ")} + self_cancel_until(ctx, s, d);
+        };
+        if (offered.size() == 1) {
+            element(out,
+                    "p",
+                    "terms-deadline",
+                    std::string{tr(ctx,
+                                   "Selbst stornieren (über den Link in Ihrer Anmeldebestätigung) können Sie ",
+                                   "You can cancel yourself (through the link in your confirmation) ")} +
+                        until(*offered.front()) + ".");
+            out += '\n';
+        } else if (!offered.empty()) {
+            element(out,
+                    "p",
+                    "terms-deadline",
+                    tr(ctx,
+                       "Selbst stornieren (über den Link in Ihrer Anmeldebestätigung) können Sie:",
+                       "You can cancel yourself (through the link in your confirmation):"));
+            out += "\n<ul class=\"terms-deadlines\">\n";
+            for (const auto* d : offered) {
+                element(out, "li", {}, domain::format_day_range(d->days, ctx.lang) + ": " + until(*d));
+                out += '\n';
+            }
+            out += "</ul>\n";
+        }
+        if (!offered.empty()) {
+            element(out,
+                    "p",
+                    "terms-deadline",
+                    tr(ctx,
+                       "Danach ist eine Stornierung nur noch über den Veranstalter möglich.",
+                       "After that, only the organiser can cancel."));
+            out += '\n';
+        }
+    }
+    out += "</section>\n";
+}
+
 void registration_form(std::string& out,
                        const page_context& ctx,
                        const seminar_listing& s,
@@ -743,6 +827,7 @@ void registration_form(std::string& out,
     billing_markup(out, ctx, s.seminar, form);
     honeypot(out, ctx);
     consent_field_markup(out, ctx, form);
+    terms_markup(out, ctx, s.seminar, upcoming);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
     out += tr(ctx, "Jetzt anmelden", "Register now");
     out += "</button>\n</div>\n</form>\n";
@@ -1004,19 +1089,55 @@ std::string render_confirmation(const page_context& ctx,
         main += "<div class=\"actions\">\n";
         link(main, invite_url(ctx, invite_key), tr(ctx, "Zum Kalender hinzufügen", "Add to calendar"), "button");
         main += "\n</div>\n";
-        element(main,
-                "p",
-                "hint",
-                tr(ctx,
-                   "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung jederzeit ansehen "
-                   "oder stornieren.",
-                   "Keep the link to this page: with it you can view or cancel your registration at any time."));
-        if (!domain::is_past(d, ctx.now)) {
+        // The same rule the writer applies to the cancel button's POST: no button that can only fail.
+        const bool cancellable = domain::self_cancellable(s, d, r, ctx.now);
+        const auto until = self_cancel_until(ctx, s, d);
+        if (cancellable) {
+            element(main,
+                    "p",
+                    "hint",
+                    std::string{tr(ctx,
+                                   "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung "
+                                   "jederzeit ansehen und bis zum ",
+                                   "Keep the link to this page: with it you can view your registration at any time and "
+                                   "cancel it until ")} +
+                        until + std::string{tr(ctx, " selbst stornieren.", ".")});
+            main += '\n';
             main += "<form class=\"cancel-form\" method=\"post\"";
             attribute(main, "action", page_url(ctx, registration_path(token) + "/cancel"));
             main += ">\n<button type=\"submit\" class=\"button button--secondary\">";
             main += tr(ctx, "Anmeldung stornieren", "Cancel registration");
             main += "</button>\n</form>\n";
+        } else {
+            element(main,
+                    "p",
+                    "hint",
+                    tr(ctx,
+                       "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung jederzeit "
+                       "ansehen.",
+                       "Keep the link to this page: with it you can view your registration at any time."));
+            if (!domain::is_past(d, ctx.now)) {
+                // Past the deadline, before the end: whom to ask instead of the button.
+                main += "<p class=\"notice cancel-contact\">";
+                html::append_text(main,
+                                  std::string{tr(ctx,
+                                                 "Selbst stornieren ist seit dem ",
+                                                 "You can no longer cancel yourself: the deadline was ")} +
+                                      until +
+                                      std::string{tr(ctx,
+                                                     " nicht mehr möglich. Für eine Stornierung wenden Sie sich "
+                                                     "bitte an ",
+                                                     ". To cancel, please contact ")});
+                organiser_contact(main, s);
+                main += ".</p>\n";
+            }
+        }
+        if (!s.cancellation_terms.empty()) {
+            main += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h2 id=\"terms-title\">";
+            main += tr(ctx, "Stornobedingungen", "Cancellation terms");
+            main += "</h2>\n";
+            terms_text(main, s);
+            main += "</section>\n";
         }
     }
     main += "<p class=\"back\">";
@@ -1167,7 +1288,7 @@ std::string render_booking(const page_context& ctx,
         html::append_text(main, r.person.email + " · " + r.code + " · " + attendee_status(ctx, r));
         main += "</p>\n";
         if (r.status != domain::registration_status::cancelled &&
-            domain::may_cancel(domain::canceller::attendee, d, ctx.now)) {
+            domain::may_cancel(domain::canceller::attendee, s, d, ctx.now)) {
             any_active = true;
             booking_cancel_button(main,
                                   ctx,
@@ -1235,6 +1356,38 @@ std::string render_booking_cancel_step(const page_context& ctx,
     return document(ctx, heading, other_language, main, {.is_private = true});
 }
 
+std::string render_cancel_closed(const page_context& ctx,
+                                 const domain::seminar& s,
+                                 const domain::seminar_date& d,
+                                 const domain::registration& r,
+                                 std::string_view token) {
+    const auto heading = tr(ctx, "Stornierung nicht möglich", "Cancellation not possible");
+    std::string main;
+    element(main, "h1", {}, heading);
+    element(main, "p", "lead", domain::message(domain::errc::cancellation_closed, ctx.lang));
+    main += "<p class=\"notice cancel-contact\">";
+    html::append_text(
+        main,
+        std::string{tr(ctx, "Die Frist endete am ", "The deadline was ")} + self_cancel_until(ctx, s, d) +
+            std::string{tr(ctx, ". Für eine Stornierung wenden Sie sich bitte an ", ". To cancel, please contact ")});
+    organiser_contact(main, s);
+    main += ".</p>\n";
+    code_box(main, ctx, r);
+    registration_facts(main, ctx, s, d, r);
+    if (!s.cancellation_terms.empty()) {
+        main += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h2 id=\"terms-title\">";
+        main += tr(ctx, "Stornobedingungen", "Cancellation terms");
+        main += "</h2>\n";
+        terms_text(main, s);
+        main += "</section>\n";
+    }
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, registration_path(token)), tr(ctx, "Zurück zur Anmeldung", "Back to the registration"));
+    main += "</p>\n";
+    return document(
+        ctx, heading, switch_url(ctx, ctx.public_url + registration_path(token)), main, {.is_private = true});
+}
+
 std::string render_privacy(const page_context& ctx) {
     struct section {
         std::string_view heading_de, heading_en, text_de, text_en;
@@ -1278,9 +1431,11 @@ std::string render_privacy(const page_context& ctx) {
         {"Anmeldung stornieren",
          "Cancelling a registration",
          "Nach der Anmeldung erhalten Sie einen persönlichen Link zu Ihrer Anmeldung. Dort können Sie sie mit "
-         "„Anmeldung stornieren“ jederzeit selbst stornieren. Ihr Platz wird dann frei.",
-         "After registering you get a personal link to your registration. There you can cancel it yourself at any "
-         "time with “Cancel registration”. Your seat then becomes free."},
+         "„Anmeldung stornieren“ selbst stornieren, bis zu der Frist, die die Seite nennt (spätestens bis zum Beginn "
+         "des Seminars). Ihr Platz wird dann frei. Danach storniert der Veranstalter für Sie.",
+         "After registering you get a personal link to your registration. There you can cancel it yourself with "
+         "“Cancel registration” until the deadline that page names (at the latest until the seminar begins). Your "
+         "seat then becomes free. After that, the organiser cancels for you."},
         {"Ihre Rechte",
          "Your rights",
          "Verantwortlich ist der auf der Seminarseite genannte Veranstalter. Bei ihm können Sie Auskunft über Ihre "

@@ -286,3 +286,23 @@ TEST_CASE("the booker's page behind the booking link lists everyone and cancels 
     page = app.get("/bookings/" + token);
     CHECK(page.body.find("Ganze Buchung stornieren") == std::string::npos);  // nothing left to cancel
 }
+
+TEST_CASE("the booker's mail carries the seminar's cancellation terms and deadline", "[handlers][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    REQUIRE(app.patch_json("/api/v1/seminars/team",
+                           {{"cancellation_terms", "Bis 14 Tage vor Beginn kostenfrei."}, {"self_cancel_days", 14}},
+                           app_under_test::organiser())
+                .status == 200);
+    REQUIRE(app.post_json(bookings_of(date_id), booking_of(1)).status == 201);
+    for (const auto& m : outbox(app)) {
+        if (m.at("kind") != "booking") continue;
+        const auto text =
+            quoted_printable_text(app.get("/api/v1/outbox/" + std::to_string(m.at("id").get<std::int64_t>()) + ".eml",
+                                          app_under_test::organiser())
+                                      .body);
+        CHECK(text.find("Stornobedingungen") != std::string::npos);
+        CHECK(text.find("Bis 14 Tage vor Beginn kostenfrei.") != std::string::npos);
+        CHECK(text.find("Anmeldungen dieser Buchung bis zum 13. Januar 2027") != std::string::npos);
+    }
+}
