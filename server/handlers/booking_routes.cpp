@@ -1,13 +1,17 @@
 // Company bookings: the booker's POST for several colleagues at once, and the booking's private token routes (view,
 // cancel one attendee, cancel all).
 #include "domain/admission.hpp"
+#include "domain/text.hpp"
 #include "server/handlers/json_codec.hpp"
 #include "server/handlers/page_answers.hpp"
 #include "server/handlers/routes.hpp"
+#include "server/http/form.hpp"
 #include "server/log/log.hpp"
 #include "server/web/pages.hpp"
 #include "server/web/urls.hpp"
 #include "storage/store.hpp"
+
+#include <algorithm>
 
 namespace seminard::server {
 
@@ -140,7 +144,149 @@ void add_booking_routes(router& r, services& svc) {
     });
 }
 
+namespace {
+
+constexpr std::size_t default_rows = 2;
+
+/// What the booking form sent back, under the names its fields and problems have ("booker.email",
+/// "attendees[1].answers.topics"), so that the page comes back as typed.
+void keep_booking_values(const json& node, const std::string& name, form_state& form) {
+    if (node.is_string()) {
+        form.values[name] = node.get<std::string>();
+    } else if (node.is_array() && std::all_of(node.begin(), node.end(), [](const json& v) { return v.is_string(); })) {
+        for (const auto& v : node) form.lists[name].push_back(v.get<std::string>());
+    } else if (node.is_array()) {
+        for (std::size_t i = 0; i < node.size(); ++i)
+            keep_booking_values(node[i], name + "[" + std::to_string(i) + "]", form);
+    } else if (node.is_object()) {
+        for (auto it = node.begin(); it != node.end(); ++it)
+            keep_booking_values(*it, name.empty() ? it.key() : name + "." + it.key(), form);
+    }
+}
+
+/// Rows of the form nobody filled in are no attendees.
+void drop_empty_rows(json& body) {
+    auto it = body.find("attendees");
+    if (it == body.end() || !it->is_array()) return;
+    json kept = json::array();
+    for (auto& row : *it) {
+        bool empty = row.is_object();
+        if (empty)
+            for (auto field = row.begin(); field != row.end() && empty; ++field) {
+                if (field.key() == "answers" && field->is_object()) {
+                    for (const auto& a : *field)
+                        if (!(a.is_string() && a.get<std::string>().empty())) empty = false;
+                } else if (!(field->is_string() && domain::trim(field->get<std::string>()).empty())) {
+                    empty = false;
+                }
+            }
+        if (!empty) kept.push_back(std::move(row));
+    }
+    *it = std::move(kept);
+}
+
+std::size_t rows_of(const json& body) {
+    std::size_t rows = default_rows;
+    if (auto it = body.find("rows"); it != body.end() && it->is_string())
+        if (auto n = parse_id(it->get<std::string>())) rows = static_cast<std::size_t>(*n);
+    if (auto it = body.find("attendees"); it != body.end() && it->is_array()) rows = std::max(rows, it->size());
+    return std::clamp<std::size_t>(rows, 1, domain::limits::booking_attendees);
+}
+
+void answer_booking_form(services& svc,
+                         const std::shared_ptr<exchange>& ex,
+                         std::string slug,
+                         form_state form,
+                         std::size_t rows,
+                         int status) {
+    svc.read(ex, [&svc, ex, slug, form = std::move(form), rows, status](storage::connection& c) {
+        auto s = storage::find_seminar(c, slug);
+        if (!s) return not_found_page(svc, ex->lang);
+        auto res = html_response(
+            status,
+            render_booking_form(page_context_of(svc, ex->lang), load_listing(c, std::move(*s)), form, rows),
+            svc);
+        res.set("Cache-Control", "no-store");
+        return res;
+    });
+}
+
+}  // namespace
+
 void add_booking_pages(router& r, services& svc) {
+    r.add("GET", "/seminars/{slug}/firmenbuchung", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        form_state form;
+        if (auto wanted = query_param(ex->request().query, "date"); wanted && parse_id(*wanted))
+            form.values["date_id"] = std::string{*wanted};
+        answer_booking_form(svc, ex, ex->param("slug"), std::move(form), default_rows, 200);
+    });
+
+    r.add("POST", "/seminars/{slug}/firmenbuchung", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto slug = ex->param("slug");
+        auto body = body_object(ex->request(), true);
+        if (!body) {
+            form_state form;
+            form.error = body.err().code;
+            return answer_booking_form(
+                svc, ex, slug, std::move(form), default_rows, domain::describe(body.err().code).http_status);
+        }
+        form_state form;
+        keep_booking_values(*body, {}, form);
+        if (auto consent = body->find("privacy_consent"); consent != body->end())
+            form.consent = flag_value(*consent).value_or(false);
+        const auto rows = rows_of(*body);
+        // "Weitere Teilnehmende hinzufügen": the same page with one row more, nothing checked or stored.
+        if (auto action = body->find("action"); action != body->end() && *action == "add")
+            return answer_booking_form(
+                svc, ex, slug, std::move(form), std::min(rows + 1, domain::limits::booking_attendees), 200);
+        if (auto d = svc.submissions.acquire(ex->request().remote_address); !d.allowed) {
+            form.error = domain::errc::too_many_requests;
+            return answer_booking_form(svc, ex, slug, std::move(form), rows, 429);
+        }
+        if (auto website = body->find("website");
+            website != body->end() && website->is_string() && !website->get<std::string>().empty()) {
+            log_event("info", "honeypot: dropped a booking");
+            return ex->respond(redirect_to(svc.urls.home()));
+        }
+        drop_empty_rows(*body);
+        std::optional<std::int64_t> date_id;
+        if (auto it = body->find("date_id"); it != body->end() && it->is_string())
+            date_id = parse_id(it->get<std::string>());
+        auto input = booking_input_from(*body);
+        if (!input || !date_id) {
+            if (!input) form.problems = input.err().fields;
+            if (!date_id) form.problems.emplace("date_id", domain::field_problem::required);
+            return answer_booking_form(svc, ex, slug, std::move(form), rows, 422);
+        }
+        svc.writer.submit<std::string>(
+            [slug, date_id = *date_id, in = std::move(*input), now = svc.now(), lang = ex->lang](
+                storage::connection& c) -> domain::result<std::string> {
+                auto made = storage::register_booking(c, date_id, in, now, lang, slug);
+                if (!made) return std::move(made).err();
+                return std::move(made->token);
+            },
+            [&svc, ex, slug, rows, form = std::move(form)](domain::result<std::string> r) mutable {
+                if (r) {
+                    auto token = std::move(r).value();
+                    return ex->respond_with([&svc, ex, token] {
+                        return redirect_to(svc.urls.booking_page(token) +
+                                           (ex->lang == domain::lang::en ? "?lang=en" : ""));
+                    });
+                }
+                int status = 422;
+                if (r.err().code == domain::errc::invalid_fields) {
+                    form.problems = r.err().fields;
+                } else if (r.err().code == domain::errc::not_found) {
+                    form.problems.emplace("date_id", domain::field_problem::invalid_value);
+                } else {
+                    form.error = r.err().code;
+                    form.problems = r.err().fields;  // already_registered names the attendees
+                    status = domain::describe(r.err().code).http_status;
+                }
+                answer_booking_form(svc, ex, slug, std::move(form), rows, status);
+            });
+    });
+
     r.add("GET", "/bookings/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
         const auto& token = ex->param("token");
         svc.read(ex, [&svc, ex, token](storage::connection& c) {

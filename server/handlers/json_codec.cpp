@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -160,27 +161,51 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
         for (auto& [k, v] : *fields) {
             if (!domain::valid_utf8(k) || !domain::valid_utf8(v))
                 return domain::error{domain::errc::bad_request, "form field is not UTF-8"};
-            // "billing[city]" and "answers[topics]" fill nested objects, as the JSON body has them; a nested field
-            // sent more than once (the checkboxes of a multiple choice) becomes a list.
+            // "billing[city]", "answers[topics]" and "attendees[0][answers][level]" fill nested objects, as the
+            // JSON body has them; a nested field sent more than once (the boxes of a multiple choice) becomes a list.
             if (const auto open = k.find('['); open != std::string::npos && open > 0 && k.back() == ']') {
-                const auto outer = k.substr(0, open), inner = k.substr(open + 1, k.size() - open - 2);
-                if (inner.empty() || inner.find_first_of("[]") != std::string::npos)
-                    return domain::error{domain::errc::bad_request, "malformed form field name"};
-                auto& group = body[outer];
-                if (!group.is_object()) {
-                    if (!group.is_null()) continue;  // "billing" and "billing[x]" both sent: the first counts
-                    group = json::object();
+                std::vector<std::string> path{k.substr(0, open)};
+                for (std::size_t at = open; at < k.size();) {
+                    const auto close = k.find(']', at);
+                    if (k[at] != '[' || close == std::string::npos || close == at + 1 || path.size() > 4)
+                        return domain::error{domain::errc::bad_request, "malformed form field name"};
+                    path.push_back(k.substr(at + 1, close - at - 1));
+                    if (path.back().find('[') != std::string::npos)
+                        return domain::error{domain::errc::bad_request, "malformed form field name"};
+                    at = close + 1;
                 }
-                auto& slot = group[inner];
+                json* node = &body;
+                bool clash = false;
+                for (std::size_t i = 0; i + 1 < path.size() && !clash; ++i) {
+                    node = &(*node)[path[i]];
+                    if (node->is_null()) *node = json::object();
+                    clash = !node->is_object();  // "billing" and "billing[x]" both sent: the first counts
+                }
+                if (clash) continue;
+                auto& slot = (*node)[path.back()];
                 if (slot.is_null())
                     slot = v;
                 else if (slot.is_array())
                     slot.push_back(v);
-                else
+                else if (slot.is_string())
                     slot = json::array({slot, v});
                 continue;
             }
             if (!body.contains(k)) body[k] = v;  // the first value of a repeated field counts
+        }
+        // Numbered groups ("attendees[0]", "attendees[1]") are a list in the JSON body: in their numbers' order.
+        if (auto it = body.find("attendees"); it != body.end() && it->is_object()) {
+            std::map<std::size_t, json> rows;
+            for (auto row = it->begin(); row != it->end(); ++row) {
+                const auto& key = row.key();
+                const bool number = !key.empty() && key.size() <= 3 && (key == "0" || key.front() != '0') &&
+                                    std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+                if (!number) return domain::error{domain::errc::bad_request, "malformed form field name"};
+                rows.emplace(std::stoul(key), row.value());
+            }
+            json list = json::array();
+            for (auto& [n, row] : rows) list.push_back(std::move(row));
+            *it = std::move(list);
         }
         return body;
     }
@@ -443,7 +468,18 @@ domain::result<domain::registration_input> registration_input_from(const json& b
 }
 
 domain::result<domain::booking_input> booking_input_from(const json& body) {
-    reader r(body, {"booker", "billing", "attendees", "privacy_consent", "if_not_all_fit", "website", "lang"});
+    // "date_id", "rows" and "action" come with the HTML form (its date choice, its rows, "add another").
+    reader r(body,
+             {"booker",
+              "billing",
+              "attendees",
+              "privacy_consent",
+              "if_not_all_fit",
+              "website",
+              "lang",
+              "date_id",
+              "rows",
+              "action"});
     domain::booking_input in;
     if (const auto* b = r.raw("booker"); b && b->is_object()) {
         reader booker(*b, {"first_name", "last_name", "email", "company", "phone"}, "booker.");

@@ -328,6 +328,16 @@ constexpr std::array<std::string_view, 33> form_countries{
 std::string billing_id(std::string_view field) { return "billing." + std::string{field}; }
 std::string answer_id(std::string_view key) { return "answers." + std::string{key}; }
 
+/// Where a set of answers lives in a form: the single registration's ("answers.key", answers[key]) or one booked
+/// attendee's ("attendees[2].answers.key", attendees[2][answers][key]).
+struct answer_scope {
+    std::string id_prefix = "answers.";
+    std::string name_prefix = "answers";
+
+    std::string id(std::string_view key) const { return id_prefix + std::string{key}; }
+    std::string name(std::string_view key) const { return name_prefix + "[" + std::string{key} + "]"; }
+};
+
 /// The label of any field of the form by its problem name, for the error summary.
 std::string problem_label(const page_context& ctx, const domain::seminar& s, std::string_view name) {
     if (auto l = field_label(ctx, name); !l.empty()) return std::string{l};
@@ -355,7 +365,16 @@ std::vector<std::string> form_order(const domain::seminar& s) {
 }
 
 /// The box at the top of a re-rendered form: the form-level error and a link to every bad field, in form order.
-void error_summary(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
+/// A field of a form by its problem name, with the label the summary shows.
+struct labelled_field {
+    std::string name;
+    std::string label;
+};
+
+void error_summary(std::string& out,
+                   const page_context& ctx,
+                   const form_state& form,
+                   const std::vector<labelled_field>& fields) {
     if (!form.error && form.problems.empty()) return;
     out += "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">\n";
     out += "<h3 id=\"error-summary-title\">";
@@ -368,21 +387,21 @@ void error_summary(std::string& out, const page_context& ctx, const domain::semi
         out += '\n';
     }
     if (!form.problems.empty()) {
-        const auto order = form_order(s);
         out += "<ul>\n";
-        for (const auto& name : order) {
-            const auto* p = problem_of(form, name);
+        for (const auto& f : fields) {
+            const auto* p = problem_of(form, f.name);
             if (!p) continue;
             out += "<li>";
             // "billing" as a whole has no field of its own: its link goes to the fieldset.
             link(out,
-                 "#" + (name == "billing" ? std::string{"billing-address"} : name),
-                 problem_label(ctx, s, name) + ": " + std::string{domain::message(*p, ctx.lang)});
+                 "#" + (f.name == "billing" ? std::string{"billing-address"} : f.name),
+                 f.label + ": " + std::string{domain::message(*p, ctx.lang)});
             out += "</li>\n";
         }
         // Problems with fields the form does not show (a hand-made request): the message, without a link.
         for (const auto& [name, p] : form.problems) {
-            if (std::find(order.begin(), order.end(), name) != order.end()) continue;
+            if (std::any_of(fields.begin(), fields.end(), [&](const labelled_field& f) { return f.name == name; }))
+                continue;
             out += "<li>";
             html::append_text(out, name + ": " + std::string{domain::message(p, ctx.lang)});
             out += "</li>\n";
@@ -531,9 +550,13 @@ void input_field(std::string& out, const page_context& ctx, const input_spec& f,
 }
 
 /// A choice (radios), a multiple choice (checkboxes) or a single checkbox question, as a fieldset.
-void choice_question(std::string& out, const page_context& ctx, const domain::question& q, const form_state& form) {
+void choice_question(std::string& out,
+                     const page_context& ctx,
+                     const domain::question& q,
+                     const form_state& form,
+                     const answer_scope& scope) {
     const bool en = ctx.lang == lang::en;
-    const auto id = answer_id(q.key);
+    const auto id = scope.id(q.key);
     const auto* problem = problem_of(form, id);
     if (q.type == domain::question_type::checkbox) {
         out += "<div class=\"field field--check";
@@ -542,7 +565,7 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
         if (problem) field_error(out, ctx, id, *problem);
         out += "<div class=\"check\">\n<input type=\"checkbox\" value=\"on\"";
         attribute(out, "id", id);
-        attribute(out, "name", "answers[" + q.key + "]");
+        attribute(out, "name", scope.name(q.key));
         if (q.required) out += " required";
         if (value_of(form, id) == "on") out += " checked";
         if (problem) invalid_attributes(out, id);
@@ -588,7 +611,7 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
         out += "<div class=\"choice\">\n<input";
         attribute(out, "type", multi ? "checkbox" : "radio");
         attribute(out, "id", option_id);
-        attribute(out, "name", "answers[" + q.key + "]");
+        attribute(out, "name", scope.name(q.key));
         attribute(out, "value", o.key);
         if (!multi && q.required) out += " required";
         if (chosen(o.key)) out += " checked";
@@ -603,15 +626,19 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
 }
 
 /// The seminar's own questions, in its order.
-void questions_markup(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
+void questions_markup(std::string& out,
+                      const page_context& ctx,
+                      const domain::seminar& s,
+                      const form_state& form,
+                      const answer_scope& scope = {}) {
     const bool en = ctx.lang == lang::en;
     for (const auto& q : s.questions) {
         if (q.type == domain::question_type::text || q.type == domain::question_type::textarea) {
             const bool long_text = q.type == domain::question_type::textarea;
             input_field(out,
                         ctx,
-                        {answer_id(q.key),
-                         "answers[" + q.key + "]",
+                        {scope.id(q.key),
+                         scope.name(q.key),
                          long_text ? "textarea" : "text",
                          {},
                          q.label.in(en),
@@ -620,7 +647,7 @@ void questions_markup(std::string& out, const page_context& ctx, const domain::s
                          long_text ? domain::limits::answer_textarea : domain::limits::answer_text},
                         form);
         } else {
-            choice_question(out, ctx, q, form);
+            choice_question(out, ctx, q, form, scope);
         }
     }
 }
@@ -820,7 +847,9 @@ void registration_form(std::string& out,
     out += "<form id=\"anmelden\" class=\"register-form\" method=\"post\"";
     attribute(out, "action", page_url(ctx, seminar_path(s.seminar)));
     out += " aria-labelledby=\"anmelden-title\">\n";
-    error_summary(out, ctx, s.seminar, form);
+    std::vector<labelled_field> fields;
+    for (auto& name : form_order(s.seminar)) fields.push_back({name, problem_label(ctx, s.seminar, name)});
+    error_summary(out, ctx, form, fields);
     date_choices(out, ctx, upcoming, form);
     for (const auto& f : person_fields) text_field(out, ctx, f, form);
     questions_markup(out, ctx, s.seminar, form);
@@ -830,6 +859,139 @@ void registration_form(std::string& out,
     terms_markup(out, ctx, s.seminar, upcoming);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
     out += tr(ctx, "Jetzt anmelden", "Register now");
+    out += "</button>\n</div>\n</form>\n";
+}
+
+/// The booker's fields and each attendee's, as the company booking form asks them.
+constexpr std::array<field_def, 5> booker_fields{{
+    {"first_name", "text", "given-name", "Vorname", "First name", true, domain::limits::person_name},
+    {"last_name", "text", "family-name", "Nachname", "Last name", true, domain::limits::person_name},
+    {"email", "email", "email", "E-Mail-Adresse", "E-mail address", true, domain::limits::email},
+    {"company", "text", "organization", "Firma", "Company", true, domain::limits::company},
+    {"phone", "tel", "tel", "Telefon", "Phone", false, domain::limits::phone},
+}};
+constexpr std::array<field_def, 4> colleague_fields{{
+    {"first_name", "text", "off", "Vorname", "First name", true, domain::limits::person_name},
+    {"last_name", "text", "off", "Nachname", "Last name", true, domain::limits::person_name},
+    {"email", "email", "off", "E-Mail-Adresse", "E-mail address", true, domain::limits::email},
+    {"job_title", "text", "off", "Position", "Job title", false, domain::limits::job_title},
+}};
+
+std::string attendee_prefix(std::size_t i) { return "attendees[" + std::to_string(i) + "]"; }
+
+std::string attendee_label(const page_context& ctx, std::size_t i) {
+    return std::string{tr(ctx, "Teilnehmer:in ", "Attendee ")} + std::to_string(i + 1);
+}
+
+void booking_form(std::string& out,
+                  const page_context& ctx,
+                  const seminar_listing& s,
+                  const std::vector<offer_view>& upcoming,
+                  const form_state& form,
+                  std::size_t rows) {
+    const bool en = ctx.lang == lang::en;
+    std::vector<labelled_field> fields{{std::string{date_field}, std::string{tr(ctx, "Termin", "Date")}}};
+    for (const auto& f : booker_fields)
+        fields.push_back(
+            {"booker." + std::string{f.name},
+             std::string{tr(ctx, "Buchende Person", "Booker")} + ", " + std::string{tr(ctx, f.label_de, f.label_en)}});
+    fields.push_back({"attendees", std::string{tr(ctx, "Teilnehmende", "Attendees")}});
+    for (std::size_t i = 0; i < rows; ++i) {
+        for (const auto& f : colleague_fields)
+            fields.push_back({attendee_prefix(i) + "." + std::string{f.name},
+                              attendee_label(ctx, i) + ", " + std::string{tr(ctx, f.label_de, f.label_en)}});
+        for (const auto& q : s.seminar.questions)
+            fields.push_back(
+                {attendee_prefix(i) + ".answers." + q.key, attendee_label(ctx, i) + ", " + q.label.in(en)});
+    }
+    for (auto& name : form_order(s.seminar))
+        if (name.rfind("billing", 0) == 0) fields.push_back({name, problem_label(ctx, s.seminar, name)});
+    fields.push_back({std::string{consent_field}, std::string{tr(ctx, "Datenschutz", "Privacy")}});
+
+    out += "<form id=\"firmenbuchung\" class=\"register-form\" method=\"post\"";
+    attribute(out, "action", page_url(ctx, seminar_path(s.seminar) + "/firmenbuchung"));
+    out += " aria-labelledby=\"buchung-title\">\n";
+    error_summary(out, ctx, form, fields);
+    date_choices(out, ctx, upcoming, form);
+    out += "<fieldset class=\"group\" id=\"booker\">\n<legend>";
+    out += tr(ctx, "Buchende Person", "Booker");
+    out += "</legend>\n";
+    for (const auto& f : booker_fields)
+        input_field(out,
+                    ctx,
+                    {"booker." + std::string{f.name},
+                     "booker[" + std::string{f.name} + "]",
+                     f.type,
+                     f.autocomplete,
+                     std::string{tr(ctx, f.label_de, f.label_en)},
+                     {},
+                     f.required,
+                     f.max_length},
+                    form);
+    out += "</fieldset>\n";
+    if (const auto* problem = problem_of(form, "attendees")) field_error(out, ctx, "attendees", *problem);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const auto prefix = attendee_prefix(i);
+        out += "<fieldset class=\"group\"";
+        attribute(out, "id", prefix);
+        out += ">\n<legend>";
+        html::append_text(out, attendee_label(ctx, i));
+        out += "</legend>\n";
+        for (const auto& f : colleague_fields)
+            input_field(out,
+                        ctx,
+                        {prefix + "." + std::string{f.name},
+                         prefix + "[" + std::string{f.name} + "]",
+                         f.type,
+                         f.autocomplete,
+                         std::string{tr(ctx, f.label_de, f.label_en)},
+                         {},
+                         // Rows left empty are dropped: only the first is required in the browser.
+                         f.required && i == 0,
+                         f.max_length,
+                         f.required && i > 0},
+                        form);
+        questions_markup(out, ctx, s.seminar, form, {prefix + ".answers.", prefix + "[answers]"});
+        out += "</fieldset>\n";
+    }
+    out += "<input type=\"hidden\" name=\"rows\"";
+    attribute(out, "value", std::to_string(rows));
+    out += ">\n";
+    if (rows < domain::limits::booking_attendees) {
+        out +=
+            "<div class=\"actions\">\n<button type=\"submit\" name=\"action\" value=\"add\" "
+            "class=\"button button--secondary\" formnovalidate>";
+        out += tr(ctx, "Weitere Teilnehmende hinzufügen", "Add another attendee");
+        out += "</button>\n</div>\n";
+    }
+    // What happens when not everyone fits.
+    const auto policy = value_of(form, "if_not_all_fit");
+    out += "<fieldset class=\"field field--choices\">\n<legend>";
+    out += tr(ctx, "Wenn nicht alle einen Platz bekommen", "If not everyone gets a seat");
+    out += "</legend>\n";
+    for (auto [value, de, en_text] :
+         {std::tuple{"refuse", "Nichts buchen – alle oder keiner", "Book nothing – all or none"},
+          std::tuple{"waitlist_rest",
+                     "Freie Plätze buchen, die übrigen auf die Warteliste",
+                     "Book the free seats, the rest on the waiting list"}}) {
+        const std::string id = std::string{"if_not_all_fit-"} + value;
+        out += "<div class=\"choice\">\n<input type=\"radio\" name=\"if_not_all_fit\"";
+        attribute(out, "id", id);
+        attribute(out, "value", value);
+        if (policy == value || (policy.empty() && std::string_view{value} == "refuse")) out += " checked";
+        out += ">\n<label";
+        attribute(out, "for", id);
+        out += '>';
+        out += tr(ctx, de, en_text);
+        out += "</label>\n</div>\n";
+    }
+    out += "</fieldset>\n";
+    billing_markup(out, ctx, s.seminar, form);
+    honeypot(out, ctx);
+    consent_field_markup(out, ctx, form);
+    terms_markup(out, ctx, s.seminar, upcoming);
+    out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
+    out += tr(ctx, "Verbindlich buchen", "Book now");
     out += "</button>\n</div>\n</form>\n";
 }
 
@@ -1047,6 +1209,12 @@ std::string render_seminar(const page_context& ctx, const seminar_listing& s, co
     main += tr(ctx, "Jetzt anmelden", "Register now");
     main += "</h2>\n";
     if (any_bookable) {
+        main += "<p class=\"hint\">";
+        main += tr(ctx, "Mehrere Personen aus Ihrem Unternehmen? ", "Several people from your company? ");
+        link(main,
+             page_url(ctx, seminar_path(sem) + "/firmenbuchung"),
+             tr(ctx, "Zur Firmenbuchung", "Go to the company booking"));
+        main += "</p>\n";
         registration_form(main, ctx, s, upcoming, form);
     } else {
         // No dead form: say why, and keep a form-level error (e.g. the last seat just went) visible.
@@ -1064,6 +1232,57 @@ std::string render_seminar(const page_context& ctx, const seminar_listing& s, co
     }
     main += "</section>\n</article>\n";
     return document(ctx, sem.title, switch_url(ctx, ctx.public_url + seminar_path(sem)), main);
+}
+
+std::string render_booking_form(const page_context& ctx,
+                                const seminar_listing& s,
+                                const form_state& form,
+                                std::size_t rows) {
+    const auto& sem = s.seminar;
+    std::vector<offer_view> upcoming;
+    for (const auto& v : views_of(s, ctx.now))
+        if (v.state != offer_state::past) upcoming.push_back(v);
+    const bool any_bookable =
+        std::any_of(upcoming.begin(), upcoming.end(), [](const offer_view& v) { return bookable(v.state); });
+    const auto heading = std::string{tr(ctx, "Firmenbuchung: ", "Company booking: ")} + sem.title;
+    std::string main;
+    main += "<article class=\"seminar\">\n<h1 id=\"buchung-title\">";
+    html::append_text(main, heading);
+    main += "</h1>\n";
+    element(main,
+            "p",
+            "lead",
+            tr(ctx,
+               "Melden Sie mehrere Kolleginnen und Kollegen Ihres Unternehmens in einem Schritt an. Jede Person erhält "
+               "eine eigene Bestätigung mit Kalendereinladung, Sie eine Übersicht mit einem Link zum Verwalten der "
+               "Buchung.",
+               "Register several colleagues of your company in one step. Each person gets a confirmation of their "
+               "own with a calendar invitation, and you get an overview with a link to manage the booking."));
+    main += "<dl class=\"facts\">\n";
+    fact(main, tr(ctx, "Ort", "Location"), sem.location);
+    fact(main,
+         tr(ctx, "Preis je Person", "Price per person"),
+         domain::format_price(sem.price_cents, sem.currency, ctx.lang));
+    main += "</dl>\n";
+    if (any_bookable) {
+        booking_form(main, ctx, s, upcoming, form, rows);
+    } else {
+        if (form.error) {
+            main += "<div class=\"error-summary\" role=\"alert\">\n";
+            element(main, "p", {}, domain::message(*form.error, ctx.lang));
+            main += "\n</div>\n";
+        }
+        element(main,
+                "p",
+                "notice",
+                tr(ctx,
+                   "Für dieses Seminar ist derzeit keine Anmeldung möglich.",
+                   "Registration for this seminar is not possible at the moment."));
+    }
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, seminar_path(sem)), tr(ctx, "Zurück zum Seminar", "Back to the seminar"));
+    main += "</p>\n</article>\n";
+    return document(ctx, heading, switch_url(ctx, ctx.public_url + seminar_path(sem) + "/firmenbuchung"), main);
 }
 
 std::string render_confirmation(const page_context& ctx,

@@ -73,6 +73,13 @@ std::string render_cancel_step(const page_context& ctx,
                                const domain::seminar_date& d,
                                const domain::registration& r,
                                std::string_view token);
+/// The company booking form of a seminar (Firmenbuchung): the date, the booker, `rows` attendees with the seminar's
+/// questions each, what to do when not all fit, the billing address, consent and terms. "Weitere Teilnehmende
+/// hinzufügen" is a submit button (action=add) that asks for the page again with one row more: no JavaScript.
+std::string render_booking_form(const page_context& ctx,
+                                const seminar_listing& s,
+                                const form_state& form,
+                                std::size_t rows);
 /// The booker's private page of a company booking: the facts, every attendee with code and status and a cancel
 /// button while attendees may still cancel, and "cancel the whole booking".
 std::string render_booking(const page_context& ctx,

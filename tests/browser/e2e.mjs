@@ -243,15 +243,47 @@ async function run() {
     const outbox = await api(base, `/api/v1/outbox?registration=${code}`);
     assert.deepEqual(outbox.items.map((m) => m.kind), ['registered', 'cancelled']);
 
-    // 6. English on request, and the list of seminars.
+    // 6. A company booking without JavaScript: one more row by a button, two colleagues, the booker's page.
+    await page.goto(`${seminarUrl}/firmenbuchung`);
+    await assertLabelled(page);
+    await assertAccessible(page, 'the company booking form');
+    await page.locator('input[name=date_id]:not([disabled])').check();
+    await page.locator('[id="booker.first_name"]').fill('Bernd');
+    await page.locator('[id="booker.last_name"]').fill('Bucher');
+    await page.locator('[id="booker.email"]').fill('einkauf@beispiel.example');
+    await page.locator('[id="booker.company"]').fill('Beispiel GmbH');
+    await page.locator('[id="attendees[0].first_name"]').fill('Clara');
+    await page.locator('[id="attendees[0].last_name"]').fill('Kollegin');
+    await page.locator('[id="attendees[0].email"]').fill('clara@beispiel.example');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Weitere Teilnehmende hinzufügen/ }).click()]);
+    assert.equal(await page.locator('[id="attendees[0].first_name"]').inputValue(), 'Clara', 'kept after adding a row');
+    assert.equal(await page.locator('[id="attendees[2].email"]').count(), 1, 'a third row');
+    await page.locator('[id="attendees[2].first_name"]').fill('Dieter');
+    await page.locator('[id="attendees[2].last_name"]').fill('Kollege');
+    await page.locator('[id="attendees[2].email"]').fill('dieter@beispiel.example');
+    await page.locator('#privacy_consent').check();
+    await Promise.all([
+      page.waitForURL(/\/bookings\/[A-Za-z0-9_-]{28}/),
+      page.getByRole('button', { name: /Verbindlich buchen/ }).click(),
+    ]);
+    const bookingPage = await page.locator('main').innerText();
+    assert.match(bookingPage, /Ihre Firmenbuchung/);
+    assert.match(bookingPage, /Clara Kollegin/);
+    assert.match(bookingPage, /Dieter Kollege/);
+    await assertLabelled(page);
+    await assertAccessible(page, "the booker's page");
+    await assertNoHorizontalScroll(page);
+    await page.screenshot({ path: join(artifacts, '06-booking.png'), fullPage: true });
+
+    // 7. English on request, and the list of seminars.
     await page.goto(`${base}/?lang=en`);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.match(await page.locator('main').innerText(), /LinkedIn Marketing für Unternehmen/);
-    await page.screenshot({ path: join(artifacts, '06-index-en.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, '07-index-en.png'), fullPage: true });
 
     assert.deepEqual(consoleErrors, [], 'no errors in the browser console (e.g. blocked by the CSP)');
 
-    // 7. Another site cannot show our form in a frame (clickjacking): Chromium refuses to render it.
+    // 8. Another site cannot show our form in a frame (clickjacking): Chromium refuses to render it.
     const framer = await context.newPage();
     await framer.setContent(`<!DOCTYPE html><iframe id="f" src="${seminarUrl}" width="400" height="400"></iframe>`);
     await framer.waitForTimeout(1500);
@@ -259,7 +291,7 @@ async function run() {
     assert.ok(framed, 'the frame exists');
     const framedText = await framed.evaluate(() => document.body?.innerText ?? '').catch(() => '');
     assert.ok(!framedText.includes('Jetzt anmelden'), `the seminar page rendered inside a foreign frame (${framed.url()})`);
-    await framer.screenshot({ path: join(artifacts, '07-framed-refused.png') });
+    await framer.screenshot({ path: join(artifacts, '08-framed-refused.png') });
     await context.close();
   } finally {
     await browser.close();

@@ -306,3 +306,56 @@ TEST_CASE("the booker's mail carries the seminar's cancellation terms and deadli
         CHECK(text.find("Anmeldungen dieser Buchung bis zum 13. Januar 2027") != std::string::npos);
     }
 }
+
+TEST_CASE("the company booking form works without JavaScript: another row by a button, then one booking",
+          "[handlers][company-bookings][pages]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    const auto html = seminard::server::header_list{{"Accept", "text/html"}};
+    auto seminar_page = app.get("/seminars/team");
+    CHECK(seminar_page.body.find("/seminars/team/firmenbuchung") != std::string::npos);
+    auto page = app.get("/seminars/team/firmenbuchung");
+    REQUIRE(page.status == 200);
+    for (const char* markup : {"name=\"booker[company]\"",
+                               "name=\"attendees[0][email]\"",
+                               "name=\"attendees[1][email]\"",
+                               "value=\"add\"",
+                               "name=\"if_not_all_fit\""}) {
+        INFO(markup);
+        CHECK(page.body.find(markup) != std::string::npos);
+    }
+    CHECK(page.body.find("attendees[2]") == std::string::npos);
+
+    const std::string filled = "date_id=" + std::to_string(date_id) +
+                               "&booker%5Bfirst_name%5D=Bernd&booker%5Blast_name%5D=Bucher"
+                               "&booker%5Bemail%5D=einkauf%40beispiel.de&booker%5Bcompany%5D=Beispiel+GmbH"
+                               "&attendees%5B0%5D%5Bfirst_name%5D=Anna&attendees%5B0%5D%5Blast_name%5D=Muster"
+                               "&attendees%5B0%5D%5Bemail%5D=anna%40beispiel.de"
+                               "&attendees%5B1%5D%5Bfirst_name%5D=Ben&attendees%5B1%5D%5Blast_name%5D=Beispiel"
+                               "&attendees%5B1%5D%5Bemail%5D=ben%40beispiel.de&rows=2&privacy_consent=on";
+    // One row more, everything kept, nothing stored.
+    auto more = app.post_form("/seminars/team/firmenbuchung", filled + "&action=add", html);
+    REQUIRE(more.status == 200);
+    CHECK(more.body.find("name=\"attendees[2][email]\"") != std::string::npos);
+    CHECK(more.body.find("value=\"ben@beispiel.de\"") != std::string::npos);
+    CHECK(organiser_list(app, date_id).at("total") == 0);
+
+    // A mistake in the third row: the page again, the field named.
+    auto wrong =
+        app.post_form("/seminars/team/firmenbuchung",
+                      filled + "&rows=3&attendees%5B2%5D%5Bfirst_name%5D=Cem&attendees%5B2%5D%5Bemail%5D=cem%40",
+                      html);
+    REQUIRE(wrong.status == 422);
+    CHECK(wrong.body.find("Teilnehmer:in 3, Nachname") != std::string::npos);
+    CHECK(wrong.body.find("id=\"attendees[2].email-error\"") != std::string::npos);
+    CHECK(organiser_list(app, date_id).at("total") == 0);
+
+    // The two filled rows (the empty third one is no attendee): booked, and on to the booker's page.
+    auto done = app.post_form("/seminars/team/firmenbuchung", filled + "&rows=3", html);
+    REQUIRE(done.status == 303);
+    CHECK(done.header("Location").find("/bookings/") != std::string_view::npos);
+    const auto list = organiser_list(app, date_id);
+    REQUIRE(list.at("total") == 2);
+    CHECK(list.at("items").at(1).at("email") == "ben@beispiel.de");
+    CHECK(list.at("items").at(1).at("company") == "Beispiel GmbH");
+}
