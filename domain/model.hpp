@@ -148,6 +148,7 @@ struct registration {
     std::optional<int> waitlist_position;  ///< 1..n while waitlisted
     attendee person;
     std::optional<std::int64_t> booking_id;  ///< the company booking it was made in, if any
+    int holder = 0;                          ///< how many people held the seat before this one (substitutes)
     std::optional<billing_address> billing;
     std::vector<answer> answers;  ///< in the order of the seminar's questions when answered
     instant consent_at{};
@@ -176,6 +177,7 @@ enum class mail_kind {
     date_changed,    ///< the date's days, hours or time zone changed
     date_cancelled,  ///< the organiser cancelled the whole date
     booking,         ///< to the booker of a company booking: everyone booked, with the link to manage it
+    substituted,     ///< to the person a substitute took the seat from: their invite becomes a CANCEL
 };
 
 std::string_view to_string(billing_mode m) noexcept;

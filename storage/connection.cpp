@@ -27,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 9> migrations = {
+constexpr std::array<std::string_view, 10> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -279,7 +279,8 @@ CREATE TABLE outbox_v8 (
     registration_id   INTEGER REFERENCES registrations(id),
     booking_id        INTEGER REFERENCES bookings(id),
     kind              TEXT NOT NULL CHECK (kind = 'registered' OR kind = 'promoted' OR kind = 'cancelled' OR
-                                           kind = 'date_changed' OR kind = 'date_cancelled' OR kind = 'booking'),
+                                           kind = 'date_changed' OR kind = 'date_cancelled' OR kind = 'booking' OR
+                                           kind = 'substituted'),
     status            TEXT NOT NULL CHECK (status = 'confirmed' OR status = 'waitlisted' OR status = 'cancelled'),
     waitlist_position INTEGER,
     token             TEXT,
@@ -295,6 +296,7 @@ CREATE TABLE outbox_v8 (
     last_error        TEXT,
     sent_at           INTEGER,
     token_sealed      BLOB,
+    person            TEXT,
     CHECK ((registration_id IS NULL) != (booking_id IS NULL))
 );
 INSERT INTO outbox_v8(id, registration_id, kind, status, waitlist_position, token, created_at, state, sender,
@@ -312,6 +314,21 @@ CREATE INDEX outbox_by_booking ON outbox(booking_id, id) WHERE booking_id IS NOT
     R"sql(
 ALTER TABLE seminars ADD COLUMN cancellation_terms TEXT NOT NULL DEFAULT '';
 ALTER TABLE seminars ADD COLUMN self_cancel_days INTEGER CHECK (self_cancel_days BETWEEN 0 AND 365);
+)sql",
+    // 10: substitutes and the history. `holder` counts the people a seat has had (a substitute makes it 1, 2, …),
+    // so that the calendar key of the one before stops working; the history keeps who it was, when and by whom.
+    R"sql(
+ALTER TABLE registrations ADD COLUMN holder INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE history (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER REFERENCES registrations(id),
+    booking_id      INTEGER REFERENCES bookings(id),
+    at              INTEGER NOT NULL,
+    actor           TEXT NOT NULL CHECK (actor = 'attendee' OR actor = 'booker' OR actor = 'organiser'),
+    event           TEXT NOT NULL,
+    detail          TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX history_by_registration ON history(registration_id, id) WHERE registration_id IS NOT NULL;
 )sql",
 };
 

@@ -1,6 +1,8 @@
 // The outbox table (see outbox.hpp).
 #include "outbox.hpp"
 
+#include "json_columns.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -20,7 +22,8 @@ constexpr std::array<std::string_view, 4> state_names = {"pending", "ready", "se
 #define SEMINARD_MAIL_COLUMNS                                                                               \
     "o.id, o.registration_id, COALESCE(r.date_id, b.date_id), COALESCE(r.code, b.code), o.kind, o.status, " \
     "o.waitlist_position, COALESCE(r.lang, b.lang), o.token_sealed, o.created_at, o.state, o.recipient, "   \
-    "o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sender, o.booking_id " SEMINARD_MAIL_FROM
+    "o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sender, o.booking_id, "           \
+    "o.person " SEMINARD_MAIL_FROM
 
 mail_entry read_mail(statement_ref& q) {
     auto text = [&q](int col) { return q.getColumn(col).isNull() ? std::string{} : q.getColumn(col).getString(); };
@@ -28,6 +31,7 @@ mail_entry read_mail(statement_ref& q) {
     m.id = q.getColumn(0).getInt64();
     if (!q.getColumn(1).isNull()) m.registration_id = q.getColumn(1).getInt64();
     if (!q.getColumn(18).isNull()) m.booking_id = q.getColumn(18).getInt64();
+    if (!q.getColumn(19).isNull()) m.person = person_from_column(q.getColumn(19).getString());
     m.date_id = q.getColumn(2).getInt64();
     m.code = text(3);
     m.kind = domain::parse_mail_kind(text(4)).value_or(domain::mail_kind::registered);
@@ -93,6 +97,19 @@ void enqueue_mail(
         q.bind(5, sealed.data(), static_cast<int>(sealed.size()));
     }
     q.bind(6, to_db(now));
+    q.exec();
+}
+
+void enqueue_substituted_mail(connection& c,
+                              const domain::registration& r,
+                              const domain::attendee& before,
+                              domain::instant now) {
+    auto q = c.prepare(
+        "INSERT INTO outbox(registration_id, kind, status, person, created_at) VALUES (?, 'substituted', 'cancelled', "
+        "?, ?)");
+    q.bind(1, r.id);
+    q.bind(2, person_column(before));
+    q.bind(3, to_db(now));
     q.exec();
 }
 

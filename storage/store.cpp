@@ -11,8 +11,8 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <tuple>
 #include <utility>
@@ -124,7 +124,7 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "      \
     "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, r.billing, r.answers, "                              \
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
-    "w.status = 'waitlisted' AND w.id <= r.id) END, r.booking_id"
+    "w.status = 'waitlisted' AND w.id <= r.id) END, r.booking_id, r.holder"
 
 domain::registration read_registration(statement_ref& q) {
     domain::registration r;
@@ -141,6 +141,7 @@ domain::registration read_registration(statement_ref& q) {
     if (!q.getColumn(15).isNull()) r.answers = answers_from_column(text(q, 15));
     if (!q.getColumn(16).isNull()) r.waitlist_position = q.getColumn(16).getInt();
     if (!q.getColumn(17).isNull()) r.booking_id = q.getColumn(17).getInt64();
+    r.holder = q.getColumn(18).getInt();
     return r;
 }
 
@@ -288,8 +289,11 @@ std::optional<domain::registration> find_registration(connection& c, std::int64_
 namespace {
 
 /// The invite key's secret half: 128 bits of an HMAC over the registration's id, under the server's key.
-std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t registration_id) {
-    return key.mac("seminard invite key, registration " + std::to_string(registration_id));
+/// A new holder of the seat (a substitute) gets a new key: the one before cannot fetch the invite any more.
+std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t registration_id, int holder) {
+    auto subject = "seminard invite key, registration " + std::to_string(registration_id);
+    if (holder > 0) subject += ", holder " + std::to_string(holder);
+    return key.mac(subject);
 }
 
 }  // namespace
@@ -297,7 +301,7 @@ std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t regi
 std::string invite_key(const secret_key& key, const domain::registration& r) {
     const auto value = domain::code_value(r.code);
     if (!value) throw std::runtime_error("registration without a canonical code");
-    const auto mac = invite_mac(key, r.id);
+    const auto mac = invite_mac(key, r.id, r.holder);
     return registration_key(*value, std::span<const std::uint8_t>{mac.data(), registration_key_secret_bytes});
 }
 
@@ -770,9 +774,9 @@ domain::result<registration_change> cancel_registration(connection& c,
 }
 
 domain::result<std::vector<registration_change>> cancel_booking(connection& c,
-                                                               std::int64_t booking_id,
-                                                               canceller who,
-                                                               instant now) {
+                                                                std::int64_t booking_id,
+                                                                canceller who,
+                                                                instant now) {
     auto people = registrations_of_booking(c, booking_id);
     // Those waiting go first: a seat freed by a colleague must not promote someone who is cancelled a moment later.
     std::stable_partition(people.begin(), people.end(), [](const domain::registration& r) {
@@ -786,6 +790,91 @@ domain::result<std::vector<registration_change>> cancel_booking(connection& c,
         out.push_back(std::move(*change));
     }
     if (out.empty()) return domain::errc::already_cancelled;
+    return out;
+}
+
+domain::result<registration_change> substitute_registration(connection& c,
+                                                            std::int64_t registration_id,
+                                                            const domain::attendee& substitute,
+                                                            std::string_view actor,
+                                                            instant now) {
+    auto r = find_registration_by_id(c, registration_id);
+    if (!r) return domain::errc::not_found;
+    if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
+    auto d = find_date(c, r->date_id);
+    if (!d) return domain::errc::not_found;
+    // Until the seminar begins, also after the self-cancel deadline: sending a colleague instead is the way out then.
+    if (d->status == domain::date_status::cancelled || now >= domain::first_start(*d))
+        return domain::errc::registration_closed;
+    const auto email_norm = domain::normalize_email(substitute.email);
+    if (email_norm == domain::normalize_email(r->person.email)) {
+        domain::error e{domain::errc::invalid_fields};
+        e.fields.emplace("email", domain::field_problem::invalid_value);  // the same person is no substitute
+        return e;
+    }
+    if (holds_active_registration(c, r->date_id, email_norm)) return domain::errc::already_registered;
+
+    const auto before = r->person;
+    auto person = substitute;
+    if (person.company.empty()) person.company = before.company;  // a colleague: the same company unless told
+    registration_change out;
+    out.date = *d;
+    // A registration from before schema 5 keeps a token of its own kind: its code is not its permuted id.
+    const auto value = domain::code_value(r->code);
+    const bool permuted = value && c.codes().backward(*value) == static_cast<std::uint64_t>(r->id);
+    out.token = permuted ? new_registration_token(*value) : new_token();
+    const auto hash = sha256(out.token);
+    auto q = c.prepare(
+        "UPDATE registrations SET first_name = ?, last_name = ?, email = ?, email_norm = ?, company = ?, job_title = "
+        "?, "
+        "phone = ?, token_hash = ?, holder = holder + 1, updated_at = ? WHERE id = ?");
+    q.bind(1, person.first_name);
+    q.bind(2, person.last_name);
+    q.bind(3, person.email);
+    q.bind(4, email_norm);
+    q.bind(5, person.company);
+    q.bind(6, person.job_title);
+    q.bind(7, person.phone);
+    q.bind(8, hash.data(), static_cast<int>(hash.size()));
+    q.bind(9, to_db(now));
+    q.bind(10, registration_id);
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return domain::errc::already_registered;
+        throw;
+    }
+    auto h = c.prepare(
+        "INSERT INTO history(registration_id, booking_id, at, actor, event, detail) VALUES (?, ?, ?, ?, 'substituted', "
+        "?)");
+    h.bind(1, registration_id);
+    if (r->booking_id)
+        h.bind(2, *r->booking_id);
+    else
+        h.bind(2);
+    h.bind(3, to_db(now));
+    h.bind(4, std::string{actor});
+    h.bind(5, substitution_detail(before, person));
+    h.exec();
+    // Mails to the person before that are not out yet would carry a dead link or go to the substitute: they end
+    // here; the `substituted` mail tells that person what happened.
+    auto superseded = c.prepare(
+        "UPDATE outbox SET state = 'failed', token_sealed = NULL, next_attempt_at = NULL, "
+        "last_error = 'superseded: a substitute took the seat' WHERE registration_id = ? AND state IN ('pending', "
+        "'ready') AND person IS NULL");
+    superseded.bind(1, registration_id);
+    superseded.exec();
+    out.registration = *find_registration_by_id(c, registration_id);
+    enqueue_substituted_mail(c, out.registration, before, now);
+    enqueue_mail(c, out.registration, domain::mail_kind::registered, now, out.token);
+    return out;
+}
+
+std::vector<history_entry> history_of(connection& c, std::int64_t registration_id) {
+    auto q = c.prepare("SELECT at, actor, event, detail FROM history WHERE registration_id = ? ORDER BY id");
+    q.bind(1, registration_id);
+    std::vector<history_entry> out;
+    while (q.executeStep()) out.push_back({from_db(q.getColumn(0).getInt64()), text(q, 1), text(q, 2), text(q, 3)});
     return out;
 }
 

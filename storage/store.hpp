@@ -153,9 +153,30 @@ domain::result<registration_change> cancel_registration(connection& c,
 /// Cancels every active registration of a booking in one transaction (the waitlisted first, so that no colleague
 /// is promoted only to be cancelled); already_cancelled when none was active. Each cancellation as above.
 domain::result<std::vector<registration_change>> cancel_booking(connection& c,
-                                                               std::int64_t booking_id,
-                                                               canceller who,
-                                                               domain::instant now);
+                                                                std::int64_t booking_id,
+                                                                canceller who,
+                                                                domain::instant now);
+
+/// Names a substitute (Ersatzteilnehmer) for an active registration until its date begins (registration_closed
+/// after; a cancelled date too): seat, code and answers stay, the person changes, and so do the private token
+/// (returned) and the calendar key, so that the person before keeps no key to the seat. The substitute's address must
+/// hold no active registration on the date (already_registered) and differ from the one before ("email":
+/// invalid_value). Records the history entry (`actor`: attendee, booker or organiser), a `substituted` mail to the
+/// person before (their invite becomes a CANCEL) and a `registered` mail with the link to the substitute.
+domain::result<registration_change> substitute_registration(connection& c,
+                                                            std::int64_t registration_id,
+                                                            const domain::attendee& substitute,
+                                                            std::string_view actor,
+                                                            domain::instant now);
+
+/// One entry of a registration's history: when, who (attendee, booker, organiser), what, and its detail as JSON.
+struct history_entry {
+    domain::instant at;
+    std::string actor;
+    std::string event;
+    std::string detail;
+};
+std::vector<history_entry> history_of(connection& c, std::int64_t registration_id);
 
 void put_setting(connection& c, std::string_view key, std::string_view value);
 

@@ -1,6 +1,7 @@
 // Company bookings: the booker's POST for several colleagues at once, and the booking's private token routes (view,
 // cancel one attendee, cancel all).
 #include "domain/admission.hpp"
+#include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "server/handlers/json_codec.hpp"
 #include "server/handlers/page_answers.hpp"
@@ -212,6 +213,77 @@ void answer_booking_form(services& svc,
 }
 
 }  // namespace
+
+void add_substitute_route(router& r, services& svc) {
+    // With an attendee's token: their own seat. With a booking's token: the seat named by `registration`.
+    r.add("POST",
+          "/api/v1/registrations/{token}/substitute",
+          access::attendee,
+          [&svc](const std::shared_ptr<exchange>& ex) {
+              const auto& token = ex->param("token");
+              auto body = body_object(ex->request(), true);
+              if (!body) return ex->respond(error_response(body.err(), ex->lang));
+              auto input = substitute_input_from(*body);
+              if (!input) return ex->respond(error_response(input.err(), ex->lang));
+              auto person = domain::make_attendee(input->person);
+              if (!person) return ex->respond(error_response(person.err(), ex->lang));
+              svc.write<storage::registration_change>(
+                  ex,
+                  [token, p = std::move(*person), code = input->registration, now = svc.now()](
+                      storage::connection& c) -> domain::result<storage::registration_change> {
+                      if (auto own = storage::find_registration_by_token(c, token))
+                          return storage::substitute_registration(c, own->id, p, "attendee", now);
+                      auto b = storage::find_booking_by_token(c, token);
+                      if (!b) return domain::errc::not_found;
+                      const auto canonical = domain::canonical_code(code);
+                      if (canonical.empty()) {
+                          domain::error e{domain::errc::invalid_fields};
+                          e.fields.emplace(
+                              "registration",
+                              code.empty() ? domain::field_problem::required : domain::field_problem::invalid_value);
+                          return e;
+                      }
+                      auto reg = storage::find_registration_by_code(c, canonical);
+                      if (!reg || reg->booking_id != b->id) return domain::errc::not_found;
+                      return storage::substitute_registration(c, reg->id, p, "booker", now);
+                  },
+                  [](storage::registration_change& change) {
+                      // Not the new token: it goes to the substitute alone, by mail.
+                      const auto& reg = change.registration;
+                      json j{{"code", reg.code},
+                             {"status", domain::to_string(reg.status)},
+                             {"first_name", reg.person.first_name},
+                             {"last_name", reg.person.last_name},
+                             {"email", reg.person.email},
+                             {"company", reg.person.company}};
+                      if (reg.waitlist_position) j["waitlist_position"] = *reg.waitlist_position;
+                      auto res = json_response(200, j);
+                      res.set("Cache-Control", "no-store");
+                      return res;
+                  });
+          });
+}
+
+void add_history_route(router& r, services& svc) {
+    r.add(
+        "GET", "/api/v1/registrations/{code}/history", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+            auto code = domain::canonical_code(ex->param("code"));
+            if (code.empty()) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+            svc.read(ex, [ex, code](storage::connection& c) {
+                auto reg = storage::find_registration_by_code(c, code);
+                if (!reg) return error_response(domain::errc::not_found, ex->lang);
+                json items = json::array();
+                for (const auto& h : storage::history_of(c, reg->id))
+                    items.push_back({{"at", domain::to_iso8601(h.at, nullptr)},
+                                     {"actor", h.actor},
+                                     {"event", h.event},
+                                     {"detail", json::parse(h.detail)}});
+                auto res = json_response(200, json{{"code", reg->code}, {"items", std::move(items)}});
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+        });
+}
 
 void add_booking_pages(router& r, services& svc) {
     r.add("GET", "/seminars/{slug}/firmenbuchung", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {

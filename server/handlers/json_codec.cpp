@@ -467,6 +467,21 @@ domain::result<domain::registration_input> registration_input_from(const json& b
     return in;
 }
 
+domain::result<substitute_input> substitute_input_from(const json& body) {
+    reader r(body, {"first_name", "last_name", "email", "company", "job_title", "phone", "registration"});
+    substitute_input in;
+    in.person.first_name = r.text("first_name").value_or("");
+    in.person.last_name = r.text("last_name").value_or("");
+    in.person.email = r.text("email").value_or("");
+    in.person.company = r.text("company").value_or("");
+    in.person.job_title = r.text("job_title").value_or("");
+    in.person.phone = r.text("phone").value_or("");
+    in.person.privacy_consent = true;  // the one who names a substitute speaks for them, as a booker does
+    in.registration = r.text("registration").value_or("");
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
 domain::result<domain::booking_input> booking_input_from(const json& body) {
     // "date_id", "rows" and "action" come with the HTML form (its date choice, its rows, "add another").
     reader r(body,

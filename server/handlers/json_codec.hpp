@@ -29,6 +29,13 @@ domain::result<domain::registration_input> registration_input_from(const json& b
 /// A company booking's body (see docs/api.md, "Company bookings"); nested problems carry the path ("booker.email",
 /// "attendees[1].answers.level").
 domain::result<domain::booking_input> booking_input_from(const json& body);
+/// A substitute's body: the new person (first_name, last_name, email required; company, job_title, phone), and with
+/// a booking's token the `registration` code of the seat.
+struct substitute_input {
+    domain::registration_input person;
+    std::string registration;
+};
+domain::result<substitute_input> substitute_input_from(const json& body);
 
 /// A yes/no field as JSON or a form sends it: a boolean, or "on"/"true"/"1"/"yes" and "off"/"false"/"0"/"no"/"".
 /// nullopt for anything else.

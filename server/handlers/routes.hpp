@@ -13,6 +13,8 @@ void add_seminar_routes(router& r, services& svc);
 void add_registration_routes(router& r, services& svc);
 void add_booking_routes(router& r, services& svc);
 void add_booking_pages(router& r, services& svc);
+void add_substitute_route(router& r, services& svc);
+void add_history_route(router& r, services& svc);
 void add_calendar_routes(router& r, services& svc);
 void add_export_routes(router& r, services& svc);
 void add_outbox_routes(router& r, services& svc);

@@ -84,6 +84,11 @@ std::vector<std::string> intro(const mail_input& in) {
     switch (in.kind) {
         case mail_kind::booking:
             break;  // booking_content() writes its own
+        case mail_kind::substituted:
+            return {is_de(in) ? "Ihr Platz beim unten genannten Termin wurde auf " + in.substitute_name +
+                                    " übertragen. Ihre Anmeldung ist damit beendet."
+                              : "your seat for the date below has been passed on to " + in.substitute_name +
+                                    ". Your registration has therefore ended."};
         case mail_kind::registered:
             if (in.registration.status == registration_status::cancelled) break;
             if (waitlisted(in))
@@ -315,7 +320,7 @@ mail_content content(const mail_input& in) {
         if (auto sentence = deadline_sentence(in); !sentence.empty()) c.terms.push_back({std::move(sentence)});
     }
     c.closing.push_back(calendar_sentence(in));
-    if (in.kind == mail_kind::cancelled) {
+    if (in.kind == mail_kind::cancelled || in.kind == mail_kind::substituted) {
         c.closing.push_back(pick(in,
                                  "Falls Sie diese Stornierung nicht veranlasst haben, antworten Sie bitte auf diese "
                                  "E-Mail.",
@@ -455,6 +460,9 @@ std::string mail_subject(const mail_input& in) {
             break;
         case mail_kind::booking:
             prefix = pick(in, "Buchungsbestätigung", "Booking confirmed");
+            break;
+        case mail_kind::substituted:
+            prefix = pick(in, "Platz übertragen", "Seat passed on");
             break;
     }
     return prefix + ": " + in.seminar.title + ", " + domain::format_day_range(in.date.days, in.lang);

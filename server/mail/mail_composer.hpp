@@ -22,6 +22,8 @@ struct mail_input {
     domain::registration registration;  ///< the state the mail reports (status, waitlist_position, cancelled_at)
     /// Only for `booking`: the booking and its attendees' registrations as they are (the mail goes to the booker).
     domain::booking booking;
+    /// Only for `substituted`: who holds the seat now (the mail goes to the person before, `registration.person`).
+    std::string substitute_name;
     std::vector<domain::registration> booked;
     std::string token;  ///< `registered` and `booking`: the private link goes into that mail; empty otherwise
     /// A `registered` mail rendered for keeping (the outbox, the organiser's .eml): the link is named, not given.

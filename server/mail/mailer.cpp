@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include "domain/text.hpp"
 #include "server/log/log.hpp"
 #include "server/mail/smtp_client.hpp"
 #include "server/web/urls.hpp"
@@ -82,6 +83,11 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
     in.seminar = std::move(*seminar);
     in.date = std::move(*date);
     in.registration = std::move(*reg);
+    if (m.person) {
+        // The mail goes to the person the seat was taken from, and names who holds it now.
+        in.substitute_name = domain::trim(in.registration.person.first_name + " " + in.registration.person.last_name);
+        in.registration.person = *m.person;
+    }
     if (link == private_link::included) in.token = storage::mail_token(c, m).value_or("");
     in.link_redacted = in.token.empty();
     in.lang = m.lang;

@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 
 using nlohmann::json;
 using seminard::testing::answer;
@@ -358,4 +359,115 @@ TEST_CASE("the company booking form works without JavaScript: another row by a b
     REQUIRE(list.at("total") == 2);
     CHECK(list.at("items").at(1).at("email") == "ben@beispiel.de");
     CHECK(list.at("items").at(1).at("company") == "Beispiel GmbH");
+}
+
+TEST_CASE("a substitute takes the seat: code stays, the link and calendar key change hands, both are told",
+          "[handlers][substitutes]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 1, true);
+    auto first = app.post_json(registrations_of(date_id),
+                               {{"first_name", "Anna"},
+                                {"last_name", "Alt"},
+                                {"email", "anna@beispiel.de"},
+                                {"company", "Beispiel GmbH"},
+                                {"privacy_consent", true}})
+                     .json();
+    const auto token = first.at("token").get<std::string>();
+    const auto code = first.at("code").get<std::string>();
+    const auto old_ics = first.at("links").at("ics").get<std::string>();
+    const auto old_ics_path = old_ics.substr(old_ics.find("/api/v1/"));
+    REQUIRE(app.get(old_ics_path).status == 200);
+    // Someone waits: a substitute must not change the queue.
+    REQUIRE(app.post_json(registrations_of(date_id),
+                          {{"first_name", "Warte"},
+                           {"last_name", "Liste"},
+                           {"email", "warte@example.org"},
+                           {"privacy_consent", true}})
+                .json()
+                .at("waitlist_position") == 1);
+
+    auto r = app.post_json("/api/v1/registrations/" + token + "/substitute",
+                           {{"first_name", "Bernd"}, {"last_name", "Neu"}, {"email", "bernd@beispiel.de"}});
+    REQUIRE(r.status == 200);
+    CHECK(r.json().at("code") == code);
+    CHECK(r.json().at("status") == "confirmed");
+    CHECK(r.json().at("company") == "Beispiel GmbH");
+    CHECK_FALSE(r.json().contains("token"));
+    // The old link and calendar key are dead.
+    CHECK(app.get("/api/v1/registrations/" + token).status == 404);
+    CHECK(app.get(old_ics_path).status == 404);
+    const auto list = organiser_list(app, date_id).at("items");
+    CHECK(list.at(0).at("email") == "bernd@beispiel.de");
+    CHECK(list.at(0).at("code") == code);
+    CHECK(list.at(1).at("waitlist_position") == 1);
+
+    // Anna gets a cancelling invite, Bernd a confirmation with the seat.
+    std::string to_anna, to_bernd, anna_raw, bernd_raw;
+    for (const auto& m : outbox(app)) {
+        const auto raw = app.get("/api/v1/outbox/" + std::to_string(m.at("id").get<std::int64_t>()) + ".eml",
+                                 app_under_test::organiser())
+                             .body;
+        const auto text = quoted_printable_text(raw);
+        if (m.at("kind") == "substituted") std::tie(to_anna, anna_raw) = std::pair{text, raw};
+        if (m.at("kind") == "registered" && text.find("bernd@beispiel.de") != std::string::npos)
+            std::tie(to_bernd, bernd_raw) = std::pair{text, raw};
+    }
+    REQUIRE_FALSE(to_anna.empty());
+    CHECK(to_anna.find("To: Anna Alt <anna@beispiel.de>") != std::string::npos);
+    CHECK(to_anna.find("auf Bernd Neu") != std::string::npos);
+    CHECK(anna_raw.find("method=CANCEL") != std::string::npos);  // headers are no quoted-printable
+    REQUIRE_FALSE(to_bernd.empty());
+    CHECK(bernd_raw.find("method=REQUEST") != std::string::npos);
+
+    // The history says who it was.
+    auto history = app.get("/api/v1/registrations/" + code + "/history", app_under_test::organiser()).json();
+    REQUIRE(history.at("items").size() == 1);
+    CHECK(history.at("items").at(0).at("event") == "substituted");
+    CHECK(history.at("items").at(0).at("actor") == "attendee");
+    CHECK(history.at("items").at(0).at("detail").at("from").at("email") == "anna@beispiel.de");
+    CHECK(history.at("items").at(0).at("detail").at("to").at("email") == "bernd@beispiel.de");
+}
+
+TEST_CASE("substitutes keep the duplicate rule, and a booker names one by the seat's code",
+          "[handlers][substitutes][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    auto made = app.post_json(bookings_of(date_id), booking_of(2)).json();
+    const auto token = made.at("token").get<std::string>();
+    const auto seat = made.at("registrations").at(1).at("code").get<std::string>();
+    const auto path = "/api/v1/registrations/" + token + "/substitute";
+    // Someone already on the date, or the same person again, is no substitute.
+    auto taken = app.post_json(
+        path, {{"first_name", "X"}, {"last_name", "Y"}, {"email", "p1@beispiel.de"}, {"registration", seat}});
+    CHECK(taken.status == 409);
+    CHECK(taken.json().at("error") == "already_registered");
+    auto same = app.post_json(
+        path, {{"first_name", "X"}, {"last_name", "Y"}, {"email", "P2@beispiel.de"}, {"registration", seat}});
+    CHECK(same.status == 422);
+    // Without the seat's code a booking token names nobody; another booking's seat is not found.
+    CHECK(app.post_json(path, {{"first_name", "X"}, {"last_name", "Y"}, {"email", "x@beispiel.de"}}).status == 422);
+    auto other =
+        app.post_json(registrations_of(date_id),
+                      {{"first_name", "O"}, {"last_name", "T"}, {"email", "o@example.org"}, {"privacy_consent", true}})
+            .json();
+    CHECK(app.post_json(path,
+                        {{"first_name", "X"},
+                         {"last_name", "Y"},
+                         {"email", "x@beispiel.de"},
+                         {"registration", other.at("code")}})
+              .status == 404);
+    auto ok = app.post_json(
+        path, {{"first_name", "Xaver"}, {"last_name", "Ersatz"}, {"email", "x@beispiel.de"}, {"registration", seat}});
+    REQUIRE(ok.status == 200);
+    auto view = app.get("/api/v1/bookings/" + token).json();
+    CHECK(view.at("registrations").at(1).at("email") == "x@beispiel.de");
+    CHECK(view.at("registrations").at(1).at("code") == seat);
+    auto history = app.get("/api/v1/registrations/" + seat + "/history", app_under_test::organiser()).json();
+    CHECK(history.at("items").at(0).at("actor") == "booker");
+    // Once the seminar has begun, nobody is substituted.
+    app.set_now(seminard::domain::instant{date::sys_days{date::year{2027} / 1 / 27}} + std::chrono::hours{10});
+    CHECK(
+        app.post_json(path,
+                      {{"first_name", "Zu"}, {"last_name", "Spät"}, {"email", "z@beispiel.de"}, {"registration", seat}})
+            .status == 409);
 }

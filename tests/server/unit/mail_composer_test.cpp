@@ -105,6 +105,10 @@ server::mail_input input(mail_kind kind, domain::lang lang, bool waitlisted = fa
             in.date.days = {day(27, 9, 17), day(28, 9, 13)};
             in.date.sequence = 1;
             break;
+        case mail_kind::substituted:
+            in.registration.status = domain::registration_status::cancelled;
+            in.substitute_name = "Ersatz Person";
+            break;
         case mail_kind::booking:
             in.token = token;
             in.booking.code = "B00K-1NG5";
