@@ -57,6 +57,7 @@ public:
 
     void set_now(domain::instant t) { now_ = t; }
     const server::services& services() const { return *svc_; }
+    const server::router& routes() const { return router_; }
     const std::filesystem::path& db_path() const { return db_; }
 
 private:
