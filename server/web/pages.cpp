@@ -732,6 +732,11 @@ void registration_form(std::string& out,
     questions_markup(out, ctx, s.seminar, form);
     billing_markup(out, ctx, s.seminar, form);
     honeypot(out, ctx);
+    if (!form.idempotency_key.empty()) {
+        out += "<input type=\"hidden\" name=\"idempotency_key\"";
+        attribute(out, "value", form.idempotency_key);
+        out += ">\n";
+    }
     consent_field_markup(out, ctx, form);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
     out += tr(ctx, "Jetzt anmelden", "Register now");

@@ -19,6 +19,7 @@ using nlohmann::json;
 using seminard::server::header_list;
 using seminard::testing::answer;
 using seminard::testing::app_under_test;
+using seminard::testing::form_key_of;
 
 namespace {
 
@@ -314,6 +315,42 @@ TEST_CASE("cancelling twice with one key gives the same 200 instead of 409 alrea
     }
 }
 
+TEST_CASE("each view of the seminar page has a form key of its own, and a double submit gets the first 303",
+          "[handlers][idempotency][pages]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    auto page = app.get("/seminars/linkedin");
+    REQUIRE(page.status == 200);
+    const auto key = form_key_of(page.body);
+    CHECK(key.size() == 22);
+    // The second view comes from the answer cache, with a new key in it.
+    auto again = app.get("/seminars/linkedin");
+    CHECK(form_key_of(again.body).size() == 22);
+    CHECK(form_key_of(again.body) != key);
+    CHECK(again.body.find("form-key-placeholder") == std::string::npos);
+
+    const header_list browser{{"Accept", "text/html"}};
+    auto first = app.post_form("/seminars/linkedin", form_body(date_id, "anna%40example.org", key), browser);
+    REQUIRE(first.status == 303);
+    require_same_answer(first,
+                        app.post_form("/seminars/linkedin", form_body(date_id, "anna%40example.org", key), browser));
+    wait_until_kept(app);
+    // A reload of the answer's request after a timeout: still the first confirmation page, not "already registered".
+    require_same_answer(first,
+                        app.post_form("/seminars/linkedin", form_body(date_id, "anna%40example.org", key), browser));
+    CHECK(registration_count(app, date_id) == 1);
+
+    // Back to the page and changed fields, same page, same key: a new submission, not a 422 for a person to puzzle
+    // over.
+    auto colleague = app.post_form("/seminars/linkedin", form_body(date_id, "ben%40example.org", key), browser);
+    REQUIRE(colleague.status == 303);
+    CHECK(colleague.header("Location") != first.header("Location"));
+    CHECK(registration_count(app, date_id) == 2);
+    // The first answer stays the key's answer.
+    require_same_answer(first,
+                        app.post_form("/seminars/linkedin", form_body(date_id, "anna%40example.org", key), browser));
+}
+
 TEST_CASE("a form posted to the API carries its key in the field, a JSON body must use the header",
           "[handlers][idempotency]") {
     app_under_test app;
@@ -332,6 +369,22 @@ TEST_CASE("a form posted to the API carries its key in the field, a JSON body mu
     auto refused = app.post_json(path, in_json);
     REQUIRE(refused.status == 422);
     CHECK(refused.json().at("fields").at("idempotency_key").at("code") == "not_allowed");
+    CHECK(registration_count(app, date_id) == 1);
+}
+
+TEST_CASE("a form shown again after a mistake carries a new key, so that the corrected one goes through",
+          "[handlers][idempotency][pages]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("linkedin", 5, true);
+    const header_list browser{{"Accept", "text/html"}};
+    const auto key = form_key_of(app.get("/seminars/linkedin").body);
+    auto mistake = app.post_form("/seminars/linkedin", form_body(date_id, "anna%40", key), browser);
+    REQUIRE(mistake.status == 422);
+    const auto next = form_key_of(mistake.body);
+    CHECK(next.size() == 22);
+    CHECK(next != key);
+    auto corrected = app.post_form("/seminars/linkedin", form_body(date_id, "anna%40example.org", next), browser);
+    CHECK(corrected.status == 303);
     CHECK(registration_count(app, date_id) == 1);
 }
 
