@@ -35,6 +35,12 @@ error_info describe(errc e) noexcept {
             return {409, "capacity_below_confirmed"};
         case errc::date_cancelled:
             return {409, "date_cancelled"};
+        case errc::request_in_progress:
+            return {409, "request_in_progress"};
+        case errc::idempotency_key_reused:
+            return {422, "idempotency_key_reused"};
+        case errc::invalid_idempotency_key:
+            return {400, "invalid_idempotency_key"};
         case errc::payload_too_large:
             return {413, "payload_too_large"};
         case errc::unsupported_media_type:

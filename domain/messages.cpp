@@ -41,6 +41,15 @@ std::string_view message(errc e, lang l) noexcept {
         case errc::date_cancelled:
             return de ? "Dieser Termin ist abgesagt und kann nicht mehr geändert werden."
                       : "This date is cancelled and cannot be changed.";
+        case errc::request_in_progress:
+            return de ? "Diese Anfrage wird gerade bearbeitet. Bitte senden Sie sie in Kürze noch einmal."
+                      : "This request is still being processed. Please send it again shortly.";
+        case errc::idempotency_key_reused:
+            return de ? "Dieser Idempotency-Key gehört zu einer anderen Anfrage. Bitte verwenden Sie einen neuen."
+                      : "This Idempotency-Key belongs to a different request. Please use a new one.";
+        case errc::invalid_idempotency_key:
+            return de ? "Der Idempotency-Key muss aus 1 bis 255 druckbaren ASCII-Zeichen bestehen."
+                      : "The Idempotency-Key must be 1 to 255 printable ASCII characters.";
         case errc::payload_too_large:
             return de ? "Die Anfrage ist zu groß." : "The request body is too large.";
         case errc::unsupported_media_type:

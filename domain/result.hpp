@@ -28,6 +28,9 @@ enum class errc {
     slug_taken,                ///< 409 a seminar with this slug exists
     capacity_below_confirmed,  ///< 409 capacity lower than the confirmed count (we never cancel people silently)
     date_cancelled,            ///< 409 the date is cancelled and cannot change any more
+    request_in_progress,       ///< 409 a request with this Idempotency-Key is still being handled; retry shortly
+    idempotency_key_reused,    ///< 422 this Idempotency-Key came with another request before (method, path or body)
+    invalid_idempotency_key,   ///< 400 an Idempotency-Key that is not 1 to 255 printable ASCII characters
     payload_too_large,         ///< 413 body over the configured limit
     unsupported_media_type,    ///< 415 body in a content type we do not read
     too_many_requests,         ///< 429 this client address submitted too often; the answer says when to retry

@@ -27,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 10> migrations = {
+constexpr std::array<std::string_view, 11> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -329,6 +329,22 @@ CREATE TABLE history (
     detail          TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX history_by_registration ON history(registration_id, id) WHERE registration_id IS NOT NULL;
+)sql",
+    // 11: the answers of idempotent requests (storage/kept_answers.hpp), for 24 hours: per caller (scope) and key, the
+    // request's fingerprint and the answer's status in the clear, its headers and body sealed with the key outside
+    // the database (a registration's answer holds its private link). Only its own table and index, so that the
+    // migration's place in the list does not matter.
+    R"sql(
+CREATE TABLE kept_answers (
+    scope       TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    fingerprint BLOB NOT NULL,
+    status      INTEGER NOT NULL,
+    answer      BLOB NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX kept_answers_by_age ON kept_answers(created_at);
 )sql",
 };
 

@@ -137,13 +137,54 @@ void writer::enqueue(job j) {
     j.finish(false);
 }
 
+void writer::every(std::chrono::milliseconds interval, std::function<bool(connection&)> chore_fn) {
+    {
+        std::lock_guard lock(mutex_);
+        chores_.push_back(chore{interval, std::chrono::steady_clock::now() + interval, std::move(chore_fn)});
+    }
+    wake_.notify_one();  // the thread may be asleep without a deadline
+}
+
+std::chrono::steady_clock::time_point writer::take_due_chores(std::deque<job>& batch) {
+    const auto now = std::chrono::steady_clock::now();
+    auto next = std::chrono::steady_clock::time_point::max();
+    for (auto& c : chores_) {
+        if (c.due <= now) {
+            c.due = now + c.interval;
+            job j;
+            j.run = [run = c.run](connection& conn) {
+                try {
+                    return command_outcome{run(conn), {}};
+                } catch (const SQLite::Exception& e) {
+                    std::fprintf(stderr, "level=warn msg=\"writer chore failed\" error=\"%s\"\n", e.what());
+                    return command_outcome{false, e.what()};
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "level=warn msg=\"writer chore failed\" error=\"%s\"\n", e.what());
+                    return command_outcome{false, {}};
+                }
+            };
+            j.finish = [](bool) {};
+            batch.push_back(std::move(j));
+        }
+        next = std::min(next, c.due);
+    }
+    return next;
+}
+
 void writer::loop() {
     std::deque<job> batch;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping and drained
+            auto work = [this] { return stopping_ || !queue_.empty(); };
+            // Without chores the thread sleeps until work comes; with them, at most until the next one is due.
+            for (auto due = take_due_chores(batch); batch.empty() && !work(); due = take_due_chores(batch)) {
+                if (due == std::chrono::steady_clock::time_point::max())
+                    wake_.wait(lock);
+                else
+                    wake_.wait_until(lock, due);
+            }
+            if (batch.empty() && queue_.empty()) return;  // stopping and drained
             while (!queue_.empty() && batch.size() < max_batch) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();

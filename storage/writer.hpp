@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace seminard::storage {
 
@@ -86,6 +88,12 @@ public:
     /// else writes. Does nothing while healthy.
     void probe();
 
+    /// Housekeeping: runs `chore` on the writer thread every `interval` (the first time one interval from now), in
+    /// the next batch's transaction like any command; it returns whether it changed anything. A throw rolls only the
+    /// chore back. For bounded work (purging expired rows), so that it never holds a batch up for long. Thread-safe;
+    /// whatever `chore` uses must live until stop().
+    void every(std::chrono::milliseconds interval, std::function<bool(connection&)> chore);
+
     /// Rises after every commit; readers use it to know that cached representations are stale.
     std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
@@ -130,7 +138,15 @@ private:
         bool committed;
     };
 
+    struct chore {
+        std::chrono::milliseconds interval;
+        std::chrono::steady_clock::time_point due;
+        std::function<bool(connection&)> run;
+    };
+
     void enqueue(job j);
+    /// Moves the chores that are due into `batch` and returns when the next one is due. Under mutex_.
+    std::chrono::steady_clock::time_point take_due_chores(std::deque<job>& batch);
     void loop();
     void completion_loop();
     void set_health(bool ok, std::string reason);
@@ -142,6 +158,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<job> queue_;
+    std::vector<chore> chores_;  ///< guarded by mutex_
     bool stopping_ = false;
     bool running_ = false;  ///< the thread takes jobs; guarded by mutex_
     std::atomic<std::uint64_t> generation_{0};

@@ -200,6 +200,8 @@ void answer_booking_form(services& svc,
                          form_state form,
                          std::size_t rows,
                          int status) {
+    // Every page shown gets a key of its own; "add a row" and a page shown again after a mistake too.
+    form.idempotency_key = fresh_form_key();
     svc.read(ex, [&svc, ex, slug, form = std::move(form), rows, status](storage::connection& c) {
         auto s = storage::find_seminar(c, slug);
         if (!s) return not_found_page(svc, ex->lang);

@@ -494,7 +494,8 @@ domain::result<domain::booking_input> booking_input_from(const json& body) {
               "lang",
               "date_id",
               "rows",
-              "action"});
+              "action",
+              "idempotency_key"});
     domain::booking_input in;
     if (const auto* b = r.raw("booker"); b && b->is_object()) {
         reader booker(*b, {"first_name", "last_name", "email", "company", "phone"}, "booker.");

@@ -1,6 +1,7 @@
 // HTML answers shared by the page routes and the registration routes (see page_answers.hpp).
 #include "server/handlers/page_answers.hpp"
 
+#include "storage/crypto.hpp"
 #include "storage/store.hpp"
 
 namespace seminard::server {
@@ -53,6 +54,19 @@ page_context page_context_of(const services& svc, domain::lang lang) {
     return ctx;
 }
 
+std::string fresh_form_key() { return storage::new_token(); }
+
+http_response with_fresh_form_key(http_response res) {
+    // The field's own markup around the placeholder: escaped text from the seminar can never contain its quotes.
+    const std::string field = std::string{"name=\""} + std::string{idempotency_form_field} + "\" value=\"" +
+                              std::string{form_key_placeholder} + "\"";
+    const auto at = res.body.find(field);
+    if (at != std::string::npos)
+        res.body.replace(
+            at + field.size() - form_key_placeholder.size() - 1, form_key_placeholder.size(), fresh_form_key());
+    return res;
+}
+
 void answer_form_again(services& svc,
                        const std::shared_ptr<exchange>& ex,
                        std::string slug,
@@ -61,6 +75,8 @@ void answer_form_again(services& svc,
                        int status,
                        std::optional<std::chrono::seconds> retry_after,
                        std::optional<domain::registration_input> details) {
+    // A new key: the person corrects the fields and sends again, which is a new submission.
+    form.idempotency_key = fresh_form_key();
     svc.read(ex,
              [&svc,
               ex,

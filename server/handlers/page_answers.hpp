@@ -24,6 +24,13 @@ http_response redirect_to(const std::string& location);
 page_context page_context_of(const services& svc, domain::lang lang);
 std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang);
 
+/// A fresh key for a form's idempotency_key field (128 random bits).
+std::string fresh_form_key();
+/// What a cached seminar page carries in its form's idempotency_key field: with_fresh_form_key() puts a new key in
+/// its place for every answer, so that the page stays cheap and every view still has a key of its own.
+inline constexpr std::string_view form_key_placeholder = "form-key-placeholder--";
+http_response with_fresh_form_key(http_response res);
+
 /// Renders the seminar page again with what the person typed and what was wrong (`status` 422, 409 or 429). The
 /// seminar is found by `slug`, or else by `date_id` (a form on another site that posts to the API). With `details`,
 /// the billing address and answers are checked against that seminar too, so that every problem shows at once.

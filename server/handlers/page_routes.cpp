@@ -35,19 +35,20 @@ void add_page_routes(router& r, services& svc) {
         const auto plain_key = "page|seminar|" + slug + "||" + lang;
         auto key = date_id ? "page|seminar|" + slug + "|" + std::to_string(*date_id) + "|" + lang : plain_key;
         const auto generation = svc.writer.generation();  // read before the query: a later commit makes it stale
-        if (auto hit = svc.cache.find(key, generation)) return ex->respond(std::move(*hit));
+        if (auto hit = svc.cache.find(key, generation)) return ex->respond(with_fresh_form_key(std::move(*hit)));
         svc.read(ex, [&svc, slug, lang = ex->lang, date_id, key, plain_key, generation](storage::connection& c) {
             auto s = storage::find_seminar(c, slug);
             if (!s) return not_found_page(svc, lang);
             auto listing = load_listing(c, std::move(*s));
             form_state form;
+            form.idempotency_key = std::string{form_key_placeholder};  // each answer gets its own key in its place
             const bool known = date_id && std::any_of(listing.dates.begin(),
                                                       listing.dates.end(),
                                                       [&](const date_offer& o) { return o.date.id == *date_id; });
             if (known) form.values["date_id"] = std::to_string(*date_id);
             auto res = html_response(200, render_seminar(page_context_of(svc, lang), listing, form), svc);
             svc.cache.store(known ? key : plain_key, generation, res);
-            return res;
+            return with_fresh_form_key(std::move(res));
         });
     });
 

@@ -1,6 +1,7 @@
 // The route table as a whole, and the small readers every route file shares (see routes.hpp).
 #include "server/handlers/routes.hpp"
 
+#include "server/handlers/kept_answer_store.hpp"
 #include "server/http/cors.hpp"
 #include "server/http/form.hpp"
 #include "storage/crypto.hpp"
@@ -12,6 +13,8 @@ void add_routes(router& r, services& svc) {
     // preflight, the session adds the CORS headers to answers of the public routes.
     r.set_cors(cors_policy{svc.cfg.cors_origins});
     r.set_access_check([&svc](access level, const std::shared_ptr<exchange>& ex) { return svc.allow(level, ex); });
+    // Every POST, PATCH and DELETE below honours an Idempotency-Key, without its handler doing anything.
+    enable_idempotency(r, svc);
     add_health_routes(r, svc);
     add_seminar_routes(r, svc);
     add_registration_routes(r, svc);

@@ -9,6 +9,8 @@ namespace seminard::server {
 namespace {
 
 constexpr std::string_view api_prefix = "/api/";
+/// Who holds the organiser token, as idempotency keys are scoped.
+constexpr const char* organiser_principal = "organiser";
 
 /// 429 with the seconds until the client may try again.
 http_response too_many_attempts(std::chrono::seconds retry_after, domain::lang lang) {
@@ -45,6 +47,8 @@ bool organiser_allowed(services& svc, const std::shared_ptr<exchange>& ex) {
         ex->respond(error_response(domain::errc::forbidden, ex->lang));
         return false;
     }
+    // The one organiser token is one identity; per-user tokens will name their user here.
+    ex->principal = organiser_principal;
     return true;
 }
 

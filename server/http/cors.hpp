@@ -12,8 +12,10 @@
 
 namespace seminard::server {
 
-/// Request headers a cross-origin page may send (the form sends JSON and may pick the language).
-inline constexpr std::string_view cors_allowed_headers = "Content-Type, Accept-Language";
+/// Request headers a cross-origin page may send (the form sends JSON, may pick the language, and may make its
+/// submission idempotent).
+inline constexpr std::string_view cors_allowed_headers =
+    "Content-Type, Accept-Language, Idempotency-Key, X-Idempotency-Key";
 /// Response headers a cross-origin page may read beyond the safelisted ones (the new registration, back-off time).
 inline constexpr std::string_view cors_exposed_headers = "Location, Retry-After";
 /// How long a browser may reuse a preflight answer, in seconds.

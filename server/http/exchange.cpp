@@ -41,8 +41,26 @@ void exchange::respond_with(std::function<http_response()> make) {
         build();
 }
 
+void exchange::post(std::function<void()> work) {
+    if (runner_)
+        runner_(std::move(work));
+    else
+        work();
+}
+
 void exchange::respond(http_response response) {
     if (answered_.exchange(true)) return;
+    if (observer_) {
+        try {
+            observer_(response);
+        } catch (const std::exception& e) {
+            // The answer still goes out; only its copy for repeats is lost.
+            std::fprintf(stderr,
+                         "level=error msg=\"answer observer failed\" route=\"%s\" error=\"%s\"\n",
+                         route.c_str(),
+                         e.what());
+        }
+    }
     if (reply_) reply_(std::move(response));
 }
 

@@ -31,21 +31,34 @@ public:
     /// A path parameter captured by the route, already percent-decoded.
     const std::string& param(const std::string& name) const;
 
+    /// Sends the answer; the first call wins. An observer set with observe_answer() sees it first.
     void respond(http_response response);
     /// Builds the answer with `make` on the connection's IO thread, then sends it: for callers whose own thread must
     /// stay free (the writer commits; rendering JSON is not its job). A throw in `make` becomes a JSON 500.
     void respond_with(std::function<http_response()> make);
     bool answered() const noexcept { return answered_.load(); }
+    /// Runs `work` on the connection's IO thread, later (without a runner: here and now). For work that must not stay
+    /// on the thread it was handed to, such as a handler whose request waited for a database lookup.
+    void post(std::function<void()> work);
+
+    /// Sees the answer just before it goes out, on the thread that answers; also the 500 of an exchange dropped
+    /// unanswered. Set it before the exchange is handed on (it is not guarded); at most one. Must not throw.
+    using answer_observer = std::function<void(const http_response&)>;
+    void observe_answer(answer_observer observer) { observer_ = std::move(observer); }
 
     std::map<std::string, std::string> params;  ///< set by the router before the handler runs
     std::string route;                          ///< the matched pattern, for the access log
     bool cross_origin = false;                  ///< the route is public API: CORS headers apply
     domain::lang lang = domain::lang::de;       ///< negotiated by the router
+    /// Who the access check found the caller to be ("organiser"); empty on public routes. Idempotency keys are
+    /// scoped to it (or, when empty, to the client address).
+    std::string principal;
 
 private:
     http_request request_;
     reply_fn reply_;
     runner_fn runner_;
+    answer_observer observer_;
     std::atomic<bool> answered_{false};
 };
 

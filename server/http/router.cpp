@@ -49,6 +49,18 @@ void router::add(std::string method, std::string pattern, access level, handler 
     routes_.push_back(std::move(r));
 }
 
+void router::run_handler(const route& r, const std::shared_ptr<exchange>& ex) {
+    try {
+        r.run(ex);
+    } catch (const std::exception& e) {
+        std::fprintf(
+            stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(), e.what());
+        ex->respond(error_response(domain::errc::internal, ex->lang));
+    } catch (...) {
+        ex->respond(error_response(domain::errc::internal, ex->lang));
+    }
+}
+
 void router::dispatch(const std::shared_ptr<exchange>& ex) const {
     const auto& req = ex->request();
     ex->lang = negotiate_language(req);
@@ -110,14 +122,24 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
                 }
                 if (!check_(r.level, ex)) return;  // the check has answered
             }
-            r.run(ex);
+            // After the access check: a caller who may not write never learns what a key was used for.
+            if (idempotency_) {
+                if (auto key = idempotency_key_of(req)) {
+                    auto scope = ex->principal.empty() ? "client " + req.remote_address : ex->principal;
+                    idempotency_->run(ex, scope, std::move(*key), [&r, ex] { run_handler(r, ex); });
+                    return;
+                }
+            }
         } catch (const std::exception& e) {
             std::fprintf(
                 stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(), e.what());
             ex->respond(error_response(domain::errc::internal, ex->lang));
+            return;
         } catch (...) {
             ex->respond(error_response(domain::errc::internal, ex->lang));
+            return;
         }
+        run_handler(r, ex);
         return;
     }
     if (!matched.empty() && method == "OPTIONS") {

@@ -3,6 +3,7 @@
 
 #include "server/http/cors.hpp"
 #include "server/http/exchange.hpp"
+#include "server/http/idempotency.hpp"
 
 #include <functional>
 #include <memory>
@@ -44,6 +45,15 @@ public:
     /// otherwise 204 with Allow.
     void dispatch(const std::shared_ptr<exchange>& ex) const;
 
+    /// Makes every POST, PATCH, PUT and DELETE route idempotent (see idempotency.hpp): a request with a key runs once
+    /// per scope and key, its repeats get the same answer. The scope is the exchange's principal when the access
+    /// check named one, otherwise the client address. Set at start-up like the routes; without it keys are ignored.
+    void set_idempotency(std::shared_ptr<idempotency_store> store) {
+        idempotency_ = std::make_shared<idempotency>(std::move(store));
+    }
+    /// The keys in hand (for tests); null without set_idempotency().
+    const idempotency* idempotency_guard() const noexcept { return idempotency_.get(); }
+
     /// The CORS allow-list; set at start-up like the routes. The session adds the headers of actual answers.
     void set_cors(cors_policy policy) { cors_ = std::move(policy); }
     const cors_policy& cors() const noexcept { return cors_; }
@@ -57,9 +67,13 @@ private:
         std::vector<std::string> segments;
         handler run;
     };
+    /// Runs the handler, turning a throw into a JSON 500.
+    static void run_handler(const route& r, const std::shared_ptr<exchange>& ex);
+
     std::vector<route> routes_;
     cors_policy cors_;
     access_check check_;
+    std::shared_ptr<idempotency> idempotency_;
 };
 
 }  // namespace seminard::server

@@ -855,6 +855,11 @@ void registration_form(std::string& out,
     questions_markup(out, ctx, s.seminar, form);
     billing_markup(out, ctx, s.seminar, form);
     honeypot(out, ctx);
+    if (!form.idempotency_key.empty()) {
+        out += "<input type=\"hidden\" name=\"idempotency_key\"";
+        attribute(out, "value", form.idempotency_key);
+        out += ">\n";
+    }
     consent_field_markup(out, ctx, form);
     terms_markup(out, ctx, s.seminar, upcoming);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
@@ -953,6 +958,12 @@ void booking_form(std::string& out,
                         form);
         questions_markup(out, ctx, s.seminar, form, {prefix + ".answers.", prefix + "[answers]"});
         out += "</fieldset>\n";
+    }
+    if (!form.idempotency_key.empty()) {
+        // A double click, or the page sent again, books once (see docs/api.md, "Idempotent requests").
+        out += "<input type=\"hidden\" name=\"idempotency_key\"";
+        attribute(out, "value", form.idempotency_key);
+        out += ">\n";
     }
     out += "<input type=\"hidden\" name=\"rows\"";
     attribute(out, "value", std::to_string(rows));

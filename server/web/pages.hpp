@@ -50,6 +50,9 @@ struct form_state {
     std::map<std::string, domain::field_problem> problems;
     /// A form-level problem: full, already_registered, registration_closed, too_many_requests, not_found…
     std::optional<domain::errc> error;
+    /// The form's own idempotency key (a hidden field): a double click or a reload sends it twice and gets the first
+    /// answer again. A fresh one per page shown; empty: no field.
+    std::string idempotency_key;
 };
 
 /// The list of seminars, each with its next open date, linking to the seminar pages.

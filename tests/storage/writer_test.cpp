@@ -499,3 +499,40 @@ TEST_CASE("under sustained load the write-ahead log stays bounded well below the
     CHECK(largest_wal <= (storage::writer::wal_emergency_limit + per_wave + 100) * frame);
     CHECK(largest_wal < written / 2);
 }
+
+TEST_CASE("a chore runs on the writer every interval, in a transaction, and a failing one rolls back alone") {
+    temp_dir dir;
+    storage::writer w{db_in(dir, false)};
+    std::atomic<int> runs{0};
+    std::atomic<int> failures{0};
+    w.every(std::chrono::milliseconds{20}, [&runs](storage::connection& c) {
+        storage::put_setting(c, "chore_runs", std::to_string(++runs));
+        return true;
+    });
+    w.every(std::chrono::milliseconds{20}, [&failures](storage::connection& c) -> bool {
+        ++failures;
+        storage::put_setting(c, "chore_failed", "written before the throw");
+        throw std::runtime_error("chore failed");
+    });
+    for (int i = 0; i < 500 && (runs < 3 || failures < 3); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    CHECK(runs >= 3);
+    CHECK(failures >= 3);
+    // Commands still go through while chores are due, and see the chores' work.
+    auto seen =
+        w.run<std::optional<std::string>>([](storage::connection& c) -> domain::result<std::optional<std::string>> {
+            return storage::get_setting(c, "chore_runs");
+        });
+    REQUIRE(seen);
+    CHECK_FALSE(seen->value_or("").empty());
+    auto failed =
+        w.run<std::optional<std::string>>([](storage::connection& c) -> domain::result<std::optional<std::string>> {
+            return storage::get_setting(c, "chore_failed");
+        });
+    REQUIRE(failed);
+    CHECK_FALSE(failed->has_value());
+    w.stop();
+    const int after_stop = runs;
+    std::this_thread::sleep_for(std::chrono::milliseconds{60});
+    CHECK(runs == after_stop);
+}

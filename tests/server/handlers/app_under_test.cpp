@@ -29,6 +29,14 @@ std::filesystem::path fresh_dir() {
 
 }  // namespace
 
+std::string form_key_of(std::string_view page) {
+    constexpr std::string_view field = "name=\"idempotency_key\" value=\"";
+    const auto at = page.find(field);
+    if (at == std::string_view::npos) return {};
+    const auto start = at + field.size();
+    return std::string{page.substr(start, page.find('"', start) - start)};
+}
+
 std::string_view answer::header(std::string_view name) const noexcept {
     for (const auto& [k, v] : headers)
         if (server::iequals(k, name)) return v;

@@ -33,6 +33,9 @@ struct answer {
     nlohmann::json json() const;
 };
 
+/// The value of the idempotency_key field of a page's registration form, or "" when it has none.
+std::string form_key_of(std::string_view page);
+
 /// Owns a temporary directory with a fresh database, the writer, two readers, the services and every route. Not
 /// thread-safe: one test thread drives it. The clock is the test's (set_now).
 class app_under_test {
@@ -61,6 +64,7 @@ public:
 
     void set_now(domain::instant t) { now_ = t; }
     const server::services& services() const { return *svc_; }
+    const server::router& routes() const { return router_; }
     const std::filesystem::path& db_path() const { return db_; }
 
 private:

@@ -351,9 +351,19 @@ TEST_CASE("the company booking form works without JavaScript: another row by a b
     CHECK(wrong.body.find("id=\"attendees[2].email-error\"") != std::string::npos);
     CHECK(organiser_list(app, date_id).at("total") == 0);
 
-    // The two filled rows (the empty third one is no attendee): booked, and on to the booker's page.
-    auto done = app.post_form("/seminars/team/firmenbuchung", filled + "&rows=3", html);
+    // The page carries a key of its own.
+    const auto key_at = page.body.find("name=\"idempotency_key\" value=\"");
+    REQUIRE(key_at != std::string::npos);
+    const auto key = page.body.substr(key_at + 34, page.body.find('"', key_at + 34) - key_at - 34);
+    REQUIRE(key.size() >= 16);
+
+    // The two filled rows (the empty third one is no attendee): booked, and on to the booker's page; a double
+    // click books once and gets the same answer.
+    auto done = app.post_form("/seminars/team/firmenbuchung", filled + "&rows=3&idempotency_key=" + key, html);
     REQUIRE(done.status == 303);
+    auto again = app.post_form("/seminars/team/firmenbuchung", filled + "&rows=3&idempotency_key=" + key, html);
+    CHECK(again.status == 303);
+    CHECK(again.header("Location") == done.header("Location"));
     CHECK(done.header("Location").find("/bookings/") != std::string_view::npos);
     const auto list = organiser_list(app, date_id);
     REQUIRE(list.at("total") == 2);

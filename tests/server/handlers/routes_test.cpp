@@ -202,13 +202,20 @@ TEST_CASE("made-up ?date= values render the plain page and do not fill the answe
     app_under_test app;
     const auto date_id = app.seminar_with_date("linkedin", 5, true);
     const auto& cache = app.services().cache;
+    // Every view has a form key of its own; the rest of the page is the same.
+    auto without_form_key = [](std::string page) {
+        const auto key = seminard::testing::form_key_of(page);
+        REQUIRE_FALSE(key.empty());
+        return page.replace(page.find(key), key.size(), "(key)");
+    };
     auto plain = app.get("/seminars/linkedin");
     REQUIRE(plain.status == 200);
     const auto entries = cache.size();
     for (int n = 1; n <= 300; ++n) {
         auto r = app.get("/seminars/linkedin?date=" + std::to_string(date_id + n));
         REQUIRE(r.status == 200);
-        CHECK(r.body == plain.body);  // an unknown date preselects nothing beyond what the plain page does
+        // An unknown date preselects nothing beyond what the plain page does.
+        CHECK(without_form_key(r.body) == without_form_key(plain.body));
     }
     CHECK(cache.size() == entries);
     // A known date is a page of its own, and cached as one.

@@ -97,7 +97,8 @@ TEST_CASE("a preflight from an allowed origin gets the allow headers, other orig
         CHECK(r.status == 204);
         CHECK(r.header("Access-Control-Allow-Origin") == site);
         CHECK(r.header("Access-Control-Allow-Methods") == "POST");
-        CHECK(r.header("Access-Control-Allow-Headers") == "Content-Type, Accept-Language");
+        CHECK(r.header("Access-Control-Allow-Headers") ==
+              "Content-Type, Accept-Language, Idempotency-Key, X-Idempotency-Key");
         CHECK(r.header("Access-Control-Max-Age") == "600");
         CHECK(r.header("Vary") == "Origin");
         CHECK(r.body.empty());

@@ -160,14 +160,16 @@ TEST_CASE("a preflight from an allowed origin gets exactly the allow headers", "
     const auto r = make_router({site, "http://localhost:3000"});
 
     SECTION("the registration POST with JSON") {
-        auto res = dispatch(r,
-                            make_request("OPTIONS",
-                                         "/api/v1/dates/7/registrations",
-                                         preflight_headers(site, "POST", "content-type,accept-language")));
+        auto res =
+            dispatch(r,
+                     make_request("OPTIONS",
+                                  "/api/v1/dates/7/registrations",
+                                  preflight_headers(site, "POST", "content-type,accept-language,idempotency-key")));
         CHECK(res.status == 204);
         CHECK(res.header("Access-Control-Allow-Origin") == site);
         CHECK(res.header("Access-Control-Allow-Methods") == "POST");  // the organiser's GET is not offered
-        CHECK(res.header("Access-Control-Allow-Headers") == "Content-Type, Accept-Language");
+        CHECK(res.header("Access-Control-Allow-Headers") ==
+              "Content-Type, Accept-Language, Idempotency-Key, X-Idempotency-Key");
         CHECK(res.header("Access-Control-Max-Age") == "600");
         CHECK(res.header("Vary") == "Origin");
         CHECK(res.header("Access-Control-Allow-Credentials").empty());
