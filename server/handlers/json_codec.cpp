@@ -9,6 +9,7 @@
 #include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "server/http/form.hpp"
+#include "server/http/idempotency.hpp"
 
 #include <algorithm>
 #include <array>
@@ -154,6 +155,8 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
         for (auto& [k, v] : *fields) {
             if (!domain::valid_utf8(k) || !domain::valid_utf8(v))
                 return domain::error{domain::errc::bad_request, "form field is not UTF-8"};
+            // A form's idempotency key is the router's (a form cannot send the header): no handler sees it.
+            if (k == idempotency_form_field) continue;
             // "billing[city]" and "answers[topics]" fill nested objects, as the JSON body has them; a nested field
             // sent more than once (the checkboxes of a multiple choice) becomes a list.
             if (const auto open = k.find('['); open != std::string::npos && open > 0 && k.back() == ']') {
