@@ -28,8 +28,24 @@ int promotions(const seminar_date& d, const date_availability& a, instant now) {
     return promotions(d.capacity, a.confirmed, a.waitlisted);
 }
 
-bool may_cancel(canceller who, const seminar_date& d, instant now) {
-    return who == canceller::organiser || now < first_start(d);
+instant self_cancel_deadline(const seminar& s, const seminar_date& d) {
+    const auto start = first_start(d);
+    if (!s.self_cancel_days || *s.self_cancel_days <= 0 || d.days.empty()) return start;
+    const auto* zone = find_zone(d.timezone);
+    if (!zone) return start;
+    // Calendar days back on the local wall clock, not 24-hour steps back from the instant: "14 days before 09:00"
+    // is 09:00 local on that day, whatever the offset was then.
+    const auto& first = d.days.front();
+    const date::year_month_day day{date::sys_days{first.day} - date::days{*s.self_cancel_days}};
+    return to_instant(*zone, day, first.start);
+}
+
+bool may_cancel(canceller who, const seminar& s, const seminar_date& d, instant now) {
+    return who == canceller::organiser || now < self_cancel_deadline(s, d);
+}
+
+bool self_cancellable(const seminar& s, const seminar_date& d, const registration& r, instant now) {
+    return r.status != registration_status::cancelled && may_cancel(canceller::attendee, s, d, now);
 }
 
 std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random) {

@@ -29,9 +29,19 @@ int promotions(const seminar_date& d, const date_availability& a, instant now);
 /// Who cancels a registration.
 enum class canceller { attendee, organiser };
 
-/// Whether `who` may cancel a registration on date `d` at `now`: attendees until the first day starts, the
-/// organiser always (to tidy up the list, also after the seminar).
-bool may_cancel(canceller who, const seminar_date& d, instant now);
+/// The moment from which attendees can no longer cancel a registration on date `d` of seminar `s` themselves: the
+/// start of the first day, or with `s.self_cancel_days` = N the same wall-clock time N calendar days before it, in
+/// the date's own zone (so a DST change in between does not move it by an hour; a time the clocks skip on that day
+/// moves to the change, as to_instant says). A date without days or with an unknown zone gives the epoch.
+instant self_cancel_deadline(const seminar& s, const seminar_date& d);
+
+/// Whether `who` may cancel a registration on date `d` of seminar `s` at `now`: attendees before
+/// self_cancel_deadline, the organiser always (also after the deadline and after the seminar, to tidy up the list).
+bool may_cancel(canceller who, const seminar& s, const seminar_date& d, instant now);
+
+/// Whether the attendee of `r` can still cancel it themselves at `now`: it is not cancelled yet and
+/// may_cancel(attendee) holds. What the confirmation page and the attendee's JSON show.
+bool self_cancellable(const seminar& s, const seminar_date& d, const registration& r, instant now);
 
 /// Bytes of randomness a registration code takes.
 inline constexpr std::size_t code_random_bytes = 5;

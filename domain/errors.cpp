@@ -19,12 +19,16 @@ error_info describe(errc e) noexcept {
             return {405, "method_not_allowed"};
         case errc::full:
             return {409, "full"};
+        case errc::not_enough_seats:
+            return {409, "not_enough_seats"};
         case errc::already_registered:
             return {409, "already_registered"};
         case errc::registration_closed:
             return {409, "registration_closed"};
         case errc::already_cancelled:
             return {409, "already_cancelled"};
+        case errc::cancellation_closed:
+            return {409, "cancellation_closed"};
         case errc::slug_taken:
             return {409, "slug_taken"};
         case errc::capacity_below_confirmed:

@@ -33,6 +33,9 @@ inline constexpr std::size_t max_questions = 30;
 inline constexpr std::size_t max_options = 50;
 inline constexpr std::size_t answer_text = 500;
 inline constexpr std::size_t answer_textarea = 5000;
+inline constexpr std::size_t booking_attendees = 50;  ///< attendees of one company booking
+inline constexpr std::size_t cancellation_terms = 5000;
+inline constexpr int max_self_cancel_days = 365;
 }  // namespace limits
 
 }  // namespace seminard::domain

@@ -20,6 +20,9 @@ std::string_view message(errc e, lang l) noexcept {
             return de ? "Diese Methode ist hier nicht erlaubt." : "This method is not allowed here.";
         case errc::full:
             return de ? "Dieser Termin ist leider ausgebucht." : "Sorry, this date is fully booked.";
+        case errc::not_enough_seats:
+            return de ? "Für diese Buchung sind nicht mehr genug Plätze frei."
+                      : "There are not enough seats left for this booking.";
         case errc::already_registered:
             return de ? "Mit dieser E-Mail-Adresse besteht für diesen Termin bereits eine Anmeldung."
                       : "This e-mail address is already registered for this date.";
@@ -27,6 +30,9 @@ std::string_view message(errc e, lang l) noexcept {
             return de ? "Für diesen Termin ist keine Anmeldung mehr möglich." : "Registration for this date is closed.";
         case errc::already_cancelled:
             return de ? "Diese Anmeldung ist bereits storniert." : "This registration is already cancelled.";
+        case errc::cancellation_closed:
+            return de ? "Die Frist zum Selbststornieren ist abgelaufen. Bitte wenden Sie sich an den Veranstalter."
+                      : "The deadline for cancelling yourself has passed. Please contact the organiser.";
         case errc::slug_taken:
             return de ? "Diese Kurzbezeichnung ist bereits vergeben." : "This slug is already taken.";
         case errc::capacity_below_confirmed:

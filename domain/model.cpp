@@ -80,6 +80,10 @@ std::string_view to_string(mail_kind k) noexcept {
             return "date_changed";
         case mail_kind::date_cancelled:
             return "date_cancelled";
+        case mail_kind::booking:
+            return "booking";
+        case mail_kind::substituted:
+            return "substituted";
     }
     return "registered";
 }
@@ -89,7 +93,9 @@ std::optional<mail_kind> parse_mail_kind(std::string_view s) noexcept {
                    mail_kind::promoted,
                    mail_kind::cancelled,
                    mail_kind::date_changed,
-                   mail_kind::date_cancelled})
+                   mail_kind::date_cancelled,
+                   mail_kind::booking,
+                   mail_kind::substituted})
         if (to_string(k) == s) return k;
     return std::nullopt;
 }

@@ -62,6 +62,10 @@ struct seminar {
     std::string organizer_email;
     billing_mode billing = billing_mode::none;
     std::vector<question> questions;
+    std::string cancellation_terms;  ///< the seminar's Stornobedingungen as the organiser wrote them; may be multi-line
+    /// Attendees may cancel themselves until this many days before the first day starts (see
+    /// self_cancel_deadline); none: until it starts.
+    std::optional<int> self_cancel_days;
     instant created_at{};
     instant updated_at{};
 };
@@ -143,12 +147,26 @@ struct registration {
     registration_status status = registration_status::confirmed;
     std::optional<int> waitlist_position;  ///< 1..n while waitlisted
     attendee person;
+    std::optional<std::int64_t> booking_id;  ///< the company booking it was made in, if any
+    int holder = 0;                          ///< how many people held the seat before this one (substitutes)
     std::optional<billing_address> billing;
     std::vector<answer> answers;  ///< in the order of the seminar's questions when answered
     instant consent_at{};
     instant created_at{};
     std::optional<instant> cancelled_at;
     instant updated_at{};
+};
+
+/// A company booking (Firmenbuchung): one booker registers several colleagues for a date in one go. Each attendee
+/// has a registration of their own (with booking_id); the booking holds the booker and the one billing address.
+struct booking {
+    std::int64_t id = 0;
+    std::int64_t date_id = 0;
+    std::string code;  ///< "XXXX-XXXX", from the same alphabet as registration codes and never equal to one
+    attendee booker;   ///< first_name, last_name, email, company (required) and phone; no job title
+    std::optional<billing_address> billing;
+    instant consent_at{};
+    instant created_at{};
 };
 
 /// Why an attendee gets a mail: each change of their registration or its date that they must hear about.
@@ -158,6 +176,8 @@ enum class mail_kind {
     cancelled,       ///< the registration was cancelled, by the attendee or the organiser
     date_changed,    ///< the date's days, hours or time zone changed
     date_cancelled,  ///< the organiser cancelled the whole date
+    booking,         ///< to the booker of a company booking: everyone booked, with the link to manage it
+    substituted,     ///< to the person a substitute took the seat from: their invite becomes a CANCEL
 };
 
 std::string_view to_string(billing_mode m) noexcept;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,9 +20,11 @@ enum class errc {
     not_found,                 ///< 404 no such resource (also for unknown tokens: never says which part was wrong)
     method_not_allowed,        ///< 405 path exists, method does not
     full,                      ///< 409 no seat left and no waiting list
+    not_enough_seats,          ///< 409 a booking's attendees do not all fit (and may not wait); error::seats_left
     already_registered,        ///< 409 this e-mail already holds an active registration on the date
     registration_closed,       ///< 409 date cancelled, past, or past its deadline
     already_cancelled,         ///< 409 the registration is cancelled already
+    cancellation_closed,       ///< 409 past the attendee's own cancel deadline: only the organiser cancels now
     slug_taken,                ///< 409 a seminar with this slug exists
     capacity_below_confirmed,  ///< 409 capacity lower than the confirmed count (we never cancel people silently)
     date_cancelled,            ///< 409 the date is cancelled and cannot change any more
@@ -63,6 +66,7 @@ struct error {
     errc code = errc::internal;
     std::string detail;  ///< optional extra text (English, for logs and developers); never secrets
     std::map<std::string, field_problem> fields;
+    std::optional<int> seats_left;  ///< with not_enough_seats: the seats a booking could have had
 
     error() = default;
     error(errc c) : code(c) {}  // NOLINT: implicit on purpose, `return errc::full;` reads well

@@ -77,6 +77,13 @@ void apply_seminar_fields(field_checker& c, seminar& s, const seminar_input& in,
         else
             c.merge(questions.err());
     }
+    field(in.cancellation_terms, "cancellation_terms", limits::cancellation_terms, false, s.cancellation_terms, true);
+    if (in.self_cancel_days) {
+        const auto& days = *in.self_cancel_days;
+        if (days && (*days < 0 || *days > limits::max_self_cancel_days))
+            c.add("self_cancel_days", field_problem::invalid_value);
+        s.self_cancel_days = days;
+    }
 }
 
 /// Parses and checks the days; `positions` gets, for each day of `out` (sorted), its index in `in`.

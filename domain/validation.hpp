@@ -28,15 +28,19 @@ struct seminar_input {
     std::optional<std::string> organizer_email;
     std::optional<std::string> billing;                    ///< "none", "optional" or "required"
     std::optional<std::vector<question_input>> questions;  ///< replaces the whole list
+    std::optional<std::string> cancellation_terms;         ///< multi-line
+    /// 0..365; an inner nullopt means "explicitly null": attendees may cancel until the first day starts.
+    std::optional<std::optional<int>> self_cancel_days;
 };
 
 /// A new seminar from input: slug, title, organizer_name and organizer_email are required; billing defaults to
-/// none, questions to none. A seminar whose billing or questions change keeps the answers already given as they
-/// were (each answer holds its wording).
+/// none, questions to none, cancellation_terms to empty and self_cancel_days to none (until the first day starts). A
+/// seminar whose billing or questions change keeps the answers already given as they were (each answer holds its
+/// wording).
 result<seminar> make_seminar(const seminar_input& in);
 /// Whether two versions of a seminar differ in what its dates' calendars show: SUMMARY (title), LOCATION,
 /// DESCRIPTION (description and the link to the slug's page), ORGANIZER (organizer_name, organizer_email) and URL
-/// (slug). Price and currency are not in calendars.
+/// (slug). Price, currency and the cancellation terms are not in calendars.
 bool calendar_fields_differ(const seminar& a, const seminar& b) noexcept;
 
 /// What a PATCH of a seminar means for its dates' calendars.

@@ -55,6 +55,27 @@ bool seed_demo(storage::writer& w, domain::instant now) {
         in.currency = "EUR";
         in.organizer_name = "Muster Kommunikation GmbH";
         in.organizer_email = "seminare@example.org";
+        // Companies book it: an invoice address when they want one, and two questions that help plan the days.
+        in.billing = "optional";
+        domain::question_input focus{"schwerpunkt",
+                                     "multi",
+                                     "Welche Schwerpunkte interessieren Sie besonders?",
+                                     "Which topics interest you most?",
+                                     "Wir gewichten die Übungen danach.",
+                                     "We weight the exercises accordingly.",
+                                     false,
+                                     {{"neukunden", "Neukunden gewinnen", "Winning new customers"},
+                                      {"social_selling", "Social Selling", "Social selling"},
+                                      {"fachkraefte", "Fachkräfte finden", "Finding skilled staff"}}};
+        domain::question_input questions{"fragen",
+                                         "textarea",
+                                         "Was möchten Sie im Seminar unbedingt klären?",
+                                         "What would you like the seminar to answer?",
+                                         {},
+                                         {},
+                                         false,
+                                         {}};
+        in.questions = std::vector<domain::question_input>{focus, questions};
         auto s = domain::make_seminar(in);
         if (!s) return std::move(s).err();
         auto created = storage::create_seminar(c, std::move(*s), now);

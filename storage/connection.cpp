@@ -27,7 +27,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 8> migrations = {
+constexpr std::array<std::string_view, 11> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -251,7 +251,86 @@ ALTER TABLE seminars ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE registrations ADD COLUMN billing TEXT;
 ALTER TABLE registrations ADD COLUMN answers TEXT;
 )sql",
-    // 8: the answers of idempotent requests (storage/kept_answers.hpp), for 24 hours: per caller (scope) and key, the
+    // 8: company bookings. A booking holds the booker and the one billing address; each attendee is a registration
+    // of its own that names its booking. The booker's mail is an outbox row of the booking, not of a registration,
+    // so the outbox is rebuilt with either one (SQLite cannot relax a NOT NULL or a CHECK in place).
+    R"sql(
+CREATE TABLE bookings (
+    id          INTEGER PRIMARY KEY,
+    date_id     INTEGER NOT NULL REFERENCES dates(id),
+    code        TEXT NOT NULL,
+    token_hash  BLOB NOT NULL,
+    first_name  TEXT NOT NULL,
+    last_name   TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    company     TEXT NOT NULL,
+    phone       TEXT NOT NULL DEFAULT '',
+    billing     TEXT,
+    lang        TEXT NOT NULL DEFAULT 'de' CHECK (lang = 'de' OR lang = 'en'),
+    consent_at  INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE INDEX bookings_by_date ON bookings(date_id);
+ALTER TABLE registrations ADD COLUMN booking_id INTEGER REFERENCES bookings(id);
+CREATE INDEX registrations_by_booking ON registrations(booking_id) WHERE booking_id IS NOT NULL;
+CREATE TABLE outbox_v8 (
+    id                INTEGER PRIMARY KEY,
+    registration_id   INTEGER REFERENCES registrations(id),
+    booking_id        INTEGER REFERENCES bookings(id),
+    kind              TEXT NOT NULL CHECK (kind = 'registered' OR kind = 'promoted' OR kind = 'cancelled' OR
+                                           kind = 'date_changed' OR kind = 'date_cancelled' OR kind = 'booking' OR
+                                           kind = 'substituted'),
+    status            TEXT NOT NULL CHECK (status = 'confirmed' OR status = 'waitlisted' OR status = 'cancelled'),
+    waitlist_position INTEGER,
+    token             TEXT,
+    created_at        INTEGER NOT NULL,
+    state             TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (state = 'pending' OR state = 'ready' OR state = 'sent' OR state = 'failed'),
+    sender            TEXT,
+    recipient         TEXT,
+    subject           TEXT,
+    message           BLOB,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER,
+    last_error        TEXT,
+    sent_at           INTEGER,
+    token_sealed      BLOB,
+    person            TEXT,
+    CHECK ((registration_id IS NULL) != (booking_id IS NULL))
+);
+INSERT INTO outbox_v8(id, registration_id, kind, status, waitlist_position, token, created_at, state, sender,
+                      recipient, subject, message, attempts, next_attempt_at, last_error, sent_at, token_sealed)
+    SELECT id, registration_id, kind, status, waitlist_position, token, created_at, state, sender, recipient, subject,
+           message, attempts, next_attempt_at, last_error, sent_at, token_sealed FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v8 RENAME TO outbox;
+CREATE INDEX outbox_by_state ON outbox(state, id);
+CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
+CREATE INDEX outbox_by_booking ON outbox(booking_id, id) WHERE booking_id IS NOT NULL;
+)sql",
+    // 9: a seminar's cancellation terms (Stornobedingungen) and how many days before the first day attendees may
+    // still cancel themselves (NULL: until it starts). Plain ADD COLUMNs only, so that the step can change its number.
+    R"sql(
+ALTER TABLE seminars ADD COLUMN cancellation_terms TEXT NOT NULL DEFAULT '';
+ALTER TABLE seminars ADD COLUMN self_cancel_days INTEGER CHECK (self_cancel_days BETWEEN 0 AND 365);
+)sql",
+    // 10: substitutes and the history. `holder` counts the people a seat has had (a substitute makes it 1, 2, …),
+    // so that the calendar key of the one before stops working; the history keeps who it was, when and by whom.
+    R"sql(
+ALTER TABLE registrations ADD COLUMN holder INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE history (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER REFERENCES registrations(id),
+    booking_id      INTEGER REFERENCES bookings(id),
+    at              INTEGER NOT NULL,
+    actor           TEXT NOT NULL CHECK (actor = 'attendee' OR actor = 'booker' OR actor = 'organiser'),
+    event           TEXT NOT NULL,
+    detail          TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX history_by_registration ON history(registration_id, id) WHERE registration_id IS NOT NULL;
+)sql",
+    // 11: the answers of idempotent requests (storage/kept_answers.hpp), for 24 hours: per caller (scope) and key, the
     // request's fingerprint and the answer's status in the clear, its headers and body sealed with the key outside
     // the database (a registration's answer holds its private link). Only its own table and index, so that the
     // migration's place in the list does not matter.

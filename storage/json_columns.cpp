@@ -86,6 +86,31 @@ std::string billing_column(const domain::billing_address& b) {
         .dump();
 }
 
+namespace {
+json person_json(const domain::attendee& p) {
+    return json{{"first_name", p.first_name},
+                {"last_name", p.last_name},
+                {"email", p.email},
+                {"company", p.company},
+                {"job_title", p.job_title},
+                {"phone", p.phone}};
+}
+}  // namespace
+
+std::string person_column(const domain::attendee& p) { return person_json(p).dump(); }
+
+domain::attendee person_from_column(std::string_view text) {
+    const auto j = parse(text, "person");
+    if (!j.is_object()) throw std::runtime_error("corrupt person column");
+    auto field = [&j](const char* name) { return j.value(name, std::string{}); };
+    return {
+        field("first_name"), field("last_name"), field("email"), field("company"), field("job_title"), field("phone")};
+}
+
+std::string substitution_detail(const domain::attendee& from, const domain::attendee& to) {
+    return json{{"from", person_json(from)}, {"to", person_json(to)}}.dump();
+}
+
 domain::billing_address billing_from_column(std::string_view text) {
     const auto j = parse(text, "billing");
     if (!j.is_object()) throw std::runtime_error("corrupt billing column");

@@ -18,6 +18,12 @@ std::vector<domain::question> questions_from_column(std::string_view text);
 std::string billing_column(const domain::billing_address& billing);
 domain::billing_address billing_from_column(std::string_view text);
 
+/// A person as a mail or a history entry keeps them: first_name, last_name, email, company, job_title, phone.
+std::string person_column(const domain::attendee& p);
+domain::attendee person_from_column(std::string_view text);
+/// A history entry's detail for a substitution: {"from": person, "to": person}.
+std::string substitution_detail(const domain::attendee& from, const domain::attendee& to);
+
 std::string answers_column(const std::vector<domain::answer>& answers);
 std::vector<domain::answer> answers_from_column(std::string_view text);
 

@@ -1,6 +1,8 @@
 // The outbox table (see outbox.hpp).
 #include "outbox.hpp"
 
+#include "json_columns.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -13,17 +15,23 @@ domain::instant from_db(std::int64_t s) { return domain::instant{std::chrono::se
 
 constexpr std::array<std::string_view, 4> state_names = {"pending", "ready", "sent", "failed"};
 
-#define SEMINARD_MAIL_COLUMNS                                                                                     \
-    "o.id, o.registration_id, r.date_id, r.code, o.kind, o.status, o.waitlist_position, r.lang, o.token_sealed, " \
-    "o.created_at, o.state, o.recipient, o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, "     \
-    "o.sender "                                                                                                   \
-    "FROM outbox o JOIN registrations r ON r.id = o.registration_id "
+// A mail is a registration's or, for the booker, a booking's: date, code and language come from whichever it is.
+#define SEMINARD_MAIL_FROM                                                                                \
+    "FROM outbox o LEFT JOIN registrations r ON r.id = o.registration_id LEFT JOIN bookings b ON b.id = " \
+    "o.booking_id "
+#define SEMINARD_MAIL_COLUMNS                                                                               \
+    "o.id, o.registration_id, COALESCE(r.date_id, b.date_id), COALESCE(r.code, b.code), o.kind, o.status, " \
+    "o.waitlist_position, COALESCE(r.lang, b.lang), o.token_sealed, o.created_at, o.state, o.recipient, "   \
+    "o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sender, o.booking_id, "           \
+    "o.person " SEMINARD_MAIL_FROM
 
 mail_entry read_mail(statement_ref& q) {
     auto text = [&q](int col) { return q.getColumn(col).isNull() ? std::string{} : q.getColumn(col).getString(); };
     mail_entry m;
     m.id = q.getColumn(0).getInt64();
-    m.registration_id = q.getColumn(1).getInt64();
+    if (!q.getColumn(1).isNull()) m.registration_id = q.getColumn(1).getInt64();
+    if (!q.getColumn(18).isNull()) m.booking_id = q.getColumn(18).getInt64();
+    if (!q.getColumn(19).isNull()) m.person = person_from_column(q.getColumn(19).getString());
     m.date_id = q.getColumn(2).getInt64();
     m.code = text(3);
     m.kind = domain::parse_mail_kind(text(4)).value_or(domain::mail_kind::registered);
@@ -49,6 +57,9 @@ mail_entry read_mail(statement_ref& q) {
 /// What a sealed token is bound to: it opens only as the token of this registration's mail.
 std::string token_context(std::int64_t registration_id) {
     return "seminard outbox token, registration " + std::to_string(registration_id);
+}
+std::string booking_token_context(std::int64_t booking_id) {
+    return "seminard outbox token, booking " + std::to_string(booking_id);
 }
 
 std::vector<mail_entry> read_all(statement_ref& q) {
@@ -86,6 +97,30 @@ void enqueue_mail(
         q.bind(5, sealed.data(), static_cast<int>(sealed.size()));
     }
     q.bind(6, to_db(now));
+    q.exec();
+}
+
+void enqueue_substituted_mail(connection& c,
+                              const domain::registration& r,
+                              const domain::attendee& before,
+                              domain::instant now) {
+    auto q = c.prepare(
+        "INSERT INTO outbox(registration_id, kind, status, person, created_at) VALUES (?, 'substituted', 'cancelled', "
+        "?, ?)");
+    q.bind(1, r.id);
+    q.bind(2, person_column(before));
+    q.bind(3, to_db(now));
+    q.exec();
+}
+
+void enqueue_booking_mail(connection& c, const domain::booking& b, domain::instant now, std::string_view token) {
+    auto q = c.prepare(
+        "INSERT INTO outbox(booking_id, kind, status, token_sealed, created_at) VALUES (?, 'booking', 'confirmed', ?, "
+        "?)");
+    q.bind(1, b.id);
+    const auto sealed = c.key().seal(token, booking_token_context(b.id));
+    q.bind(2, sealed.data(), static_cast<int>(sealed.size()));
+    q.bind(3, to_db(now));
     q.exec();
 }
 
@@ -147,7 +182,8 @@ void mark_mail_failed(connection& c, std::int64_t id, std::string_view error) {
 
 std::optional<std::string> mail_token(connection& c, const mail_entry& m) {
     if (m.token_sealed.empty()) return std::nullopt;
-    return c.key().open(m.token_sealed, token_context(m.registration_id));
+    return c.key().open(m.token_sealed,
+                        m.booking_id ? booking_token_context(*m.booking_id) : token_context(m.registration_id));
 }
 
 std::vector<mail_entry> pending_mails(connection& c, int limit) {
@@ -183,7 +219,8 @@ std::optional<std::string> mail_message(connection& c, std::int64_t id) {
 mail_page list_mails(connection& c, const mail_filter& f, int limit, std::int64_t after_id) {
     // One statement for every filter combination: a NULL parameter means "any".
     constexpr const char* where =
-        "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 IS NULL OR r.date_id = ?2) AND (?3 IS NULL OR r.code = ?3) ";
+        "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 IS NULL OR COALESCE(r.date_id, b.date_id) = ?2) AND "
+        "(?3 IS NULL OR COALESCE(r.code, b.code) = ?3) ";
     auto bind_filter = [&f](statement_ref& q) {
         if (f.state)
             q.bind(1, std::string{to_string(*f.state)});
@@ -212,8 +249,7 @@ mail_page list_mails(connection& c, const mail_filter& f, int limit, std::int64_
         page.items.pop_back();
         page.next_cursor = page.items.back().id;
     }
-    static const std::string count_sql =
-        std::string{"SELECT COUNT(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id "} + where;
+    static const std::string count_sql = std::string{"SELECT COUNT(*) " SEMINARD_MAIL_FROM} + where;
     auto n = c.prepare(count_sql.c_str());
     bind_filter(n);
     if (n.executeStep()) page.total = n.getColumn(0).getInt64();

@@ -24,9 +24,11 @@ std::optional<mail_state> parse_mail_state(std::string_view s) noexcept;
 /// happened, so that a mail rendered later still tells what happened then.
 struct mail_entry {
     std::int64_t id = 0;
-    std::int64_t registration_id = 0;
+    std::int64_t registration_id = 0;        ///< 0 for a booker's mail
+    std::optional<std::int64_t> booking_id;  ///< only for a booker's mail (kind booking)
+    std::optional<domain::attendee> person;  ///< kind substituted: the person the seat was taken from (the recipient)
     std::int64_t date_id = 0;
-    std::string code;  ///< the registration's code
+    std::string code;  ///< the registration's code (the booking's for a booker's mail)
     domain::mail_kind kind = domain::mail_kind::registered;
     domain::registration_status status = domain::registration_status::confirmed;
     std::optional<int> waitlist_position;
@@ -53,6 +55,13 @@ void enqueue_mail(connection& c,
                   domain::mail_kind kind,
                   domain::instant now,
                   std::string_view token = {});
+/// Records the mail to `before`, whose seat on registration `r` a substitute took: their invite becomes a CANCEL.
+void enqueue_substituted_mail(connection& c,
+                              const domain::registration& r,
+                              const domain::attendee& before,
+                              domain::instant now);
+/// Records the booker's mail of booking `b`, with the booking's private token sealed for its link.
+void enqueue_booking_mail(connection& c, const domain::booking& b, domain::instant now, std::string_view token);
 /// Records `kind` for every active (confirmed or waitlisted) registration of a date.
 void enqueue_mail_for_date(connection& c, std::int64_t date_id, domain::mail_kind kind, domain::instant now);
 

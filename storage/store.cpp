@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <tuple>
@@ -29,7 +30,7 @@ std::string text(statement_ref& q, int col) { return q.getColumn(col).getString(
 
 #define SEMINARD_SEMINAR_COLUMNS                                                                                \
     "id, slug, title, description, location, price_cents, currency, organizer_name, organizer_email, billing, " \
-    "questions, created_at, updated_at"
+    "questions, cancellation_terms, self_cancel_days, created_at, updated_at"
 
 domain::seminar read_seminar(statement_ref& q) {
     domain::seminar s;
@@ -44,12 +45,14 @@ domain::seminar read_seminar(statement_ref& q) {
     s.organizer_email = text(q, 8);
     s.billing = domain::parse_billing_mode(text(q, 9)).value_or(domain::billing_mode::none);
     s.questions = questions_from_column(text(q, 10));
-    s.created_at = from_db(q.getColumn(11).getInt64());
-    s.updated_at = from_db(q.getColumn(12).getInt64());
+    s.cancellation_terms = text(q, 11);
+    if (!q.getColumn(12).isNull()) s.self_cancel_days = q.getColumn(12).getInt();
+    s.created_at = from_db(q.getColumn(13).getInt64());
+    s.updated_at = from_db(q.getColumn(14).getInt64());
     return s;
 }
 
-/// Parameters 1..10 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
+/// Parameters 1..12 of an INSERT or UPDATE of seminars, in the order of SEMINARD_SEMINAR_COLUMNS after id.
 void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
     q.bind(1, s.slug);
     q.bind(2, s.title);
@@ -64,6 +67,11 @@ void bind_seminar_fields(statement_ref& q, const domain::seminar& s) {
     q.bind(8, s.organizer_email);
     q.bind(9, std::string{domain::to_string(s.billing)});
     q.bind(10, questions_column(s.questions));
+    q.bind(11, s.cancellation_terms);
+    if (s.self_cancel_days)
+        q.bind(12, *s.self_cancel_days);
+    else
+        q.bind(12);
 }
 
 #define SEMINARD_DATE_COLUMNS                                                                                   \
@@ -116,7 +124,7 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "      \
     "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, r.billing, r.answers, "                              \
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
-    "w.status = 'waitlisted' AND w.id <= r.id) END"
+    "w.status = 'waitlisted' AND w.id <= r.id) END, r.booking_id, r.holder"
 
 domain::registration read_registration(statement_ref& q) {
     domain::registration r;
@@ -132,6 +140,8 @@ domain::registration read_registration(statement_ref& q) {
     if (!q.getColumn(14).isNull()) r.billing = billing_from_column(text(q, 14));
     if (!q.getColumn(15).isNull()) r.answers = answers_from_column(text(q, 15));
     if (!q.getColumn(16).isNull()) r.waitlist_position = q.getColumn(16).getInt();
+    if (!q.getColumn(17).isNull()) r.booking_id = q.getColumn(17).getInt64();
+    r.holder = q.getColumn(18).getInt();
     return r;
 }
 
@@ -279,8 +289,11 @@ std::optional<domain::registration> find_registration(connection& c, std::int64_
 namespace {
 
 /// The invite key's secret half: 128 bits of an HMAC over the registration's id, under the server's key.
-std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t registration_id) {
-    return key.mac("seminard invite key, registration " + std::to_string(registration_id));
+/// A new holder of the seat (a substitute) gets a new key: the one before cannot fetch the invite any more.
+std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t registration_id, int holder) {
+    auto subject = "seminard invite key, registration " + std::to_string(registration_id);
+    if (holder > 0) subject += ", holder " + std::to_string(holder);
+    return key.mac(subject);
 }
 
 }  // namespace
@@ -288,7 +301,7 @@ std::array<std::uint8_t, 32> invite_mac(const secret_key& key, std::int64_t regi
 std::string invite_key(const secret_key& key, const domain::registration& r) {
     const auto value = domain::code_value(r.code);
     if (!value) throw std::runtime_error("registration without a canonical code");
-    const auto mac = invite_mac(key, r.id);
+    const auto mac = invite_mac(key, r.id, r.holder);
     return registration_key(*value, std::span<const std::uint8_t>{mac.data(), registration_key_secret_bytes});
 }
 
@@ -362,10 +375,11 @@ domain::result<domain::seminar> create_seminar(connection& c, domain::seminar s,
     s.created_at = s.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO seminars(slug, title, description, location, price_cents, currency, organizer_name, "
-        "organizer_email, billing, questions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "organizer_email, billing, questions, cancellation_terms, self_cancel_days, created_at, updated_at) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_seminar_fields(q, s);
-    q.bind(11, to_db(now));
-    q.bind(12, to_db(now));
+    q.bind(13, to_db(now));
+    q.bind(14, to_db(now));
     q.exec();
     s.id = c.db().getLastInsertRowid();
     return s;
@@ -384,10 +398,11 @@ domain::result<domain::seminar> update_seminar(connection& c,
     s.updated_at = now;
     auto q = c.prepare(
         "UPDATE seminars SET slug = ?, title = ?, description = ?, location = ?, price_cents = ?, currency = ?, "
-        "organizer_name = ?, organizer_email = ?, billing = ?, questions = ?, updated_at = ? WHERE id = ?");
+        "organizer_name = ?, organizer_email = ?, billing = ?, questions = ?, cancellation_terms = ?, "
+        "self_cancel_days = ?, updated_at = ? WHERE id = ?");
     bind_seminar_fields(q, s);
-    q.bind(11, to_db(now));
-    q.bind(12, s.id);
+    q.bind(13, to_db(now));
+    q.bind(14, s.id);
     q.exec();
     if (change->calendar_visible) {
         auto b = c.prepare(
@@ -460,6 +475,81 @@ domain::result<date_update> update_date(connection& c,
     return out;
 }
 
+namespace {
+
+/// Inserts one registration (code, token, row) and returns it with its token. already_registered when the unique
+/// index on the address finds an active one (the callers check first; the index is the backstop).
+domain::result<std::pair<domain::registration, std::string>> insert_registration(
+    connection& c,
+    std::int64_t date_id,
+    const domain::attendee& person,
+    std::optional<domain::billing_address> billing,
+    std::vector<domain::answer> answers,
+    domain::registration_status status,
+    instant now,
+    domain::lang lang,
+    std::optional<std::int64_t> booking_id) {
+    domain::registration r;
+    r.billing = std::move(billing);
+    r.answers = std::move(answers);
+    std::tie(r.id, r.code) = next_registration_code(c);
+    auto token = new_registration_token(*domain::code_value(r.code));
+    const auto hash = sha256(token);
+    r.date_id = date_id;
+    r.status = status;
+    r.person = person;
+    r.booking_id = booking_id;
+    r.consent_at = r.created_at = r.updated_at = now;
+    auto q = c.prepare(
+        "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
+        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers, booking_id) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, date_id);
+    q.bind(2, r.code);
+    q.bind(3, hash.data(), static_cast<int>(hash.size()));
+    q.bind(4, std::string{domain::to_string(r.status)});
+    q.bind(5, person.first_name);
+    q.bind(6, person.last_name);
+    q.bind(7, person.email);
+    q.bind(8, domain::normalize_email(person.email));
+    q.bind(9, person.company);
+    q.bind(10, person.job_title);
+    q.bind(11, person.phone);
+    q.bind(12, to_db(now));
+    q.bind(13, to_db(now));
+    q.bind(14, to_db(now));
+    q.bind(15, std::string{domain::lang_code(lang)});
+    q.bind(16, r.id);
+    if (r.billing)
+        q.bind(17, billing_column(*r.billing));
+    else
+        q.bind(17);
+    if (!r.answers.empty())
+        q.bind(18, answers_column(r.answers));
+    else
+        q.bind(18);
+    if (booking_id)
+        q.bind(19, *booking_id);
+    else
+        q.bind(19);
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return domain::errc::already_registered;
+        throw;
+    }
+    return std::pair{std::move(r), std::move(token)};
+}
+
+bool holds_active_registration(connection& c, std::int64_t date_id, const std::string& email_norm) {
+    auto q = c.prepare("SELECT 1 FROM registrations WHERE date_id = ? AND email_norm = ? AND status != 'cancelled'");
+    q.bind(1, date_id);
+    q.bind(2, email_norm);
+    return q.executeStep();
+}
+
+}  // namespace
+
 domain::result<registration_change> register_attendee(
     connection& c, std::int64_t date_id, const domain::attendee& person, instant now, domain::lang lang) {
     return register_attendee(c, date_id, person, domain::registration_input{}, now, lang);
@@ -484,64 +574,175 @@ domain::result<registration_change> register_attendee(connection& c,
     auto counts = availability(c, date_id);
     auto decision = domain::admit(d->capacity, counts.confirmed, counts.waitlisted, d->waitlist);
     if (decision == domain::admission::full) return domain::errc::full;
-    const auto email_norm = domain::normalize_email(person.email);
-    {
-        auto q =
-            c.prepare("SELECT 1 FROM registrations WHERE date_id = ? AND email_norm = ? AND status != 'cancelled'");
-        q.bind(1, date_id);
-        q.bind(2, email_norm);
-        if (q.executeStep()) return domain::errc::already_registered;
-    }
+    if (holds_active_registration(c, date_id, domain::normalize_email(person.email)))
+        return domain::errc::already_registered;
 
     registration_change out;
     out.date = *d;
+    const auto status = decision == domain::admission::confirmed ? domain::registration_status::confirmed
+                                                                 : domain::registration_status::waitlisted;
+    auto inserted = insert_registration(
+        c, date_id, person, std::move(details->billing), std::move(details->answers), status, now, lang, std::nullopt);
+    if (!inserted) return std::move(inserted).err();
+    std::tie(out.registration, out.token) = std::move(*inserted);
     auto& r = out.registration;
-    r.billing = std::move(details->billing);
-    r.answers = std::move(details->answers);
-    std::tie(r.id, r.code) = next_registration_code(c);
-    out.token = new_registration_token(*domain::code_value(r.code));
+    if (r.status == domain::registration_status::waitlisted) r.waitlist_position = counts.waitlisted + 1;
+    enqueue_mail(c, r, domain::mail_kind::registered, now, out.token);
+    out.seminar = std::move(*s);
+    return out;
+}
+
+namespace {
+
+/// Booking codes are the permuted ids above this offset: never a registration's code (registration ids stay far
+/// below it), and a booking's token decodes to its id the way a registration's does.
+constexpr std::uint64_t booking_code_offset = std::uint64_t{1} << 39;
+
+#define SEMINARD_BOOKING_COLUMNS                                                                                 \
+    "b.id, b.date_id, b.code, b.first_name, b.last_name, b.email, b.company, b.phone, b.billing, b.consent_at, " \
+    "b.created_at"
+
+domain::booking read_booking(statement_ref& q) {
+    domain::booking b;
+    b.id = q.getColumn(0).getInt64();
+    b.date_id = q.getColumn(1).getInt64();
+    b.code = text(q, 2);
+    b.booker = {text(q, 3), text(q, 4), text(q, 5), text(q, 6), {}, text(q, 7)};
+    if (!q.getColumn(8).isNull()) b.billing = billing_from_column(text(q, 8));
+    b.consent_at = from_db(q.getColumn(9).getInt64());
+    b.created_at = from_db(q.getColumn(10).getInt64());
+    return b;
+}
+
+}  // namespace
+
+std::optional<domain::booking> find_booking(connection& c, std::int64_t id) {
+    auto q = c.prepare("SELECT " SEMINARD_BOOKING_COLUMNS " FROM bookings b WHERE b.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_booking(q);
+}
+
+std::optional<domain::booking> find_booking_by_token(connection& c, std::string_view token) {
+    const auto value = registration_token_code(token);
+    if (!value) return std::nullopt;
+    const auto n = c.codes().backward(*value);
+    if (n <= booking_code_offset) return std::nullopt;
+    auto q = c.prepare("SELECT " SEMINARD_BOOKING_COLUMNS ", b.token_hash FROM bookings b WHERE b.id = ?");
+    q.bind(1, static_cast<std::int64_t>(n - booking_code_offset));
+    if (!q.executeStep()) return std::nullopt;
+    auto stored = q.getColumn(q.getColumnCount() - 1);
+    digest d{};
+    if (stored.getBytes() != static_cast<int>(d.size())) return std::nullopt;
+    std::memcpy(d.data(), stored.getBlob(), d.size());
+    if (!same_digest(d, sha256(token))) return std::nullopt;
+    return read_booking(q);
+}
+
+std::optional<domain::booking> find_booking_by_code(connection& c, std::string_view code) {
+    const auto canonical = domain::canonical_code(code);
+    const auto value = canonical.empty() ? std::nullopt : domain::code_value(canonical);
+    if (!value) return std::nullopt;
+    const auto n = c.codes().backward(*value);
+    if (n <= booking_code_offset) return std::nullopt;
+    return find_booking(c, static_cast<std::int64_t>(n - booking_code_offset));
+}
+
+std::vector<domain::registration> registrations_of_booking(connection& c, std::int64_t booking_id) {
+    auto q =
+        c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS " FROM registrations r WHERE r.booking_id = ? ORDER BY r.id");
+    q.bind(1, booking_id);
+    std::vector<domain::registration> out;
+    while (q.executeStep()) out.push_back(read_registration(q));
+    return out;
+}
+
+domain::result<booking_change> register_booking(connection& c,
+                                                std::int64_t date_id,
+                                                const domain::booking_input& input,
+                                                instant now,
+                                                domain::lang lang,
+                                                std::string_view seminar_slug) {
+    auto d = find_date(c, date_id);
+    if (!d) return domain::errc::not_found;
+    auto s = find_seminar_by_id(c, d->seminar_id);
+    if (!s || (!seminar_slug.empty() && s->slug != seminar_slug)) return domain::errc::not_found;
+    if (!domain::registration_open(*d, now)) return domain::errc::registration_closed;
+    auto request = domain::make_booking(input, *s);
+    if (!request) return std::move(request).err();
+    // Seats before duplicates, as for one registration: a refusal for want of seats says nothing about anyone.
+    const auto counts = availability(c, date_id);
+    auto placed = domain::place_booking(d->capacity,
+                                        counts.confirmed,
+                                        counts.waitlisted,
+                                        d->waitlist,
+                                        static_cast<int>(request->attendees.size()),
+                                        request->policy);
+    if (!placed) return std::move(placed).err();
+    {
+        domain::error taken{domain::errc::already_registered};
+        for (std::size_t i = 0; i < request->attendees.size(); ++i)
+            if (holds_active_registration(c, date_id, domain::normalize_email(request->attendees[i].person.email)))
+                taken.fields.emplace("attendees[" + std::to_string(i) + "].email",
+                                     domain::field_problem::invalid_value);
+        if (!taken.fields.empty()) return taken;
+    }
+
+    booking_change out;
+    out.date = *d;
+    auto& b = out.booking;
+    b.date_id = date_id;
+    b.booker = request->booker;
+    b.billing = request->billing;
+    b.consent_at = b.created_at = now;
+    {
+        auto q = c.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM bookings");
+        q.executeStep();
+        b.id = q.getColumn(0).getInt64();
+    }
+    const auto value = c.codes().forward(booking_code_offset + static_cast<std::uint64_t>(b.id));
+    b.code = domain::make_code(value);
+    out.token = new_registration_token(value);
     const auto hash = sha256(out.token);
-    r.date_id = date_id;
-    r.status = decision == domain::admission::confirmed ? domain::registration_status::confirmed
-                                                        : domain::registration_status::waitlisted;
-    r.person = person;
-    r.consent_at = r.created_at = r.updated_at = now;
     auto q = c.prepare(
-        "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
-        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers) VALUES (?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, date_id);
-    q.bind(2, r.code);
-    q.bind(3, hash.data(), static_cast<int>(hash.size()));
-    q.bind(4, std::string{domain::to_string(r.status)});
-    q.bind(5, person.first_name);
-    q.bind(6, person.last_name);
-    q.bind(7, person.email);
-    q.bind(8, email_norm);
-    q.bind(9, person.company);
-    q.bind(10, person.job_title);
-    q.bind(11, person.phone);
+        "INSERT INTO bookings(id, date_id, code, token_hash, first_name, last_name, email, company, phone, billing, "
+        "lang, consent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, b.id);
+    q.bind(2, date_id);
+    q.bind(3, b.code);
+    q.bind(4, hash.data(), static_cast<int>(hash.size()));
+    q.bind(5, b.booker.first_name);
+    q.bind(6, b.booker.last_name);
+    q.bind(7, b.booker.email);
+    q.bind(8, b.booker.company);
+    q.bind(9, b.booker.phone);
+    if (b.billing)
+        q.bind(10, billing_column(*b.billing));
+    else
+        q.bind(10);
+    q.bind(11, std::string{domain::lang_code(lang)});
     q.bind(12, to_db(now));
     q.bind(13, to_db(now));
     q.bind(14, to_db(now));
-    q.bind(15, std::string{domain::lang_code(lang)});
-    q.bind(16, r.id);
-    if (r.billing)
-        q.bind(17, billing_column(*r.billing));
-    else
-        q.bind(17);
-    if (!r.answers.empty())
-        q.bind(18, answers_column(r.answers));
-    else
-        q.bind(18);
-    try {
-        q.exec();
-    } catch (const SQLite::Exception& e) {
-        if (is_unique_violation(e)) return domain::errc::already_registered;  // the index backs the check above
-        throw;
+    q.exec();
+
+    int waiting = counts.waitlisted;
+    for (std::size_t i = 0; i < request->attendees.size(); ++i) {
+        auto& a = request->attendees[i];
+        const auto status = static_cast<int>(i) < placed->confirmed ? domain::registration_status::confirmed
+                                                                    : domain::registration_status::waitlisted;
+        // Each attendee's registration carries the booking's billing address, so that their rows, mails and the
+        // CSV show where the invoice goes.
+        auto inserted =
+            insert_registration(c, date_id, a.person, b.billing, std::move(a.answers), status, now, lang, b.id);
+        if (!inserted) return std::move(inserted).err();
+        auto [r, token] = std::move(*inserted);
+        if (r.status == domain::registration_status::waitlisted) r.waitlist_position = ++waiting;
+        enqueue_mail(c, r, domain::mail_kind::registered, now, token);
+        out.registrations.push_back(std::move(r));
+        out.tokens.push_back(std::move(token));
     }
-    if (r.status == domain::registration_status::waitlisted) r.waitlist_position = counts.waitlisted + 1;
-    enqueue_mail(c, r, domain::mail_kind::registered, now, out.token);
+    enqueue_booking_mail(c, b, now, out.token);
     out.seminar = std::move(*s);
     return out;
 }
@@ -555,7 +756,9 @@ domain::result<registration_change> cancel_registration(connection& c,
     if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
     auto d = find_date(c, r->date_id);
     if (!d) return domain::errc::not_found;
-    if (!domain::may_cancel(who, *d, now)) return domain::errc::registration_closed;
+    auto s = find_seminar_by_id(c, d->seminar_id);
+    if (!s) return domain::errc::not_found;
+    if (!domain::may_cancel(who, *s, *d, now)) return domain::errc::cancellation_closed;
     auto q = c.prepare("UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?");
     q.bind(1, to_db(now));
     q.bind(2, to_db(now));
@@ -566,6 +769,112 @@ domain::result<registration_change> cancel_registration(connection& c,
     out.registration = *find_registration_by_id(c, registration_id);
     enqueue_mail(c, out.registration, domain::mail_kind::cancelled, now);
     out.promoted = promote(c, *d, now);
+    out.seminar = std::move(*s);
+    return out;
+}
+
+domain::result<std::vector<registration_change>> cancel_booking(connection& c,
+                                                                std::int64_t booking_id,
+                                                                canceller who,
+                                                                instant now) {
+    auto people = registrations_of_booking(c, booking_id);
+    // Those waiting go first: a seat freed by a colleague must not promote someone who is cancelled a moment later.
+    std::stable_partition(people.begin(), people.end(), [](const domain::registration& r) {
+        return r.status == domain::registration_status::waitlisted;
+    });
+    std::vector<registration_change> out;
+    for (const auto& r : people) {
+        if (r.status == domain::registration_status::cancelled) continue;
+        auto change = cancel_registration(c, r.id, who, now);
+        if (!change) return std::move(change).err();
+        out.push_back(std::move(*change));
+    }
+    if (out.empty()) return domain::errc::already_cancelled;
+    return out;
+}
+
+domain::result<registration_change> substitute_registration(connection& c,
+                                                            std::int64_t registration_id,
+                                                            const domain::attendee& substitute,
+                                                            std::string_view actor,
+                                                            instant now) {
+    auto r = find_registration_by_id(c, registration_id);
+    if (!r) return domain::errc::not_found;
+    if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
+    auto d = find_date(c, r->date_id);
+    if (!d) return domain::errc::not_found;
+    // Until the seminar begins, also after the self-cancel deadline: sending a colleague instead is the way out then.
+    if (d->status == domain::date_status::cancelled || now >= domain::first_start(*d))
+        return domain::errc::registration_closed;
+    const auto email_norm = domain::normalize_email(substitute.email);
+    if (email_norm == domain::normalize_email(r->person.email)) {
+        domain::error e{domain::errc::invalid_fields};
+        e.fields.emplace("email", domain::field_problem::invalid_value);  // the same person is no substitute
+        return e;
+    }
+    if (holds_active_registration(c, r->date_id, email_norm)) return domain::errc::already_registered;
+
+    const auto before = r->person;
+    auto person = substitute;
+    if (person.company.empty()) person.company = before.company;  // a colleague: the same company unless told
+    registration_change out;
+    out.date = *d;
+    // A registration from before schema 5 keeps a token of its own kind: its code is not its permuted id.
+    const auto value = domain::code_value(r->code);
+    const bool permuted = value && c.codes().backward(*value) == static_cast<std::uint64_t>(r->id);
+    out.token = permuted ? new_registration_token(*value) : new_token();
+    const auto hash = sha256(out.token);
+    auto q = c.prepare(
+        "UPDATE registrations SET first_name = ?, last_name = ?, email = ?, email_norm = ?, company = ?, job_title = "
+        "?, "
+        "phone = ?, token_hash = ?, holder = holder + 1, updated_at = ? WHERE id = ?");
+    q.bind(1, person.first_name);
+    q.bind(2, person.last_name);
+    q.bind(3, person.email);
+    q.bind(4, email_norm);
+    q.bind(5, person.company);
+    q.bind(6, person.job_title);
+    q.bind(7, person.phone);
+    q.bind(8, hash.data(), static_cast<int>(hash.size()));
+    q.bind(9, to_db(now));
+    q.bind(10, registration_id);
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return domain::errc::already_registered;
+        throw;
+    }
+    auto h = c.prepare(
+        "INSERT INTO history(registration_id, booking_id, at, actor, event, detail) VALUES (?, ?, ?, ?, 'substituted', "
+        "?)");
+    h.bind(1, registration_id);
+    if (r->booking_id)
+        h.bind(2, *r->booking_id);
+    else
+        h.bind(2);
+    h.bind(3, to_db(now));
+    h.bind(4, std::string{actor});
+    h.bind(5, substitution_detail(before, person));
+    h.exec();
+    // Mails to the person before that are not out yet would carry a dead link or go to the substitute: they end
+    // here; the `substituted` mail tells that person what happened.
+    auto superseded = c.prepare(
+        "UPDATE outbox SET state = 'failed', token_sealed = NULL, next_attempt_at = NULL, "
+        "last_error = 'superseded: a substitute took the seat' WHERE registration_id = ? AND state IN ('pending', "
+        "'ready') AND person IS NULL");
+    superseded.bind(1, registration_id);
+    superseded.exec();
+    out.registration = *find_registration_by_id(c, registration_id);
+    enqueue_substituted_mail(c, out.registration, before, now);
+    enqueue_mail(c, out.registration, domain::mail_kind::registered, now, out.token);
+    return out;
+}
+
+std::vector<history_entry> history_of(connection& c, std::int64_t registration_id) {
+    auto q = c.prepare("SELECT at, actor, event, detail FROM history WHERE registration_id = ? ORDER BY id");
+    q.bind(1, registration_id);
+    std::vector<history_entry> out;
+    while (q.executeStep()) out.push_back({from_db(q.getColumn(0).getInt64()), text(q, 1), text(q, 2), text(q, 3)});
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include "connection.hpp"
 #include "crypto.hpp"
 #include "domain/admission.hpp"
+#include "domain/booking.hpp"
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
@@ -42,6 +43,12 @@ std::string invite_key(const secret_key& key, const domain::registration& r);
 std::optional<domain::registration> find_registration_by_invite_key(connection& c, std::string_view key);
 /// `code` in canonical form (domain::canonical_code).
 std::optional<domain::registration> find_registration_by_code(connection& c, std::string_view code);
+std::optional<domain::booking> find_booking(connection& c, std::int64_t id);
+/// The booking behind a booking's private token (the booker's key to view it and cancel in it); nullopt otherwise.
+std::optional<domain::booking> find_booking_by_token(connection& c, std::string_view token);
+std::optional<domain::booking> find_booking_by_code(connection& c, std::string_view code);
+/// A booking's registrations in the order they were booked.
+std::vector<domain::registration> registrations_of_booking(connection& c, std::int64_t booking_id);
 
 struct registration_page {
     std::vector<domain::registration> items;
@@ -75,7 +82,7 @@ struct registration_change {
     std::string token;  ///< only set when the registration was just created (the only time we know it)
     std::vector<domain::registration> promoted;
     domain::seminar_date date;  ///< the registration's date as the change saw it (callers need not read it again)
-    std::optional<domain::seminar> seminar;  ///< its seminar, when the change read it (a new registration)
+    std::optional<domain::seminar> seminar;  ///< its seminar, when the change read it (a new or cancelled registration)
 };
 
 struct date_update {
@@ -109,14 +116,67 @@ domain::result<registration_change> register_attendee(connection& c,
                                                       domain::instant now,
                                                       domain::lang lang = domain::lang::de);
 
-/// Who cancels: attendees until the first day starts, the organiser always (domain::may_cancel).
+/// What a company booking did: the booking with its token, and each attendee's registration with theirs, in the
+/// order given.
+struct booking_change {
+    domain::booking booking;
+    std::string token;
+    std::vector<domain::registration> registrations;
+    std::vector<std::string> tokens;
+    domain::seminar_date date;
+    domain::seminar seminar;
+};
+
+/// Registers a company booking in one transaction: the date exists and is open, the booking fits the seminar
+/// (domain::make_booking: invalid_fields), its attendees fit (domain::place_booking: not_enough_seats with
+/// seats_left), no attendee's address holds an active registration on the date (already_registered, the fields
+/// naming each "attendees[i].email"); then the booking, every attendee's registration (confirmed in the order given,
+/// the rest waitlisted), their confirmation mails and the booker's mail. All or nothing.
+domain::result<booking_change> register_booking(connection& c,
+                                                std::int64_t date_id,
+                                                const domain::booking_input& input,
+                                                domain::instant now,
+                                                domain::lang lang = domain::lang::de,
+                                                std::string_view seminar_slug = {});
+
+/// Who cancels: attendees until the seminar's self-cancel deadline, the organiser always (domain::may_cancel).
 using canceller = domain::canceller;
 /// Cancels a registration; a freed seat goes to the first on the waiting list in the same transaction. Every
-/// change to a registration and every visible change to a date records the attendees' mails in the outbox.
+/// change to a registration and every visible change to a date records the attendees' mails in the outbox. Checks
+/// in this order: the registration exists (not_found), is not cancelled (already_cancelled), `who` may still cancel
+/// it (cancellation_closed). The change carries the seminar it read.
 domain::result<registration_change> cancel_registration(connection& c,
                                                         std::int64_t registration_id,
                                                         canceller who,
                                                         domain::instant now);
+
+/// Cancels every active registration of a booking in one transaction (the waitlisted first, so that no colleague
+/// is promoted only to be cancelled); already_cancelled when none was active. Each cancellation as above.
+domain::result<std::vector<registration_change>> cancel_booking(connection& c,
+                                                                std::int64_t booking_id,
+                                                                canceller who,
+                                                                domain::instant now);
+
+/// Names a substitute (Ersatzteilnehmer) for an active registration until its date begins (registration_closed
+/// after; a cancelled date too): seat, code and answers stay, the person changes, and so do the private token
+/// (returned) and the calendar key, so that the person before keeps no key to the seat. The substitute's address must
+/// hold no active registration on the date (already_registered) and differ from the one before ("email":
+/// invalid_value). Records the history entry (`actor`: attendee, booker or organiser), a `substituted` mail to the
+/// person before (their invite becomes a CANCEL) and a `registered` mail with the link to the substitute.
+domain::result<registration_change> substitute_registration(connection& c,
+                                                            std::int64_t registration_id,
+                                                            const domain::attendee& substitute,
+                                                            std::string_view actor,
+                                                            domain::instant now);
+
+/// One entry of a registration's history: when, who (attendee, booker, organiser), what, and its detail as JSON.
+struct history_entry {
+    domain::instant at;
+    std::string actor;
+    std::string event;
+    std::string detail;
+};
+std::vector<history_entry> history_of(connection& c, std::int64_t registration_id);
 
 void put_setting(connection& c, std::string_view key, std::string_view value);
 

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -44,16 +46,18 @@ std::string_view media_type(std::string_view content_type) {
 /// Reads typed fields from a JSON object and records a field problem for every wrong type or unknown key.
 class reader {
 public:
-    reader(const json& body, std::set<std::string> known) : body_(body) {
+    /// `prefix` names the problems of a nested object ("booker.", "attendees[2].").
+    reader(const json& body, std::set<std::string> known, std::string prefix = {})
+        : body_(body), prefix_(std::move(prefix)) {
         for (auto it = body.begin(); it != body.end(); ++it)
-            if (!known.count(it.key())) fields_.emplace(it.key(), field_problem::not_allowed);
+            if (!known.count(it.key())) add(it.key(), field_problem::not_allowed);
     }
 
     std::optional<std::string> text(const std::string& name) {
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
         if (!it->is_string()) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         return it->get<std::string>();
@@ -71,17 +75,17 @@ public:
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
         if (!it->is_number_integer()) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         // Unsigned values above int64 and anything out of range are refused before any narrowing.
         if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         auto v = it->get<std::int64_t>();
         if (v < min || v > max) {
-            fields_.emplace(name, field_problem::invalid_value);
+            add(name, field_problem::invalid_value);
             return std::nullopt;
         }
         return v;
@@ -91,7 +95,7 @@ public:
         auto it = body_.find(name);
         if (it == body_.end() || it->is_null()) return std::nullopt;
         if (auto v = flag_value(*it)) return v;
-        fields_.emplace(name, field_problem::invalid_value);
+        add(name, field_problem::invalid_value);
         return std::nullopt;
     }
 
@@ -100,7 +104,9 @@ public:
         return it == body_.end() ? nullptr : &*it;
     }
 
-    void add(const std::string& name, field_problem p) { fields_.emplace(name, p); }
+    void add(const std::string& name, field_problem p) { fields_.emplace(prefix_ + name, p); }
+    /// Takes over the problems of a nested reader.
+    void merge(const reader& nested) { fields_.insert(nested.fields_.begin(), nested.fields_.end()); }
     bool ok() const { return fields_.empty(); }
     domain::error failure() {
         domain::error e{domain::errc::invalid_fields};
@@ -110,6 +116,7 @@ public:
 
 private:
     const json& body_;
+    std::string prefix_;
     std::map<std::string, field_problem> fields_;
 };
 
@@ -157,27 +164,51 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
                 return domain::error{domain::errc::bad_request, "form field is not UTF-8"};
             // A form's idempotency key is the router's (a form cannot send the header): no handler sees it.
             if (k == idempotency_form_field) continue;
-            // "billing[city]" and "answers[topics]" fill nested objects, as the JSON body has them; a nested field
-            // sent more than once (the checkboxes of a multiple choice) becomes a list.
+            // "billing[city]", "answers[topics]" and "attendees[0][answers][level]" fill nested objects, as the
+            // JSON body has them; a nested field sent more than once (the boxes of a multiple choice) becomes a list.
             if (const auto open = k.find('['); open != std::string::npos && open > 0 && k.back() == ']') {
-                const auto outer = k.substr(0, open), inner = k.substr(open + 1, k.size() - open - 2);
-                if (inner.empty() || inner.find_first_of("[]") != std::string::npos)
-                    return domain::error{domain::errc::bad_request, "malformed form field name"};
-                auto& group = body[outer];
-                if (!group.is_object()) {
-                    if (!group.is_null()) continue;  // "billing" and "billing[x]" both sent: the first counts
-                    group = json::object();
+                std::vector<std::string> path{k.substr(0, open)};
+                for (std::size_t at = open; at < k.size();) {
+                    const auto close = k.find(']', at);
+                    if (k[at] != '[' || close == std::string::npos || close == at + 1 || path.size() > 4)
+                        return domain::error{domain::errc::bad_request, "malformed form field name"};
+                    path.push_back(k.substr(at + 1, close - at - 1));
+                    if (path.back().find('[') != std::string::npos)
+                        return domain::error{domain::errc::bad_request, "malformed form field name"};
+                    at = close + 1;
                 }
-                auto& slot = group[inner];
+                json* node = &body;
+                bool clash = false;
+                for (std::size_t i = 0; i + 1 < path.size() && !clash; ++i) {
+                    node = &(*node)[path[i]];
+                    if (node->is_null()) *node = json::object();
+                    clash = !node->is_object();  // "billing" and "billing[x]" both sent: the first counts
+                }
+                if (clash) continue;
+                auto& slot = (*node)[path.back()];
                 if (slot.is_null())
                     slot = v;
                 else if (slot.is_array())
                     slot.push_back(v);
-                else
+                else if (slot.is_string())
                     slot = json::array({slot, v});
                 continue;
             }
             if (!body.contains(k)) body[k] = v;  // the first value of a repeated field counts
+        }
+        // Numbered groups ("attendees[0]", "attendees[1]") are a list in the JSON body: in their numbers' order.
+        if (auto it = body.find("attendees"); it != body.end() && it->is_object()) {
+            std::map<std::size_t, json> rows;
+            for (auto row = it->begin(); row != it->end(); ++row) {
+                const auto& key = row.key();
+                const bool number = !key.empty() && key.size() <= 3 && (key == "0" || key.front() != '0') &&
+                                    std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+                if (!number) return domain::error{domain::errc::bad_request, "malformed form field name"};
+                rows.emplace(std::stoul(key), row.value());
+            }
+            json list = json::array();
+            for (auto& [n, row] : rows) list.push_back(std::move(row));
+            *it = std::move(list);
         }
         return body;
     }
@@ -336,7 +367,9 @@ domain::result<domain::seminar_input> seminar_input_from(const json& body) {
               "organizer_name",
               "organizer_email",
               "billing",
-              "questions"});
+              "questions",
+              "cancellation_terms",
+              "self_cancel_days"});
     domain::seminar_input in;
     in.slug = r.text("slug");
     in.title = r.text("title");
@@ -353,6 +386,15 @@ domain::result<domain::seminar_input> seminar_input_from(const json& body) {
     in.organizer_email = r.text("organizer_email");
     in.billing = r.text("billing");
     if (const auto* q = r.raw("questions"); q && !q->is_null()) in.questions = questions_from(r, *q);
+    in.cancellation_terms = r.text("cancellation_terms");
+    if (auto* d = r.raw("self_cancel_days")) {
+        // Any integer that fits is read here; the domain says which are allowed (0..365).
+        if (d->is_null())
+            in.self_cancel_days = std::optional<int>{};
+        else if (auto v =
+                     r.integer("self_cancel_days", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+            in.self_cancel_days = static_cast<int>(*v);
+    }
     if (!r.ok()) return r.failure();
     return in;
 }
@@ -424,6 +466,75 @@ domain::result<domain::registration_input> registration_input_from(const json& b
     in.privacy_consent = r.boolean("privacy_consent").value_or(false);
     if (const auto* b = r.raw("billing")) in.billing = billing_from(r, *b);
     if (const auto* a = r.raw("answers")) in.answers = answers_from(r, *a);
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
+domain::result<substitute_input> substitute_input_from(const json& body) {
+    reader r(body, {"first_name", "last_name", "email", "company", "job_title", "phone", "registration"});
+    substitute_input in;
+    in.person.first_name = r.text("first_name").value_or("");
+    in.person.last_name = r.text("last_name").value_or("");
+    in.person.email = r.text("email").value_or("");
+    in.person.company = r.text("company").value_or("");
+    in.person.job_title = r.text("job_title").value_or("");
+    in.person.phone = r.text("phone").value_or("");
+    in.person.privacy_consent = true;  // the one who names a substitute speaks for them, as a booker does
+    in.registration = r.text("registration").value_or("");
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
+domain::result<domain::booking_input> booking_input_from(const json& body) {
+    // "date_id", "rows" and "action" come with the HTML form (its date choice, its rows, "add another").
+    reader r(body,
+             {"booker",
+              "billing",
+              "attendees",
+              "privacy_consent",
+              "if_not_all_fit",
+              "website",
+              "lang",
+              "date_id",
+              "rows",
+              "action",
+              "idempotency_key"});
+    domain::booking_input in;
+    if (const auto* b = r.raw("booker"); b && b->is_object()) {
+        reader booker(*b, {"first_name", "last_name", "email", "company", "phone"}, "booker.");
+        in.booker.first_name = booker.text("first_name").value_or("");
+        in.booker.last_name = booker.text("last_name").value_or("");
+        in.booker.email = booker.text("email").value_or("");
+        in.booker.company = booker.text("company").value_or("");
+        in.booker.phone = booker.text("phone").value_or("");
+        r.merge(booker);
+    } else if (b && !b->is_null()) {
+        r.add("booker", field_problem::invalid_value);
+    }
+    if (const auto* b = r.raw("billing")) in.billing = billing_from(r, *b);
+    if (const auto* list = r.raw("attendees"); list && list->is_array()) {
+        for (std::size_t i = 0; i < list->size() && i <= domain::limits::booking_attendees; ++i) {
+            const auto& item = (*list)[i];
+            const auto prefix = "attendees[" + std::to_string(i) + "]";
+            domain::registration_input a;
+            if (item.is_object()) {
+                reader one(item, {"first_name", "last_name", "email", "job_title", "answers"}, prefix + ".");
+                a.first_name = one.text("first_name").value_or("");
+                a.last_name = one.text("last_name").value_or("");
+                a.email = one.text("email").value_or("");
+                a.job_title = one.text("job_title").value_or("");
+                if (const auto* answers = one.raw("answers")) a.answers = answers_from(one, *answers);
+                r.merge(one);
+            } else {
+                r.add(prefix, field_problem::invalid_value);
+            }
+            in.attendees.push_back(std::move(a));
+        }
+    } else if (list && !list->is_null()) {
+        r.add("attendees", field_problem::invalid_value);
+    }
+    in.privacy_consent = r.boolean("privacy_consent").value_or(false);
+    in.if_not_all_fit = r.text("if_not_all_fit").value_or("");
     if (!r.ok()) return r.failure();
     return in;
 }
@@ -516,6 +627,8 @@ json seminar_json(const domain::seminar& s) {
            {"organizer_email", s.organizer_email},
            {"billing", domain::to_string(s.billing)},
            {"questions", questions_json(s.questions)},
+           {"cancellation_terms", s.cancellation_terms},
+           {"self_cancel_days", s.self_cancel_days ? json(*s.self_cancel_days) : json(nullptr)},
            {"created_at", iso(s.created_at, nullptr)},
            {"updated_at", iso(s.updated_at, nullptr)}};
     return j;
@@ -582,6 +695,47 @@ json registration_json(const domain::registration& r) {
                 {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
 }
 
+json booking_json(const domain::booking& b,
+                  const std::vector<domain::registration>& registrations,
+                  std::string_view token,
+                  const domain::seminar& s,
+                  const domain::seminar_date& d,
+                  domain::lang lang,
+                  const site_urls& links) {
+    json people = json::array();
+    for (const auto& r : registrations) {
+        json one{{"code", r.code},
+                 {"status", domain::to_string(r.status)},
+                 {"first_name", r.person.first_name},
+                 {"last_name", r.person.last_name},
+                 {"email", r.person.email},
+                 {"job_title", r.person.job_title},
+                 {"answers", answers_json(r.answers)},
+                 {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
+        if (r.waitlist_position) one["waitlist_position"] = *r.waitlist_position;
+        people.push_back(std::move(one));
+    }
+    json j{{"code", b.code},
+           {"date_id", b.date_id},
+           {"booker",
+            {{"first_name", b.booker.first_name},
+             {"last_name", b.booker.last_name},
+             {"email", b.booker.email},
+             {"company", b.booker.company},
+             {"phone", b.booker.phone}}},
+           {"billing", billing_json(b.billing)},
+           {"registrations", std::move(people)},
+           {"seminar", {{"slug", s.slug}, {"title", s.title}, {"location", s.location}}},
+           {"schedule", domain::format_schedule(d.days, lang)},
+           {"privacy_consent_at", iso(b.consent_at, nullptr)},
+           {"created_at", iso(b.created_at, nullptr)}};
+    if (!token.empty()) {
+        j["token"] = std::string{token};
+        j["links"] = {{"self", links.booking_api(token)}, {"page", links.booking_page(token)}};
+    }
+    return j;
+}
+
 namespace {
 
 std::string status_text(const domain::registration& r, domain::lang lang) {
@@ -617,6 +771,7 @@ json confirmation_json(domain::seminar s,
     mail.token = std::string{token};
     mail.lang = lang;
     mail.public_url = links.base();
+    mail.created_at = mail.registration.created_at;  // the mail's time: what the deadline is judged against
     const auto& reg = mail.registration;
     json j{{"code", reg.code},
            {"status", domain::to_string(reg.status)},
@@ -661,6 +816,11 @@ json attendee_view_json(const domain::seminar& s,
     j["answers"] = answers_json(r.answers);
     j["answered"] = answered_json(r.answers);
     j["cancelled_at"] = r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr);
+    // Whether DELETE works now, and until when it does: the same rule the writer applies.
+    j["cancellable"] = domain::self_cancellable(s, d, r, now);
+    j["cancellable_until"] = r.status == domain::registration_status::cancelled
+                                 ? json(nullptr)
+                                 : json(iso(domain::self_cancel_deadline(s, d), nullptr));
     j["seminar"] = {{"slug", s.slug}, {"title", s.title}, {"location", s.location}};
     j["date"] = std::move(date);
     return j;

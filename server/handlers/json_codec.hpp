@@ -2,6 +2,7 @@
 // the documented response shapes (docs/api.md).
 #pragma once
 
+#include "domain/booking.hpp"
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
@@ -25,6 +26,16 @@ domain::result<json> body_object(const http_request& req, bool allow_form);
 domain::result<domain::seminar_input> seminar_input_from(const json& body);
 domain::result<domain::date_input> date_input_from(const json& body);
 domain::result<domain::registration_input> registration_input_from(const json& body);
+/// A company booking's body (see docs/api.md, "Company bookings"); nested problems carry the path ("booker.email",
+/// "attendees[1].answers.level").
+domain::result<domain::booking_input> booking_input_from(const json& body);
+/// A substitute's body: the new person (first_name, last_name, email required; company, job_title, phone), and with
+/// a booking's token the `registration` code of the seat.
+struct substitute_input {
+    domain::registration_input person;
+    std::string registration;
+};
+domain::result<substitute_input> substitute_input_from(const json& body);
 
 /// A yes/no field as JSON or a form sends it: a boolean, or "on"/"true"/"1"/"yes" and "off"/"false"/"0"/"no"/"".
 /// nullopt for anything else.
@@ -51,6 +62,16 @@ json date_json(const domain::seminar& s,
 /// One page of an organiser's list: `{"items", "total", "next_cursor"}`; the cursor is a string, null on the last page.
 json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_cursor);
 
+/// A booking as its booker sees it (and the 201 of a new one): the booker, the billing address, every attendee with
+/// code and status in the order booked; `token` and `links` only when given.
+json booking_json(const domain::booking& b,
+                  const std::vector<domain::registration>& registrations,
+                  std::string_view token,
+                  const domain::seminar& s,
+                  const domain::seminar_date& d,
+                  domain::lang lang,
+                  const site_urls& links);
+
 /// The organiser's view of one registration (all attendee fields).
 json registration_json(const domain::registration& r);
 /// The answer to a new registration (201): code, status, waiting-list position, token, the confirmation (status
@@ -65,7 +86,8 @@ json confirmation_json(domain::seminar s,
                        std::string_view invite_key,
                        domain::lang lang,
                        const site_urls& links);
-/// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar.
+/// What the attendee gets at links.self: the confirmation plus the attendee's fields, the date and the seminar, and
+/// whether (`cancellable`) and until when (`cancellable_until`, UTC; null once cancelled) the attendee may cancel it.
 json attendee_view_json(const domain::seminar& s,
                         const domain::seminar_date& d,
                         const domain::registration& r,

@@ -22,9 +22,11 @@ json mail_json(const storage::mail_entry& m, const site_urls& urls) {
     return json{{"id", m.id},
                 {"kind", domain::to_string(m.kind)},
                 {"state", storage::to_string(m.state)},
-                {"registration", m.code},
+                // A booker's mail belongs to the booking, every other to one registration.
+                {"registration", m.booking_id ? json(nullptr) : json(m.code)},
+                {"booking", m.booking_id ? json(m.code) : json(nullptr)},
                 {"date_id", m.date_id},
-                {"registration_status", domain::to_string(m.status)},
+                {"registration_status", m.booking_id ? json(nullptr) : json(domain::to_string(m.status))},
                 {"waitlist_position", m.waitlist_position ? json(*m.waitlist_position) : json(nullptr)},
                 {"language", domain::lang_code(m.lang)},
                 {"to", m.recipient.empty() ? json(nullptr) : json(m.recipient)},

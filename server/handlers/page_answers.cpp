@@ -73,12 +73,19 @@ void answer_form_again(services& svc,
                        std::int64_t date_id,
                        form_state form,
                        int status,
-                       std::optional<std::chrono::seconds> retry_after) {
+                       std::optional<std::chrono::seconds> retry_after,
+                       std::optional<domain::registration_input> details) {
     // A new key: the person corrects the fields and sends again, which is a new submission.
     form.idempotency_key = fresh_form_key();
     svc.read(ex,
-             [&svc, ex, slug = std::move(slug), date_id, form = std::move(form), status, retry_after](
-                 storage::connection& c) {
+             [&svc,
+              ex,
+              slug = std::move(slug),
+              date_id,
+              form = std::move(form),
+              status,
+              retry_after,
+              details = std::move(details)](storage::connection& c) mutable {
                  const auto ctx = page_context_of(svc, ex->lang);
                  std::optional<domain::seminar> s;
                  if (!slug.empty()) {
@@ -87,6 +94,9 @@ void answer_form_again(services& svc,
                      s = storage::find_seminar_by_id(c, d->seminar_id);
                  }
                  if (!s) return not_found_page(svc, ex->lang);
+                 if (details)
+                     if (auto more = domain::make_registration_details(*details, *s); !more)
+                         form.problems.insert(more.err().fields.begin(), more.err().fields.end());
                  auto res = html_response(status, render_seminar(ctx, load_listing(c, std::move(*s)), form), svc);
                  res.set("Cache-Control", "no-store");
                  if (retry_after) res.set("Retry-After", std::to_string(retry_after->count()));
@@ -118,8 +128,8 @@ std::string confirmation_page_url(const services& svc, std::string_view token, d
     return svc.urls.registration_page(token) + lang_suffix(lang);
 }
 
-http_response private_page(std::string body, const services& svc) {
-    auto res = html_response(200, std::move(body), svc);
+http_response private_page(std::string body, const services& svc, int status) {
+    auto res = html_response(status, std::move(body), svc);
     // The URL is the key to the registration: keep it out of caches, Referer headers and search engines.
     res.set("Cache-Control", "no-store");
     res.set("Referrer-Policy", "no-referrer");

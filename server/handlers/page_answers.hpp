@@ -1,6 +1,7 @@
 // Shared by the page routes and the registration routes: HTML answers and the form's second chance.
 #pragma once
 
+#include "domain/validation.hpp"
 #include "server/handlers/services.hpp"
 #include "server/web/pages.hpp"
 #include "storage/connection.hpp"
@@ -17,7 +18,7 @@ seminar_listing load_listing(storage::connection& c, domain::seminar s);
 /// An HTML answer with our security headers (CSP without script, nosniff).
 http_response html_response(int status, std::string body, const services& svc);
 /// An HTML answer for a page behind the private token link: never cached, never in a Referer, never indexed.
-http_response private_page(std::string body, const services& svc);
+http_response private_page(std::string body, const services& svc, int status = 200);
 http_response not_found_page(const services& svc, domain::lang lang);
 http_response redirect_to(const std::string& location);
 page_context page_context_of(const services& svc, domain::lang lang);
@@ -31,13 +32,15 @@ inline constexpr std::string_view form_key_placeholder = "form-key-placeholder--
 http_response with_fresh_form_key(http_response res);
 
 /// Renders the seminar page again with what the person typed and what was wrong (`status` 422, 409 or 429). The
-/// seminar is found by `slug`, or else by `date_id` (a form on another site that posts to the API).
+/// seminar is found by `slug`, or else by `date_id` (a form on another site that posts to the API). With `details`,
+/// the billing address and answers are checked against that seminar too, so that every problem shows at once.
 void answer_form_again(services& svc,
                        const std::shared_ptr<exchange>& ex,
                        std::string slug,
                        std::int64_t date_id,
                        form_state form,
                        int status,
-                       std::optional<std::chrono::seconds> retry_after = std::nullopt);
+                       std::optional<std::chrono::seconds> retry_after = std::nullopt,
+                       std::optional<domain::registration_input> details = std::nullopt);
 
 }  // namespace seminard::server

@@ -3,6 +3,7 @@
 // stylesheet. Rendering lives in server/web/pages.cpp; this file reads, writes and picks the answer.
 #include "server/handlers/routes.hpp"
 
+#include "domain/admission.hpp"
 #include "server/handlers/json_codec.hpp"
 #include "server/handlers/page_answers.hpp"
 #include "server/http/form.hpp"
@@ -82,7 +83,11 @@ void add_page_routes(router& r, services& svc) {
                 auto d = storage::find_date(c, reg->date_id);
                 auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
                 if (!s) return not_found_page(svc, ex->lang);
-                return private_page(render_cancel_step(page_context_of(svc, ex->lang), *s, *d, *reg, token), svc);
+                const auto ctx = page_context_of(svc, ex->lang);
+                // Past the deadline there is nothing to confirm: say whom to ask, as the second step would.
+                if (!domain::self_cancellable(*s, *d, *reg, ctx.now))
+                    return private_page(render_cancel_closed(ctx, *s, *d, *reg, token), svc, 409);
+                return private_page(render_cancel_step(ctx, *s, *d, *reg, token), svc);
             });
         }
         svc.writer.submit<storage::registration_change>(
@@ -95,6 +100,17 @@ void add_page_routes(router& r, services& svc) {
                 // This runs on the writer's completion thread: every answer, even the redirect, is built on the IO
                 // thread.
                 const auto code = r ? std::optional<domain::errc>{} : std::optional{r.err().code};
+                if (code == domain::errc::cancellation_closed) {
+                    // The deadline passed between the question and the answer: the page with whom to ask.
+                    return svc.read(ex, [&svc, ex, token](storage::connection& c) {
+                        auto reg = storage::find_registration_by_token(c, token);
+                        auto d = reg ? storage::find_date(c, reg->date_id) : std::nullopt;
+                        auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
+                        if (!s) return not_found_page(svc, ex->lang);
+                        return private_page(
+                            render_cancel_closed(page_context_of(svc, ex->lang), *s, *d, *reg, token), svc, 409);
+                    });
+                }
                 ex->respond_with([&svc, ex, token, code]() -> http_response {
                     if (!code || *code == domain::errc::already_cancelled)
                         return redirect_to(confirmation_page_url(svc, token, ex->lang));

@@ -61,15 +61,16 @@ struct attendee_view {
     std::string invite_key;  ///< the read-only calendar key (storage::invite_key)
 };
 
-/// `known_date`: the date when the caller has just read it (in the same transaction), so it is not read twice. The
-/// invite key is left to the caller's thread (see with_invite_key): on the writer every microsecond counts.
+/// `known_date`, `known_seminar`: what the caller has just read (in the same transaction), so it is not read twice.
+/// The invite key is left to the caller's thread (see with_invite_key): on the writer every microsecond counts.
 domain::result<attendee_view> load_view(storage::connection& c,
                                         domain::registration reg,
                                         std::string token,
-                                        std::optional<domain::seminar_date> known_date = std::nullopt) {
+                                        std::optional<domain::seminar_date> known_date = std::nullopt,
+                                        std::optional<domain::seminar> known_seminar = std::nullopt) {
     auto d = known_date ? std::move(known_date) : storage::find_date(c, reg.date_id);
     if (!d) return domain::errc::not_found;
-    auto s = storage::find_seminar_by_id(c, d->seminar_id);
+    auto s = known_seminar ? std::move(known_seminar) : storage::find_seminar_by_id(c, d->seminar_id);
     if (!s) return domain::errc::not_found;
     return attendee_view{std::move(*s), std::move(*d), std::move(reg), std::move(token), {}};
 }
@@ -77,13 +78,6 @@ domain::result<attendee_view> load_view(storage::connection& c,
 attendee_view& with_invite_key(const services& svc, attendee_view& v) {
     v.invite_key = storage::invite_key(svc.key(), v.registration);
     return v;
-}
-
-/// 429 with the seconds until the client's bucket holds a token again.
-http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {
-    auto res = error_response(domain::errc::too_many_requests, lang);
-    res.set("Retry-After", std::to_string(retry_after.count()));
-    return res;
 }
 
 }  // namespace
@@ -129,18 +123,36 @@ void submit_registration(services& svc,
     }
     std::optional<domain::attendee> person;
     domain::registration_input details;  // billing address and answers: checked in the writer, against the seminar
+    bool parsed = false;
     if (auto input = registration_input_from(*body); !input) {
         for (const auto& [name, problem] : input.err().fields) problems.fields.emplace(name, problem);
-    } else if (auto p = domain::make_attendee(*input); !p) {
-        for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
     } else {
-        person = std::move(*p);
+        parsed = true;
+        if (auto p = domain::make_attendee(*input); !p)
+            for (const auto& [name, problem] : p.err().fields) problems.fields.emplace(name, problem);
+        else
+            person = std::move(*p);
         details = std::move(*input);
     }
     if (!problems.fields.empty()) {
-        if (!browser) return ex->respond(error_response(problems, ex->lang));
-        form.problems = std::move(problems.fields);
-        return answer_form_again(svc, ex, slug, date_id, std::move(form), 422);
+        // The billing address and answers depend on the seminar: checked against it here too, so that one answer
+        // names every problem (this is the error path; the extra read costs nothing on the way to a seat).
+        std::optional<domain::registration_input> check_too;
+        if (parsed && date_id > 0) check_too = std::move(details);
+        if (browser) {
+            form.problems = std::move(problems.fields);
+            return answer_form_again(svc, ex, slug, date_id, std::move(form), 422, std::nullopt, std::move(check_too));
+        }
+        if (!check_too) return ex->respond(error_response(problems, ex->lang));
+        return svc.read(
+            ex,
+            [ex, date_id, problems = std::move(problems), in = std::move(*check_too)](storage::connection& c) mutable {
+                if (auto d = storage::find_date(c, date_id))
+                    if (auto s = storage::find_seminar_by_id(c, d->seminar_id))
+                        if (auto more = domain::make_registration_details(in, *s); !more)
+                            problems.fields.insert(more.err().fields.begin(), more.err().fields.end());
+                return error_response(problems, ex->lang);
+            });
     }
     svc.writer.submit<attendee_view>(
         [slug, date_id, p = std::move(*person), details = std::move(details), now = svc.now(), lang = ex->lang](
@@ -219,7 +231,8 @@ void add_registration_routes(router& r, services& svc) {
                 if (!reg) return domain::errc::not_found;
                 auto change = storage::cancel_registration(c, reg->id, storage::canceller::attendee, now);
                 if (!change) return std::move(change).err();
-                return load_view(c, std::move(change->registration), token, std::move(change->date));
+                return load_view(
+                    c, std::move(change->registration), token, std::move(change->date), std::move(change->seminar));
             },
             [&svc, lang = ex->lang](attendee_view& v) {
                 with_invite_key(svc, v);

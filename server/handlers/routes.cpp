@@ -18,10 +18,20 @@ void add_routes(router& r, services& svc) {
     add_health_routes(r, svc);
     add_seminar_routes(r, svc);
     add_registration_routes(r, svc);
+    add_booking_routes(r, svc);
+    add_substitute_route(r, svc);
+    add_history_route(r, svc);
     add_calendar_routes(r, svc);
     add_export_routes(r, svc);
     add_outbox_routes(r, svc);
     add_page_routes(r, svc);
+    add_booking_pages(r, svc);
+}
+
+http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {
+    auto res = error_response(domain::errc::too_many_requests, lang);
+    res.set("Retry-After", std::to_string(retry_after.count()));
+    return res;
 }
 
 std::optional<std::int64_t> parse_id(std::string_view s) {

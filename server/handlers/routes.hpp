@@ -11,6 +11,10 @@ namespace seminard::server {
 void add_health_routes(router& r, services& svc);
 void add_seminar_routes(router& r, services& svc);
 void add_registration_routes(router& r, services& svc);
+void add_booking_routes(router& r, services& svc);
+void add_booking_pages(router& r, services& svc);
+void add_substitute_route(router& r, services& svc);
+void add_history_route(router& r, services& svc);
 void add_calendar_routes(router& r, services& svc);
 void add_export_routes(router& r, services& svc);
 void add_outbox_routes(router& r, services& svc);
@@ -33,6 +37,8 @@ page_query read_page_query(std::string_view query, domain::error& problems);
 /// Whether a path segment can be an attendee token (28 base64url characters since schema 5, 22 before); anything
 /// else is a 404 without a database lookup.
 bool plausible_token(std::string_view t) noexcept;
+/// 429 with the seconds until the client's bucket holds a token again.
+http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang);
 /// A path segment without its ".ics" (calendar links end in it; the key or id before it is what counts).
 std::string_view without_ics(std::string_view segment) noexcept;
 

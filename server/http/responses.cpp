@@ -27,6 +27,7 @@ http_response error_response(const domain::error& e, domain::lang lang) {
             fields[name] = {{"code", domain::to_string(problem)}, {"message", domain::message(problem, lang)}};
         body["fields"] = std::move(fields);
     }
+    if (e.seats_left) body["seats_left"] = *e.seats_left;
     auto res = json_response(info.http_status, body);
     res.set("Cache-Control", "no-store");
     return res;

@@ -6,12 +6,15 @@
 #include "server/web/urls.hpp"
 
 #include "calendars/ics.hpp"
+#include "domain/admission.hpp"
 #include "domain/format_de.hpp"
 #include "domain/invite.hpp"
 #include "domain/questions.hpp"
+#include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "server/mail/mime.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -35,6 +38,8 @@ struct mail_content {
     std::string link_label;  ///< with `link`: the private link of a `registered` mail
     std::string link;
     std::string redacted_link;  ///< instead of `link`, in the copy the outbox keeps
+    std::string terms_label;    ///< with `terms`: the seminar's cancellation terms and the attendee's deadline
+    std::vector<std::vector<std::string>> terms;  ///< paragraphs, each as its lines
     std::vector<std::string> closing;
     std::string regards;
     std::string organizer_name;
@@ -77,6 +82,13 @@ std::string status_value(const mail_input& in) {
 
 std::vector<std::string> intro(const mail_input& in) {
     switch (in.kind) {
+        case mail_kind::booking:
+            break;  // booking_content() writes its own
+        case mail_kind::substituted:
+            return {is_de(in) ? "Ihr Platz beim unten genannten Termin wurde auf " + in.substitute_name +
+                                    " übertragen. Ihre Anmeldung ist damit beendet."
+                              : "your seat for the date below has been passed on to " + in.substitute_name +
+                                    ". Your registration has therefore ended."};
         case mail_kind::registered:
             if (in.registration.status == registration_status::cancelled) break;
             if (waitlisted(in))
@@ -145,7 +157,117 @@ std::string calendar_sentence(const mail_input& in) {
                 "With the attached invitation you can add the date to your calendar.");
 }
 
+std::string booked_status(const mail_input& in, const domain::registration& r) {
+    switch (r.status) {
+        case registration_status::confirmed:
+            return pick(in, "bestätigt", "confirmed");
+        case registration_status::waitlisted:
+            return is_de(in)
+                       ? "Warteliste" +
+                             (r.waitlist_position ? ", Platz " + std::to_string(*r.waitlist_position) : std::string{})
+                       : "waiting list" + (r.waitlist_position ? ", position " + std::to_string(*r.waitlist_position)
+                                                               : std::string{});
+        case registration_status::cancelled:
+            return pick(in, "storniert", "cancelled");
+    }
+    return {};
+}
+
+/// The booker's confirmation of a company booking: who is booked with which status, the billing address, and the
+/// link to manage the booking.
+mail_content booking_content(const mail_input& in) {
+    const auto& s = in.seminar;
+    const auto& b = in.booking;
+    mail_content c;
+    c.greeting =
+        (is_de(in) ? "Guten Tag " : "Dear ") + domain::trim(b.booker.first_name + " " + b.booker.last_name) + ",";
+    const bool any_waiting = std::any_of(in.booked.begin(), in.booked.end(), [](const domain::registration& r) {
+        return r.status == registration_status::waitlisted;
+    });
+    c.intro.push_back(pick(in,
+                           "vielen Dank für Ihre Firmenbuchung. Wir haben die folgenden Teilnehmenden angemeldet; jede "
+                           "Person erhält eine eigene Bestätigung mit Kalendereinladung.",
+                           "thank you for your company booking. We have registered the attendees below; each of them "
+                           "gets a confirmation of their own with a calendar invitation."));
+    if (any_waiting)
+        c.intro.push_back(pick(in,
+                               "Nicht alle fanden einen Platz: Wer auf der Warteliste steht, rückt automatisch nach, "
+                               "sobald ein Platz frei wird, und erhält dann eine Bestätigung.",
+                               "Not everyone found a seat: those on the waiting list move up automatically as soon as "
+                               "a seat becomes free, and are then told by e-mail."));
+    c.details.push_back({pick(in, "Seminar", "Seminar"), {s.title}});
+    c.details.push_back({pick(in, "Termin", "Date"), domain::schedule_lines(in.date.days, in.lang)});
+    if (!s.location.empty()) c.details.push_back({pick(in, "Ort", "Location"), {s.location}});
+    c.details.push_back({pick(in, "Preis", "Price"),
+                         {domain::format_price(s.price_cents, s.currency, in.lang) + pick(in, " je Person", " each")}});
+    c.details.push_back({pick(in, "Buchungscode", "Booking code"), {b.code}});
+    c.details.push_back({pick(in, "Firma", "Company"), {b.booker.company}});
+    std::vector<std::string> people;
+    for (const auto& r : in.booked)
+        people.push_back(domain::trim(r.person.first_name + " " + r.person.last_name) + " <" + r.person.email + ">, " +
+                         r.code + ", " + booked_status(in, r));
+    c.details.push_back({pick(in, "Teilnehmende", "Attendees"), std::move(people)});
+    if (b.billing)
+        c.details.push_back(
+            {pick(in, "Rechnungsanschrift", "Billing address"), domain::billing_lines(*b.billing, in.lang)});
+    c.link_label = pick(in,
+                        "Buchung ansehen, einzelne Teilnehmende oder alle stornieren",
+                        "View the booking, cancel one attendee or all");
+    if (!in.token.empty()) {
+        c.link = site_urls{in.public_url}.booking_page(in.token);
+        c.closing.push_back(pick(in,
+                                 "Der Link ist persönlich; bitte geben Sie ihn nicht weiter.",
+                                 "The link is personal; please do not pass it on."));
+    } else {
+        c.redacted_link = pick(in,
+                               "[persönlicher Link – steht nur in der zugestellten E-Mail]",
+                               "[personal link – only in the mail as delivered]");
+    }
+    c.regards = pick(in, "Mit freundlichen Grüßen", "Kind regards");
+    c.organizer_name = s.organizer_name;
+    c.organizer_email = s.organizer_email;
+    return c;
+}
+
+/// Until when the attendee may cancel themselves, and whom to ask after that; judged at the mail's own time (the
+/// change it reports), so that a late registration is told at once that only the organiser can cancel.
+std::string deadline_sentence(const mail_input& in) {
+    const auto& s = in.seminar;
+    const auto* zone = domain::find_zone(in.date.timezone);
+    if (!zone || in.date.days.empty()) return {};
+    const auto contact = s.organizer_name + " (" + s.organizer_email + ")";
+    if (!domain::may_cancel(domain::canceller::attendee, s, in.date, in.created_at))
+        return is_de(in) ? "Eine Stornierung ist nur noch über " + contact + " möglich."
+                         : "Only the organiser can cancel now: " + contact + ".";
+    const auto until = domain::format_datetime(domain::self_cancel_deadline(s, in.date), *zone, in.lang);
+    if (in.kind == mail_kind::booking)
+        return is_de(in) ? "Über den Link in dieser E-Mail können Sie Anmeldungen dieser Buchung bis zum " + until +
+                               " selbst stornieren. Danach ist eine Stornierung nur noch über " + contact + " möglich."
+                         : "With the link in this e-mail you can cancel registrations of this booking until " + until +
+                               ". After that, only the organiser can cancel: " + contact + ".";
+    const bool link_here = in.kind == mail_kind::registered;
+    if (is_de(in))
+        return std::string{link_here ? "Über den persönlichen Link in dieser E-Mail"
+                                     : "Über den Link in Ihrer Anmeldebestätigung"} +
+               " können Sie Ihre Anmeldung bis zum " + until +
+               " selbst stornieren. Danach ist eine Stornierung nur noch über " + contact + " möglich.";
+    return std::string{link_here ? "With the personal link in this e-mail"
+                                 : "With the link in your registration confirmation"} +
+           " you can cancel your registration yourself until " + until +
+           ". After that, only the organiser can cancel: " + contact + ".";
+}
+
 mail_content content(const mail_input& in) {
+    if (in.kind == mail_kind::booking) {
+        auto c = booking_content(in);
+        const auto& s = in.seminar;
+        if (!s.cancellation_terms.empty() || s.self_cancel_days) {
+            c.terms_label = pick(in, "Stornobedingungen", "Cancellation terms");
+            if (!s.cancellation_terms.empty()) c.terms.push_back(domain::split_lines(s.cancellation_terms));
+            if (auto sentence = deadline_sentence(in); !sentence.empty()) c.terms.push_back({std::move(sentence)});
+        }
+        return c;
+    }
     const auto& s = in.seminar;
     const auto& r = in.registration;
     mail_content c;
@@ -190,8 +312,15 @@ mail_content content(const mail_input& in) {
                                "[persönlicher Link – steht nur in der zugestellten E-Mail]",
                                "[personal link – only in the mail as delivered]");
     }
+    // The terms the attendee agreed to, in every mail about an active registration, when the seminar has any.
+    const bool terms = !cancellation && (!s.cancellation_terms.empty() || s.self_cancel_days);
+    if (terms) {
+        c.terms_label = pick(in, "Stornobedingungen", "Cancellation terms");
+        if (!s.cancellation_terms.empty()) c.terms.push_back(domain::split_lines(s.cancellation_terms));
+        if (auto sentence = deadline_sentence(in); !sentence.empty()) c.terms.push_back({std::move(sentence)});
+    }
     c.closing.push_back(calendar_sentence(in));
-    if (in.kind == mail_kind::cancelled) {
+    if (in.kind == mail_kind::cancelled || in.kind == mail_kind::substituted) {
         c.closing.push_back(pick(in,
                                  "Falls Sie diese Stornierung nicht veranlasst haben, antworten Sie bitte auf diese "
                                  "E-Mail.",
@@ -201,6 +330,13 @@ mail_content content(const mail_input& in) {
                                  "Bei Fragen, etwa zu einem anderen Termin, antworten Sie bitte auf diese E-Mail.",
                                  "If you have any questions, for example about another date, please reply to this "
                                  "e-mail."));
+    } else if (in.kind != mail_kind::registered && !cancellation && terms) {
+        // The terms above say until when cancelling works.
+        c.closing.push_back(pick(in,
+                                 "Über den Link in Ihrer Anmeldebestätigung können Sie Ihre Anmeldung jederzeit "
+                                 "ansehen.",
+                                 "You can view your registration at any time through the link in your registration "
+                                 "confirmation."));
     } else if (in.kind != mail_kind::registered && !cancellation) {
         c.closing.push_back(pick(in,
                                  "Über den Link in Ihrer Anmeldebestätigung können Sie Ihre Anmeldung jederzeit "
@@ -223,6 +359,13 @@ std::string render_text(const mail_content& c) {
         for (std::size_t i = 0; i < d.values.size(); ++i) t += (i == 0 ? d.label + ": " : indent) + d.values[i] + "\n";
     }
     t += "\n";
+    if (!c.terms_label.empty()) {
+        t += c.terms_label + ":\n";
+        for (const auto& paragraph : c.terms) {
+            for (const auto& line : paragraph) t += line + "\n";
+            t += "\n";
+        }
+    }
     if (!c.link.empty()) t += c.link_label + ":\n" + c.link + "\n\n";
     if (!c.redacted_link.empty()) t += c.link_label + ":\n" + c.redacted_link + "\n\n";
     for (const auto& p : c.closing) t += p + "\n\n";
@@ -262,6 +405,14 @@ std::string render_html(const mail_content& c, const mail_input& in, const std::
              "</th><td style=\"" + std::string{td_style} + "\">" + values + "</td></tr>\n";
     }
     h += "</table>\n";
+    if (!c.terms_label.empty()) {
+        h += paragraph("<strong>" + html_escape(c.terms_label) + "</strong>");
+        for (const auto& lines : c.terms) {
+            std::string inner;
+            for (const auto& line : lines) inner += (inner.empty() ? "" : "<br>\n") + html_escape(line);
+            h += paragraph(inner);
+        }
+    }
     if (!c.link.empty())
         h += paragraph("<a href=\"" + html_escape(c.link) + "\" style=\"" + std::string{link_style} + "\">" +
                        html_escape(c.link_label) + "</a>");
@@ -307,6 +458,12 @@ std::string mail_subject(const mail_input& in) {
         case mail_kind::date_cancelled:
             prefix = pick(in, "Termin abgesagt", "Date cancelled");
             break;
+        case mail_kind::booking:
+            prefix = pick(in, "Buchungsbestätigung", "Booking confirmed");
+            break;
+        case mail_kind::substituted:
+            prefix = pick(in, "Platz übertragen", "Seat passed on");
+            break;
     }
     return prefix + ": " + in.seminar.title + ", " + domain::format_day_range(in.date.days, in.lang);
 }
@@ -315,7 +472,44 @@ std::string mail_text(const mail_input& in) { return render_text(content(in)); }
 
 std::string mail_html(const mail_input& in) { return render_html(content(in), in, mail_subject(in)); }
 
+namespace {
+
+/// The headers every mail has, to `to_name` at the ASCII address `m.to`.
+std::string envelope_headers(const mail_input& in, const composed_mail& m, const std::string& to_name) {
+    const auto& s = in.seminar;
+    std::string headers = mime::structured_header("From", mime::mailbox(s.organizer_name, m.from));
+    if (!in.from_address.empty())
+        headers += mime::structured_header("Reply-To",
+                                           mime::mailbox(s.organizer_name, mime::ascii_address(s.organizer_email)));
+    headers += mime::structured_header("To", mime::mailbox(to_name, m.to));
+    headers += mime::unstructured_header("Subject", m.subject);
+    headers += mime::structured_header("Date", mime::date_time(in.created_at));
+    headers += mime::structured_header("Message-ID", "<" + in.message_id + ">");
+    headers += mime::structured_header("MIME-Version", "1.0");
+    headers += mime::structured_header("Content-Language", pick(in, "de", "en"));
+    headers += mime::structured_header("Auto-Submitted", "auto-generated");
+    return headers;
+}
+
+composed_mail compose_booking_mail(const mail_input& in) {
+    composed_mail m;
+    const auto& booker = in.booking.booker;
+    m.from = mime::ascii_address(in.from_address.empty() ? in.seminar.organizer_email : in.from_address);
+    m.to = mime::ascii_address(booker.email);
+    m.subject = mail_subject(in);
+    const auto c = content(in);
+    m.text = render_text(c);
+    auto alternative = mime::multipart(
+        "alternative", {mime::text_part("plain", m.text), mime::text_part("html", render_html(c, in, m.subject))});
+    alternative.headers = envelope_headers(in, m, booker.first_name + " " + booker.last_name) + alternative.headers;
+    m.message = mime::render(alternative);
+    return m;
+}
+
+}  // namespace
+
 composed_mail compose_mail(const mail_input& in) {
+    if (in.kind == mail_kind::booking) return compose_booking_mail(in);
     calendars::calendar_context ctx;
     ctx.seminar_url = [urls = site_urls{in.public_url}](const domain::seminar& s) { return urls.seminar_page(s.slug); };
     ctx.organizer_email = in.calendar_organizer_email;
@@ -343,18 +537,7 @@ composed_mail compose_mail(const mail_input& in) {
     const auto attachment = mime::base64_part("application/ics; name=\"" + file + "\"", ics, file);
     auto mixed = mime::multipart("mixed", {alternative, attachment});
 
-    std::string headers = mime::structured_header("From", mime::mailbox(s.organizer_name, m.from));
-    if (!in.from_address.empty())
-        headers += mime::structured_header("Reply-To",
-                                           mime::mailbox(s.organizer_name, mime::ascii_address(s.organizer_email)));
-    headers += mime::structured_header("To", mime::mailbox(person.first_name + " " + person.last_name, m.to));
-    headers += mime::unstructured_header("Subject", m.subject);
-    headers += mime::structured_header("Date", mime::date_time(in.created_at));
-    headers += mime::structured_header("Message-ID", "<" + in.message_id + ">");
-    headers += mime::structured_header("MIME-Version", "1.0");
-    headers += mime::structured_header("Content-Language", pick(in, "de", "en"));
-    headers += mime::structured_header("Auto-Submitted", "auto-generated");
-    mixed.headers = headers + mixed.headers;
+    mixed.headers = envelope_headers(in, m, person.first_name + " " + person.last_name) + mixed.headers;
     m.message = mime::render(mixed);
     return m;
 }

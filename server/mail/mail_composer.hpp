@@ -6,6 +6,7 @@
 #include "domain/model.hpp"
 
 #include <string>
+#include <vector>
 
 namespace seminard::server {
 
@@ -19,7 +20,12 @@ struct mail_input {
     domain::seminar seminar;
     domain::seminar_date date;
     domain::registration registration;  ///< the state the mail reports (status, waitlist_position, cancelled_at)
-    std::string token;  ///< only for `registered`: the private link goes into that mail; empty otherwise
+    /// Only for `booking`: the booking and its attendees' registrations as they are (the mail goes to the booker).
+    domain::booking booking;
+    /// Only for `substituted`: who holds the seat now (the mail goes to the person before, `registration.person`).
+    std::string substitute_name;
+    std::vector<domain::registration> booked;
+    std::string token;  ///< `registered` and `booking`: the private link goes into that mail; empty otherwise
     /// A `registered` mail rendered for keeping (the outbox, the organiser's .eml): the link is named, not given.
     bool link_redacted = false;
     domain::lang lang = domain::lang::de;
@@ -40,6 +46,8 @@ struct composed_mail {
     std::string message;  ///< the whole RFC 5322 message, 7-bit, CRLF
 };
 
+/// A `booking` mail goes to the booker and carries no calendar (each attendee gets their own invite): it is
+/// multipart/alternative { text/plain, text/html }.
 /// The message: multipart/mixed { multipart/alternative { text/plain, text/html, text/calendar; method=REQUEST or
 /// CANCEL }, the same calendar as an attachment "einladung.ics" / "invite.ics" }. The calendar is exactly
 /// calendars::invite() for the input (its METHOD names the part's method). The private link (token) appears only

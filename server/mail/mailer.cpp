@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include "domain/text.hpp"
 #include "server/log/log.hpp"
 #include "server/mail/smtp_client.hpp"
 #include "server/web/urls.hpp"
@@ -30,6 +31,35 @@ struct rendered {
     composed_mail mail;
 };
 
+/// The booker's mail: the booking and its attendees as they are now (a colleague cancelled before the mail was
+/// rendered shows as cancelled).
+std::optional<composed_mail> render_booking_mail(storage::connection& c,
+                                                 const storage::mail_entry& m,
+                                                 const site_config& site,
+                                                 const mail_config& mail,
+                                                 private_link link) {
+    auto booking = storage::find_booking(c, *m.booking_id);
+    if (!booking) return std::nullopt;
+    auto date = storage::find_date(c, booking->date_id);
+    if (!date) return std::nullopt;
+    auto seminar = storage::find_seminar_by_id(c, date->seminar_id);
+    if (!seminar) return std::nullopt;
+    mail_input in;
+    in.kind = domain::mail_kind::booking;
+    in.seminar = std::move(*seminar);
+    in.date = std::move(*date);
+    in.booked = storage::registrations_of_booking(c, booking->id);
+    in.booking = std::move(*booking);
+    if (link == private_link::included) in.token = storage::mail_token(c, m).value_or("");
+    in.link_redacted = in.token.empty();
+    in.lang = m.lang;
+    in.public_url = site.public_url;
+    in.from_address = mail.from_address;
+    in.created_at = m.created_at;
+    in.message_id = m.code + "." + std::to_string(m.id) + "@" + split_url(site.public_url).host;
+    return compose_mail(in);
+}
+
 }  // namespace
 
 std::optional<composed_mail> render_outbox_mail(storage::connection& c,
@@ -37,6 +67,7 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
                                                 const site_config& site,
                                                 const mail_config& mail,
                                                 private_link link) {
+    if (m.booking_id) return render_booking_mail(c, m, site, mail, link);
     auto reg = storage::find_registration(c, m.registration_id);
     if (!reg) return std::nullopt;
     auto date = storage::find_date(c, reg->date_id);
@@ -52,6 +83,11 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
     in.seminar = std::move(*seminar);
     in.date = std::move(*date);
     in.registration = std::move(*reg);
+    if (m.person) {
+        // The mail goes to the person the seat was taken from, and names who holds it now.
+        in.substitute_name = domain::trim(in.registration.person.first_name + " " + in.registration.person.last_name);
+        in.registration.person = *m.person;
+    }
     if (link == private_link::included) in.token = storage::mail_token(c, m).value_or("");
     in.link_redacted = in.token.empty();
     in.lang = m.lang;

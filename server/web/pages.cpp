@@ -2,6 +2,7 @@
 // comes from outside this file goes through html::append_text or html::append_attr.
 #include "server/web/pages.hpp"
 
+#include "domain/admission.hpp"
 #include "domain/billing.hpp"
 #include "domain/format_de.hpp"
 #include "domain/offer.hpp"
@@ -327,6 +328,16 @@ constexpr std::array<std::string_view, 33> form_countries{
 std::string billing_id(std::string_view field) { return "billing." + std::string{field}; }
 std::string answer_id(std::string_view key) { return "answers." + std::string{key}; }
 
+/// Where a set of answers lives in a form: the single registration's ("answers.key", answers[key]) or one booked
+/// attendee's ("attendees[2].answers.key", attendees[2][answers][key]).
+struct answer_scope {
+    std::string id_prefix = "answers.";
+    std::string name_prefix = "answers";
+
+    std::string id(std::string_view key) const { return id_prefix + std::string{key}; }
+    std::string name(std::string_view key) const { return name_prefix + "[" + std::string{key} + "]"; }
+};
+
 /// The label of any field of the form by its problem name, for the error summary.
 std::string problem_label(const page_context& ctx, const domain::seminar& s, std::string_view name) {
     if (auto l = field_label(ctx, name); !l.empty()) return std::string{l};
@@ -354,7 +365,16 @@ std::vector<std::string> form_order(const domain::seminar& s) {
 }
 
 /// The box at the top of a re-rendered form: the form-level error and a link to every bad field, in form order.
-void error_summary(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
+/// A field of a form by its problem name, with the label the summary shows.
+struct labelled_field {
+    std::string name;
+    std::string label;
+};
+
+void error_summary(std::string& out,
+                   const page_context& ctx,
+                   const form_state& form,
+                   const std::vector<labelled_field>& fields) {
     if (!form.error && form.problems.empty()) return;
     out += "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">\n";
     out += "<h3 id=\"error-summary-title\">";
@@ -367,21 +387,21 @@ void error_summary(std::string& out, const page_context& ctx, const domain::semi
         out += '\n';
     }
     if (!form.problems.empty()) {
-        const auto order = form_order(s);
         out += "<ul>\n";
-        for (const auto& name : order) {
-            const auto* p = problem_of(form, name);
+        for (const auto& f : fields) {
+            const auto* p = problem_of(form, f.name);
             if (!p) continue;
             out += "<li>";
             // "billing" as a whole has no field of its own: its link goes to the fieldset.
             link(out,
-                 "#" + (name == "billing" ? std::string{"billing-address"} : name),
-                 problem_label(ctx, s, name) + ": " + std::string{domain::message(*p, ctx.lang)});
+                 "#" + (f.name == "billing" ? std::string{"billing-address"} : f.name),
+                 f.label + ": " + std::string{domain::message(*p, ctx.lang)});
             out += "</li>\n";
         }
         // Problems with fields the form does not show (a hand-made request): the message, without a link.
         for (const auto& [name, p] : form.problems) {
-            if (std::find(order.begin(), order.end(), name) != order.end()) continue;
+            if (std::any_of(fields.begin(), fields.end(), [&](const labelled_field& f) { return f.name == name; }))
+                continue;
             out += "<li>";
             html::append_text(out, name + ": " + std::string{domain::message(p, ctx.lang)});
             out += "</li>\n";
@@ -481,6 +501,7 @@ struct input_spec {
     std::string help;
     bool required = false;
     std::size_t max_length = 0;
+    bool needed_in_group = false;  ///< not required alone, but once its optional group is begun: no "(optional)"
 };
 
 void input_field(std::string& out, const page_context& ctx, const input_spec& f, const form_state& form) {
@@ -491,7 +512,7 @@ void input_field(std::string& out, const page_context& ctx, const input_spec& f,
     attribute(out, "for", f.id);
     out += '>';
     html::append_text(out, f.label);
-    if (!f.required) {
+    if (!f.required && !f.needed_in_group) {
         out += " <span class=\"optional\">";
         out += tr(ctx, "(optional)", "(optional)");
         out += "</span>";
@@ -529,9 +550,13 @@ void input_field(std::string& out, const page_context& ctx, const input_spec& f,
 }
 
 /// A choice (radios), a multiple choice (checkboxes) or a single checkbox question, as a fieldset.
-void choice_question(std::string& out, const page_context& ctx, const domain::question& q, const form_state& form) {
+void choice_question(std::string& out,
+                     const page_context& ctx,
+                     const domain::question& q,
+                     const form_state& form,
+                     const answer_scope& scope) {
     const bool en = ctx.lang == lang::en;
-    const auto id = answer_id(q.key);
+    const auto id = scope.id(q.key);
     const auto* problem = problem_of(form, id);
     if (q.type == domain::question_type::checkbox) {
         out += "<div class=\"field field--check";
@@ -540,7 +565,7 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
         if (problem) field_error(out, ctx, id, *problem);
         out += "<div class=\"check\">\n<input type=\"checkbox\" value=\"on\"";
         attribute(out, "id", id);
-        attribute(out, "name", "answers[" + q.key + "]");
+        attribute(out, "name", scope.name(q.key));
         if (q.required) out += " required";
         if (value_of(form, id) == "on") out += " checked";
         if (problem) invalid_attributes(out, id);
@@ -561,9 +586,9 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
     const bool multi = q.type == domain::question_type::multi;
     const auto list = form.lists.find(id);
     auto chosen = [&](const std::string& key) {
-        if (multi)
-            return list != form.lists.end() &&
-                   std::find(list->second.begin(), list->second.end(), key) != list->second.end();
+        // One ticked box of a multiple choice arrives as a single value, several as a list.
+        if (multi && list != form.lists.end())
+            return std::find(list->second.begin(), list->second.end(), key) != list->second.end();
         return value_of(form, id) == key;
     };
     out +=
@@ -586,7 +611,7 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
         out += "<div class=\"choice\">\n<input";
         attribute(out, "type", multi ? "checkbox" : "radio");
         attribute(out, "id", option_id);
-        attribute(out, "name", "answers[" + q.key + "]");
+        attribute(out, "name", scope.name(q.key));
         attribute(out, "value", o.key);
         if (!multi && q.required) out += " required";
         if (chosen(o.key)) out += " checked";
@@ -601,15 +626,19 @@ void choice_question(std::string& out, const page_context& ctx, const domain::qu
 }
 
 /// The seminar's own questions, in its order.
-void questions_markup(std::string& out, const page_context& ctx, const domain::seminar& s, const form_state& form) {
+void questions_markup(std::string& out,
+                      const page_context& ctx,
+                      const domain::seminar& s,
+                      const form_state& form,
+                      const answer_scope& scope = {}) {
     const bool en = ctx.lang == lang::en;
     for (const auto& q : s.questions) {
         if (q.type == domain::question_type::text || q.type == domain::question_type::textarea) {
             const bool long_text = q.type == domain::question_type::textarea;
             input_field(out,
                         ctx,
-                        {answer_id(q.key),
-                         "answers[" + q.key + "]",
+                        {scope.id(q.key),
+                         scope.name(q.key),
                          long_text ? "textarea" : "text",
                          {},
                          q.label.in(en),
@@ -618,7 +647,7 @@ void questions_markup(std::string& out, const page_context& ctx, const domain::s
                          long_text ? domain::limits::answer_textarea : domain::limits::answer_text},
                         form);
         } else {
-            choice_question(out, ctx, q, form);
+            choice_question(out, ctx, q, form, scope);
         }
     }
 }
@@ -636,6 +665,13 @@ void billing_markup(std::string& out, const page_context& ctx, const domain::sem
         out += "</span>";
     }
     out += "</legend>\n";
+    if (!required)
+        element(out,
+                "p",
+                "hint",
+                tr(ctx,
+                   "Wenn Sie eine Rechnungsanschrift angeben, bitte mit Firma, Straße, PLZ und Ort.",
+                   "If you give a billing address, please include company, street, postal code and city."));
     if (problem) field_error(out, ctx, "billing", *problem);
     for (const auto& f : billing_fields) {
         input_field(out,
@@ -647,7 +683,8 @@ void billing_markup(std::string& out, const page_context& ctx, const domain::sem
                      std::string{tr(ctx, f.label_de, f.label_en)},
                      {},
                      required && f.required,
-                     f.max_length},
+                     f.max_length,
+                     !required && f.required},
                     form);
         if (f.name != "city") continue;
         // The country after the city, as addresses are written.
@@ -718,6 +755,90 @@ void honeypot(std::string& out, const page_context& ctx) {
         "autocomplete=\"off\">\n</div>\n";
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Cancellation terms
+
+/// Until when attendees of date `d` may cancel themselves, as people read it in the date's zone: "13. Januar 2027,
+/// 09:00 Uhr". Empty for a date whose zone the tz database does not know.
+std::string self_cancel_until(const page_context& ctx, const domain::seminar& s, const domain::seminar_date& d) {
+    const auto* zone = domain::find_zone(d.timezone);
+    if (!zone || d.days.empty()) return {};
+    return domain::format_datetime(domain::self_cancel_deadline(s, d), *zone, ctx.lang);
+}
+
+/// Whom to ask once attendees cannot cancel themselves: "Muster GmbH, <a href="mailto:…">…</a>".
+void organiser_contact(std::string& out, const domain::seminar& s) {
+    html::append_text(out, s.organizer_name);
+    out += ", ";
+    link(out, "mailto:" + s.organizer_email, s.organizer_email);
+}
+
+/// The seminar's own terms as the organiser wrote them (paragraphs and line breaks kept).
+void terms_text(std::string& out, const domain::seminar& s) {
+    if (auto text = html::paragraphs(s.cancellation_terms); !text.empty()) {
+        out += "<div class=\"terms-text\">";
+        out += text;
+        out += "</div>\n";
+    }
+}
+
+/// The cancellation terms next to the submit button: the seminar's text and, when it sets a deadline, until when each
+/// date the form offers can be cancelled by the attendee. Nothing when the seminar has neither.
+void terms_markup(std::string& out,
+                  const page_context& ctx,
+                  const domain::seminar& s,
+                  const std::vector<offer_view>& upcoming) {
+    if (s.cancellation_terms.empty() && !s.self_cancel_days) return;
+    out += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h3 id=\"terms-title\">";
+    out += tr(ctx, "Stornobedingungen", "Cancellation terms");
+    out += "</h3>\n";
+    terms_text(out, s);
+    if (s.self_cancel_days) {
+        std::vector<const domain::seminar_date*> offered;
+        for (const auto& v : upcoming)
+            if (bookable(v.state)) offered.push_back(&v.offer->date);
+        // "until …", or for a date already past its deadline: only through the organiser.
+        auto until = [&](const domain::seminar_date& d) {
+            if (!domain::may_cancel(domain::canceller::attendee, s, d, ctx.now))
+                return std::string{tr(ctx, "nur über den Veranstalter", "only through the organiser")};
+            return std::string{tr(ctx, "bis ", "until ")} + self_cancel_until(ctx, s, d);
+        };
+        if (offered.size() == 1) {
+            element(out,
+                    "p",
+                    "terms-deadline",
+                    std::string{tr(ctx,
+                                   "Selbst stornieren (über den Link in Ihrer Anmeldebestätigung) können Sie ",
+                                   "You can cancel yourself (through the link in your confirmation) ")} +
+                        until(*offered.front()) + ".");
+            out += '\n';
+        } else if (!offered.empty()) {
+            element(out,
+                    "p",
+                    "terms-deadline",
+                    tr(ctx,
+                       "Selbst stornieren (über den Link in Ihrer Anmeldebestätigung) können Sie:",
+                       "You can cancel yourself (through the link in your confirmation):"));
+            out += "\n<ul class=\"terms-deadlines\">\n";
+            for (const auto* d : offered) {
+                element(out, "li", {}, domain::format_day_range(d->days, ctx.lang) + ": " + until(*d));
+                out += '\n';
+            }
+            out += "</ul>\n";
+        }
+        if (!offered.empty()) {
+            element(out,
+                    "p",
+                    "terms-deadline",
+                    tr(ctx,
+                       "Danach ist eine Stornierung nur noch über den Veranstalter möglich.",
+                       "After that, only the organiser can cancel."));
+            out += '\n';
+        }
+    }
+    out += "</section>\n";
+}
+
 void registration_form(std::string& out,
                        const page_context& ctx,
                        const seminar_listing& s,
@@ -726,7 +847,9 @@ void registration_form(std::string& out,
     out += "<form id=\"anmelden\" class=\"register-form\" method=\"post\"";
     attribute(out, "action", page_url(ctx, seminar_path(s.seminar)));
     out += " aria-labelledby=\"anmelden-title\">\n";
-    error_summary(out, ctx, s.seminar, form);
+    std::vector<labelled_field> fields;
+    for (auto& name : form_order(s.seminar)) fields.push_back({name, problem_label(ctx, s.seminar, name)});
+    error_summary(out, ctx, form, fields);
     date_choices(out, ctx, upcoming, form);
     for (const auto& f : person_fields) text_field(out, ctx, f, form);
     questions_markup(out, ctx, s.seminar, form);
@@ -738,8 +861,148 @@ void registration_form(std::string& out,
         out += ">\n";
     }
     consent_field_markup(out, ctx, form);
+    terms_markup(out, ctx, s.seminar, upcoming);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
     out += tr(ctx, "Jetzt anmelden", "Register now");
+    out += "</button>\n</div>\n</form>\n";
+}
+
+/// The booker's fields and each attendee's, as the company booking form asks them.
+constexpr std::array<field_def, 5> booker_fields{{
+    {"first_name", "text", "given-name", "Vorname", "First name", true, domain::limits::person_name},
+    {"last_name", "text", "family-name", "Nachname", "Last name", true, domain::limits::person_name},
+    {"email", "email", "email", "E-Mail-Adresse", "E-mail address", true, domain::limits::email},
+    {"company", "text", "organization", "Firma", "Company", true, domain::limits::company},
+    {"phone", "tel", "tel", "Telefon", "Phone", false, domain::limits::phone},
+}};
+constexpr std::array<field_def, 4> colleague_fields{{
+    {"first_name", "text", "off", "Vorname", "First name", true, domain::limits::person_name},
+    {"last_name", "text", "off", "Nachname", "Last name", true, domain::limits::person_name},
+    {"email", "email", "off", "E-Mail-Adresse", "E-mail address", true, domain::limits::email},
+    {"job_title", "text", "off", "Position", "Job title", false, domain::limits::job_title},
+}};
+
+std::string attendee_prefix(std::size_t i) { return "attendees[" + std::to_string(i) + "]"; }
+
+std::string attendee_label(const page_context& ctx, std::size_t i) {
+    return std::string{tr(ctx, "Teilnehmer:in ", "Attendee ")} + std::to_string(i + 1);
+}
+
+void booking_form(std::string& out,
+                  const page_context& ctx,
+                  const seminar_listing& s,
+                  const std::vector<offer_view>& upcoming,
+                  const form_state& form,
+                  std::size_t rows) {
+    const bool en = ctx.lang == lang::en;
+    std::vector<labelled_field> fields{{std::string{date_field}, std::string{tr(ctx, "Termin", "Date")}}};
+    for (const auto& f : booker_fields)
+        fields.push_back(
+            {"booker." + std::string{f.name},
+             std::string{tr(ctx, "Buchende Person", "Booker")} + ", " + std::string{tr(ctx, f.label_de, f.label_en)}});
+    fields.push_back({"attendees", std::string{tr(ctx, "Teilnehmende", "Attendees")}});
+    for (std::size_t i = 0; i < rows; ++i) {
+        for (const auto& f : colleague_fields)
+            fields.push_back({attendee_prefix(i) + "." + std::string{f.name},
+                              attendee_label(ctx, i) + ", " + std::string{tr(ctx, f.label_de, f.label_en)}});
+        for (const auto& q : s.seminar.questions)
+            fields.push_back(
+                {attendee_prefix(i) + ".answers." + q.key, attendee_label(ctx, i) + ", " + q.label.in(en)});
+    }
+    for (auto& name : form_order(s.seminar))
+        if (name.rfind("billing", 0) == 0) fields.push_back({name, problem_label(ctx, s.seminar, name)});
+    fields.push_back({std::string{consent_field}, std::string{tr(ctx, "Datenschutz", "Privacy")}});
+
+    out += "<form id=\"firmenbuchung\" class=\"register-form\" method=\"post\"";
+    attribute(out, "action", page_url(ctx, seminar_path(s.seminar) + "/firmenbuchung"));
+    out += " aria-labelledby=\"buchung-title\">\n";
+    error_summary(out, ctx, form, fields);
+    date_choices(out, ctx, upcoming, form);
+    out += "<fieldset class=\"group\" id=\"booker\">\n<legend>";
+    out += tr(ctx, "Buchende Person", "Booker");
+    out += "</legend>\n";
+    for (const auto& f : booker_fields)
+        input_field(out,
+                    ctx,
+                    {"booker." + std::string{f.name},
+                     "booker[" + std::string{f.name} + "]",
+                     f.type,
+                     f.autocomplete,
+                     std::string{tr(ctx, f.label_de, f.label_en)},
+                     {},
+                     f.required,
+                     f.max_length},
+                    form);
+    out += "</fieldset>\n";
+    if (const auto* problem = problem_of(form, "attendees")) field_error(out, ctx, "attendees", *problem);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const auto prefix = attendee_prefix(i);
+        out += "<fieldset class=\"group\"";
+        attribute(out, "id", prefix);
+        out += ">\n<legend>";
+        html::append_text(out, attendee_label(ctx, i));
+        out += "</legend>\n";
+        for (const auto& f : colleague_fields)
+            input_field(out,
+                        ctx,
+                        {prefix + "." + std::string{f.name},
+                         prefix + "[" + std::string{f.name} + "]",
+                         f.type,
+                         f.autocomplete,
+                         std::string{tr(ctx, f.label_de, f.label_en)},
+                         {},
+                         // Rows left empty are dropped: only the first is required in the browser.
+                         f.required && i == 0,
+                         f.max_length,
+                         f.required && i > 0},
+                        form);
+        questions_markup(out, ctx, s.seminar, form, {prefix + ".answers.", prefix + "[answers]"});
+        out += "</fieldset>\n";
+    }
+    if (!form.idempotency_key.empty()) {
+        // A double click, or the page sent again, books once (see docs/api.md, "Idempotent requests").
+        out += "<input type=\"hidden\" name=\"idempotency_key\"";
+        attribute(out, "value", form.idempotency_key);
+        out += ">\n";
+    }
+    out += "<input type=\"hidden\" name=\"rows\"";
+    attribute(out, "value", std::to_string(rows));
+    out += ">\n";
+    if (rows < domain::limits::booking_attendees) {
+        out +=
+            "<div class=\"actions\">\n<button type=\"submit\" name=\"action\" value=\"add\" "
+            "class=\"button button--secondary\" formnovalidate>";
+        out += tr(ctx, "Weitere Teilnehmende hinzufügen", "Add another attendee");
+        out += "</button>\n</div>\n";
+    }
+    // What happens when not everyone fits.
+    const auto policy = value_of(form, "if_not_all_fit");
+    out += "<fieldset class=\"field field--choices\">\n<legend>";
+    out += tr(ctx, "Wenn nicht alle einen Platz bekommen", "If not everyone gets a seat");
+    out += "</legend>\n";
+    for (auto [value, de, en_text] :
+         {std::tuple{"refuse", "Nichts buchen – alle oder keiner", "Book nothing – all or none"},
+          std::tuple{"waitlist_rest",
+                     "Freie Plätze buchen, die übrigen auf die Warteliste",
+                     "Book the free seats, the rest on the waiting list"}}) {
+        const std::string id = std::string{"if_not_all_fit-"} + value;
+        out += "<div class=\"choice\">\n<input type=\"radio\" name=\"if_not_all_fit\"";
+        attribute(out, "id", id);
+        attribute(out, "value", value);
+        if (policy == value || (policy.empty() && std::string_view{value} == "refuse")) out += " checked";
+        out += ">\n<label";
+        attribute(out, "for", id);
+        out += '>';
+        out += tr(ctx, de, en_text);
+        out += "</label>\n</div>\n";
+    }
+    out += "</fieldset>\n";
+    billing_markup(out, ctx, s.seminar, form);
+    honeypot(out, ctx);
+    consent_field_markup(out, ctx, form);
+    terms_markup(out, ctx, s.seminar, upcoming);
+    out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
+    out += tr(ctx, "Verbindlich buchen", "Book now");
     out += "</button>\n</div>\n</form>\n";
 }
 
@@ -957,6 +1220,12 @@ std::string render_seminar(const page_context& ctx, const seminar_listing& s, co
     main += tr(ctx, "Jetzt anmelden", "Register now");
     main += "</h2>\n";
     if (any_bookable) {
+        main += "<p class=\"hint\">";
+        main += tr(ctx, "Mehrere Personen aus Ihrem Unternehmen? ", "Several people from your company? ");
+        link(main,
+             page_url(ctx, seminar_path(sem) + "/firmenbuchung"),
+             tr(ctx, "Zur Firmenbuchung", "Go to the company booking"));
+        main += "</p>\n";
         registration_form(main, ctx, s, upcoming, form);
     } else {
         // No dead form: say why, and keep a form-level error (e.g. the last seat just went) visible.
@@ -974,6 +1243,57 @@ std::string render_seminar(const page_context& ctx, const seminar_listing& s, co
     }
     main += "</section>\n</article>\n";
     return document(ctx, sem.title, switch_url(ctx, ctx.public_url + seminar_path(sem)), main);
+}
+
+std::string render_booking_form(const page_context& ctx,
+                                const seminar_listing& s,
+                                const form_state& form,
+                                std::size_t rows) {
+    const auto& sem = s.seminar;
+    std::vector<offer_view> upcoming;
+    for (const auto& v : views_of(s, ctx.now))
+        if (v.state != offer_state::past) upcoming.push_back(v);
+    const bool any_bookable =
+        std::any_of(upcoming.begin(), upcoming.end(), [](const offer_view& v) { return bookable(v.state); });
+    const auto heading = std::string{tr(ctx, "Firmenbuchung: ", "Company booking: ")} + sem.title;
+    std::string main;
+    main += "<article class=\"seminar\">\n<h1 id=\"buchung-title\">";
+    html::append_text(main, heading);
+    main += "</h1>\n";
+    element(main,
+            "p",
+            "lead",
+            tr(ctx,
+               "Melden Sie mehrere Kolleginnen und Kollegen Ihres Unternehmens in einem Schritt an. Jede Person erhält "
+               "eine eigene Bestätigung mit Kalendereinladung, Sie eine Übersicht mit einem Link zum Verwalten der "
+               "Buchung.",
+               "Register several colleagues of your company in one step. Each person gets a confirmation of their "
+               "own with a calendar invitation, and you get an overview with a link to manage the booking."));
+    main += "<dl class=\"facts\">\n";
+    fact(main, tr(ctx, "Ort", "Location"), sem.location);
+    fact(main,
+         tr(ctx, "Preis je Person", "Price per person"),
+         domain::format_price(sem.price_cents, sem.currency, ctx.lang));
+    main += "</dl>\n";
+    if (any_bookable) {
+        booking_form(main, ctx, s, upcoming, form, rows);
+    } else {
+        if (form.error) {
+            main += "<div class=\"error-summary\" role=\"alert\">\n";
+            element(main, "p", {}, domain::message(*form.error, ctx.lang));
+            main += "\n</div>\n";
+        }
+        element(main,
+                "p",
+                "notice",
+                tr(ctx,
+                   "Für dieses Seminar ist derzeit keine Anmeldung möglich.",
+                   "Registration for this seminar is not possible at the moment."));
+    }
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, seminar_path(sem)), tr(ctx, "Zurück zum Seminar", "Back to the seminar"));
+    main += "</p>\n</article>\n";
+    return document(ctx, heading, switch_url(ctx, ctx.public_url + seminar_path(sem) + "/firmenbuchung"), main);
 }
 
 std::string render_confirmation(const page_context& ctx,
@@ -999,19 +1319,55 @@ std::string render_confirmation(const page_context& ctx,
         main += "<div class=\"actions\">\n";
         link(main, invite_url(ctx, invite_key), tr(ctx, "Zum Kalender hinzufügen", "Add to calendar"), "button");
         main += "\n</div>\n";
-        element(main,
-                "p",
-                "hint",
-                tr(ctx,
-                   "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung jederzeit ansehen "
-                   "oder stornieren.",
-                   "Keep the link to this page: with it you can view or cancel your registration at any time."));
-        if (!domain::is_past(d, ctx.now)) {
+        // The same rule the writer applies to the cancel button's POST: no button that can only fail.
+        const bool cancellable = domain::self_cancellable(s, d, r, ctx.now);
+        const auto until = self_cancel_until(ctx, s, d);
+        if (cancellable) {
+            element(main,
+                    "p",
+                    "hint",
+                    std::string{tr(ctx,
+                                   "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung "
+                                   "jederzeit ansehen und bis zum ",
+                                   "Keep the link to this page: with it you can view your registration at any time and "
+                                   "cancel it until ")} +
+                        until + std::string{tr(ctx, " selbst stornieren.", ".")});
+            main += '\n';
             main += "<form class=\"cancel-form\" method=\"post\"";
             attribute(main, "action", page_url(ctx, registration_path(token) + "/cancel"));
             main += ">\n<button type=\"submit\" class=\"button button--secondary\">";
             main += tr(ctx, "Anmeldung stornieren", "Cancel registration");
             main += "</button>\n</form>\n";
+        } else {
+            element(main,
+                    "p",
+                    "hint",
+                    tr(ctx,
+                       "Bewahren Sie den Link zu dieser Seite auf: Über ihn können Sie Ihre Anmeldung jederzeit "
+                       "ansehen.",
+                       "Keep the link to this page: with it you can view your registration at any time."));
+            if (!domain::is_past(d, ctx.now)) {
+                // Past the deadline, before the end: whom to ask instead of the button.
+                main += "<p class=\"notice cancel-contact\">";
+                html::append_text(main,
+                                  std::string{tr(ctx,
+                                                 "Selbst stornieren ist seit dem ",
+                                                 "You can no longer cancel yourself: the deadline was ")} +
+                                      until +
+                                      std::string{tr(ctx,
+                                                     " nicht mehr möglich. Für eine Stornierung wenden Sie sich "
+                                                     "bitte an ",
+                                                     ". To cancel, please contact ")});
+                organiser_contact(main, s);
+                main += ".</p>\n";
+            }
+        }
+        if (!s.cancellation_terms.empty()) {
+            main += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h2 id=\"terms-title\">";
+            main += tr(ctx, "Stornobedingungen", "Cancellation terms");
+            main += "</h2>\n";
+            terms_text(main, s);
+            main += "</section>\n";
         }
     }
     main += "<p class=\"back\">";
@@ -1067,6 +1423,201 @@ std::string render_cancel_step(const page_context& ctx,
     return document(ctx, heading, other_language, main, {.is_private = true});
 }
 
+namespace {
+
+/// A booking's facts: the seminar, the date, the company and the billing address.
+void booking_facts(std::string& out,
+                   const page_context& ctx,
+                   const domain::seminar& s,
+                   const domain::seminar_date& d,
+                   const domain::booking& b) {
+    out += "<dl class=\"facts\">\n";
+    fact(out, tr(ctx, "Seminar", "Seminar"), s.title);
+    out += "<dt>";
+    out += tr(ctx, "Termin", "Date");
+    out += "</dt>\n<dd>";
+    schedule(out, ctx, d);
+    out += "</dd>\n";
+    fact(out, tr(ctx, "Ort", "Location"), s.location);
+    fact(
+        out, tr(ctx, "Preis je Person", "Price per person"), domain::format_price(s.price_cents, s.currency, ctx.lang));
+    fact(out, tr(ctx, "Buchungscode", "Booking code"), b.code);
+    fact(out, tr(ctx, "Firma", "Company"), b.booker.company);
+    fact(out, tr(ctx, "Gebucht von", "Booked by"), domain::trim(b.booker.first_name + " " + b.booker.last_name));
+    if (b.billing) {
+        out += "<dt>";
+        out += tr(ctx, "Rechnungsanschrift", "Billing address");
+        out += "</dt>\n<dd>";
+        lines(out, domain::billing_lines(*b.billing, ctx.lang));
+        out += "</dd>\n";
+    }
+    out += "</dl>\n";
+}
+
+std::string attendee_status(const page_context& ctx, const domain::registration& r) {
+    switch (r.status) {
+        case domain::registration_status::confirmed:
+            return std::string{tr(ctx, "bestätigt", "confirmed")};
+        case domain::registration_status::waitlisted:
+            return r.waitlist_position ? std::string{tr(ctx, "Warteliste, Platz ", "waiting list, position ")} +
+                                             std::to_string(*r.waitlist_position)
+                                       : std::string{tr(ctx, "Warteliste", "waiting list")};
+        case domain::registration_status::cancelled:
+            return std::string{tr(ctx, "storniert", "cancelled")};
+    }
+    return {};
+}
+
+/// A button that asks for one cancellation (registration = a code, or "all") on the booking's page.
+void booking_cancel_button(std::string& out,
+                           const page_context& ctx,
+                           std::string_view token,
+                           std::string_view registration,
+                           std::string_view label,
+                           std::string_view accessible_label) {
+    out += "<form class=\"cancel-form\" method=\"post\"";
+    attribute(out, "action", page_url(ctx, booking_path(token) + "/cancel"));
+    out += ">\n<input type=\"hidden\" name=\"registration\"";
+    attribute(out, "value", registration);
+    out += ">\n<button type=\"submit\" class=\"button button--secondary\"";
+    attribute(out, "aria-label", accessible_label);
+    out += '>';
+    html::append_text(out, label);
+    out += "</button>\n</form>\n";
+}
+
+}  // namespace
+
+std::string render_booking(const page_context& ctx,
+                           const domain::seminar& s,
+                           const domain::seminar_date& d,
+                           const domain::booking& b,
+                           const std::vector<domain::registration>& people,
+                           std::string_view token) {
+    const auto other_language = switch_url(ctx, ctx.public_url + booking_path(token));
+    const auto heading = std::string{tr(ctx, "Ihre Firmenbuchung", "Your company booking")};
+    std::string main;
+    element(main, "h1", {}, heading);
+    element(main,
+            "p",
+            "lead",
+            tr(ctx,
+               "Jede angemeldete Person hat eine eigene Bestätigung mit Kalendereinladung erhalten. Hier sehen Sie den "
+               "Stand aller Anmeldungen und können einzelne Personen oder die ganze Buchung stornieren.",
+               "Everyone booked has received a confirmation of their own with a calendar invitation. Here you see "
+               "where each registration stands, and can cancel single attendees or the whole booking."));
+    booking_facts(main, ctx, s, d, b);
+    element(main, "h2", {}, tr(ctx, "Teilnehmende", "Attendees"));
+    main += "<ul class=\"attendees\">\n";
+    bool any_active = false;
+    for (const auto& r : people) {
+        const auto name = person_name(r);
+        main += "<li class=\"attendee\">\n<p class=\"attendee-name\">";
+        html::append_text(main, name);
+        main += "</p>\n<p class=\"attendee-facts\">";
+        html::append_text(main, r.person.email + " · " + r.code + " · " + attendee_status(ctx, r));
+        main += "</p>\n";
+        if (r.status != domain::registration_status::cancelled &&
+            domain::may_cancel(domain::canceller::attendee, s, d, ctx.now)) {
+            any_active = true;
+            booking_cancel_button(main,
+                                  ctx,
+                                  token,
+                                  r.code,
+                                  tr(ctx, "Stornieren", "Cancel"),
+                                  std::string{tr(ctx, "Anmeldung stornieren: ", "Cancel the registration of ")} + name);
+        }
+        main += "</li>\n";
+    }
+    main += "</ul>\n";
+    if (any_active)
+        booking_cancel_button(main,
+                              ctx,
+                              token,
+                              "all",
+                              tr(ctx, "Ganze Buchung stornieren", "Cancel the whole booking"),
+                              tr(ctx, "Ganze Buchung stornieren", "Cancel the whole booking"));
+    return document(ctx, heading, other_language, main, {.is_private = true});
+}
+
+std::string render_booking_cancel_step(const page_context& ctx,
+                                       const domain::seminar& s,
+                                       const domain::seminar_date& d,
+                                       const domain::booking& b,
+                                       const std::vector<domain::registration>& chosen,
+                                       std::string_view token,
+                                       std::string_view registration) {
+    const auto back = page_url(ctx, booking_path(token));
+    const auto other_language = switch_url(ctx, ctx.public_url + booking_path(token));
+    const auto heading = std::string{registration == "all" ? tr(ctx,
+                                                                "Möchten Sie die ganze Buchung wirklich stornieren?",
+                                                                "Do you really want to cancel the whole booking?")
+                                                           : tr(ctx,
+                                                                "Möchten Sie diese Anmeldung wirklich stornieren?",
+                                                                "Do you really want to cancel this registration?")};
+    std::string main;
+    element(main, "h1", {}, heading);
+    booking_facts(main, ctx, s, d, b);
+    main += "<ul class=\"attendees\">\n";
+    for (const auto& r : chosen) {
+        main += "<li class=\"attendee\">";
+        html::append_text(main, person_name(r) + " · " + r.code + " · " + attendee_status(ctx, r));
+        main += "</li>\n";
+    }
+    main += "</ul>\n";
+    element(
+        main,
+        "p",
+        "lead",
+        tr(ctx,
+           "Die Plätze werden damit für andere frei, und jede Person erhält eine Stornobestätigung. Die Stornierung "
+           "kann nicht rückgängig gemacht werden.",
+           "The seats will be given to others, and each person gets a cancellation mail. The cancellation cannot "
+           "be undone."));
+    main += "<form class=\"cancel-form\" method=\"post\"";
+    attribute(main, "action", page_url(ctx, booking_path(token) + "/cancel"));
+    main += ">\n<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n<input type=\"hidden\" name=\"registration\"";
+    attribute(main, "value", registration);
+    main += ">\n<div class=\"actions\">\n<button type=\"submit\" class=\"button button--danger\">";
+    main += tr(ctx, "Ja, verbindlich stornieren", "Yes, cancel for good");
+    main += "</button>\n";
+    link(main, back, tr(ctx, "Nein, zurück", "No, go back"), "button button--secondary");
+    main += "\n</div>\n</form>\n";
+    return document(ctx, heading, other_language, main, {.is_private = true});
+}
+
+std::string render_cancel_closed(const page_context& ctx,
+                                 const domain::seminar& s,
+                                 const domain::seminar_date& d,
+                                 const domain::registration& r,
+                                 std::string_view token) {
+    const auto heading = tr(ctx, "Stornierung nicht möglich", "Cancellation not possible");
+    std::string main;
+    element(main, "h1", {}, heading);
+    element(main, "p", "lead", domain::message(domain::errc::cancellation_closed, ctx.lang));
+    main += "<p class=\"notice cancel-contact\">";
+    html::append_text(
+        main,
+        std::string{tr(ctx, "Die Frist endete am ", "The deadline was ")} + self_cancel_until(ctx, s, d) +
+            std::string{tr(ctx, ". Für eine Stornierung wenden Sie sich bitte an ", ". To cancel, please contact ")});
+    organiser_contact(main, s);
+    main += ".</p>\n";
+    code_box(main, ctx, r);
+    registration_facts(main, ctx, s, d, r);
+    if (!s.cancellation_terms.empty()) {
+        main += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h2 id=\"terms-title\">";
+        main += tr(ctx, "Stornobedingungen", "Cancellation terms");
+        main += "</h2>\n";
+        terms_text(main, s);
+        main += "</section>\n";
+    }
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, registration_path(token)), tr(ctx, "Zurück zur Anmeldung", "Back to the registration"));
+    main += "</p>\n";
+    return document(
+        ctx, heading, switch_url(ctx, ctx.public_url + registration_path(token)), main, {.is_private = true});
+}
+
 std::string render_privacy(const page_context& ctx) {
     struct section {
         std::string_view heading_de, heading_en, text_de, text_en;
@@ -1110,9 +1661,11 @@ std::string render_privacy(const page_context& ctx) {
         {"Anmeldung stornieren",
          "Cancelling a registration",
          "Nach der Anmeldung erhalten Sie einen persönlichen Link zu Ihrer Anmeldung. Dort können Sie sie mit "
-         "„Anmeldung stornieren“ jederzeit selbst stornieren. Ihr Platz wird dann frei.",
-         "After registering you get a personal link to your registration. There you can cancel it yourself at any "
-         "time with “Cancel registration”. Your seat then becomes free."},
+         "„Anmeldung stornieren“ selbst stornieren, bis zu der Frist, die die Seite nennt (spätestens bis zum Beginn "
+         "des Seminars). Ihr Platz wird dann frei. Danach storniert der Veranstalter für Sie.",
+         "After registering you get a personal link to your registration. There you can cancel it yourself with "
+         "“Cancel registration” until the deadline that page names (at the latest until the seminar begins). Your "
+         "seat then becomes free. After that, the organiser cancels for you."},
         {"Ihre Rechte",
          "Your rights",
          "Verantwortlich ist der auf der Seminarseite genannte Veranstalter. Bei ihm können Sie Auskunft über Ihre "

@@ -60,7 +60,8 @@ std::string render_index(const page_context& ctx, const std::vector<seminar_list
 /// One seminar: description, facts, upcoming dates with their state, and the registration form (re-rendered
 /// with `form` after a failed submission; pass an empty form_state for a fresh page).
 std::string render_seminar(const page_context& ctx, const seminar_listing& s, const form_state& form);
-/// The private page of one registration: status, code, date, attendee, calendar link and cancel button.
+/// The private page of one registration: status, code, date, attendee, calendar link, the seminar's cancellation
+/// terms, and the cancel button with its deadline, or after the deadline whom to ask instead.
 /// `token` is the registration's private token; it appears only in this page's own links. The calendar link
 /// carries the read-only `invite_key` instead: calendar links get subscribed and shared.
 std::string render_confirmation(const page_context& ctx,
@@ -75,6 +76,37 @@ std::string render_cancel_step(const page_context& ctx,
                                const domain::seminar_date& d,
                                const domain::registration& r,
                                std::string_view token);
+/// The company booking form of a seminar (Firmenbuchung): the date, the booker, `rows` attendees with the seminar's
+/// questions each, what to do when not all fit, the billing address, consent and terms. "Weitere Teilnehmende
+/// hinzufügen" is a submit button (action=add) that asks for the page again with one row more: no JavaScript.
+std::string render_booking_form(const page_context& ctx,
+                                const seminar_listing& s,
+                                const form_state& form,
+                                std::size_t rows);
+/// The booker's private page of a company booking: the facts, every attendee with code and status and a cancel
+/// button while attendees may still cancel, and "cancel the whole booking".
+std::string render_booking(const page_context& ctx,
+                           const domain::seminar& s,
+                           const domain::seminar_date& d,
+                           const domain::booking& b,
+                           const std::vector<domain::registration>& people,
+                           std::string_view token);
+/// "Do you really want to cancel?" for one attendee of a booking (`registration` their code) or all of them
+/// (`registration` "all"); `chosen` are the registrations it would cancel. Posts confirm=yes.
+std::string render_booking_cancel_step(const page_context& ctx,
+                                       const domain::seminar& s,
+                                       const domain::seminar_date& d,
+                                       const domain::booking& b,
+                                       const std::vector<domain::registration>& chosen,
+                                       std::string_view token,
+                                       std::string_view registration);
+/// The attendee can no longer cancel `r` themselves (domain::self_cancellable): why, until when they could, and whom
+/// to ask instead (the organiser, with a mailto link). Answers the cancel step after the deadline.
+std::string render_cancel_closed(const page_context& ctx,
+                                 const domain::seminar& s,
+                                 const domain::seminar_date& d,
+                                 const domain::registration& r,
+                                 std::string_view token);
 /// Our own privacy notice: what this server stores, why, how long, and how to cancel.
 std::string render_privacy(const page_context& ctx);
 /// A page with one heading and one paragraph, e.g. 404 "Seite nicht gefunden". Both are plain text.

@@ -40,6 +40,7 @@ url_parts split_url(std::string_view url) {
 std::string seminar_path(std::string_view slug) { return "/seminars/" + percent_encode(slug); }
 
 std::string registration_path(std::string_view token) { return "/registrations/" + percent_encode(token); }
+std::string booking_path(std::string_view token) { return "/bookings/" + percent_encode(token); }
 
 site_urls::site_urls(std::string public_url) : base_(std::move(public_url)), parts_(split_url(base_)) {}
 
@@ -50,6 +51,13 @@ std::string site_urls::seminar_page(std::string_view slug) const { return base_ 
 std::string site_urls::privacy_page() const { return base_ + "/datenschutz"; }
 
 std::string site_urls::registration_page(std::string_view token) const { return base_ + registration_path(token); }
+std::string site_urls::booking_page(std::string_view token) const { return base_ + booking_path(token); }
+std::string site_urls::booking_api(std::string_view token) const {
+    return base_ + "/api/v1/bookings/" + percent_encode(token);
+}
+std::string site_urls::date_bookings_api(std::int64_t date_id) const {
+    return base_ + "/api/v1/dates/" + std::to_string(date_id) + "/bookings";
+}
 
 std::string site_urls::registration_api(std::string_view token) const {
     return base_ + "/api/v1/registrations/" + percent_encode(token);

@@ -22,6 +22,7 @@ url_parts split_url(std::string_view url);
 /// Paths of our public pages, relative to the public URL; every variable part percent-encoded.
 std::string seminar_path(std::string_view slug);
 std::string registration_path(std::string_view token);
+std::string booking_path(std::string_view token);
 
 /// Every absolute URL of the site, from one base. Built once at start-up and shared; immutable.
 class site_urls {
@@ -42,6 +43,10 @@ public:
     std::string registration_page(std::string_view token) const;
     /// The attendee's registration in the API (the 201's Location, links.self).
     std::string registration_api(std::string_view token) const;
+    /// The booker's page of a company booking behind its private link (view, cancel one or all).
+    std::string booking_page(std::string_view token) const;
+    std::string booking_api(std::string_view token) const;
+    std::string date_bookings_api(std::int64_t date_id) const;
     /// The attendee's personal invite, under its read-only key (storage::invite_key): a calendar that subscribes
     /// to it, or a colleague it is shared with, can fetch it and nothing else.
     std::string invite(std::string_view invite_key) const;

@@ -1,6 +1,6 @@
 // The attendee's path through seminard in a real browser (Debian's Chromium, headless, driven by playwright-core):
 // open the seminar page, submit the form once with mistakes and once right, land on the confirmation page, download
-// the invite, cancel in two steps. Starts its own seminard (demo data, temporary database, ephemeral port) and keeps
+// the invite, cancel in two steps; axe-core checks every page against WCAG 2.1 A and AA. Starts its own seminard (demo data, temporary database, ephemeral port) and keeps
 // a screenshot of every page in the artifacts directory.
 //
 //   node e2e.mjs --server path/to/seminard --artifacts dir [--chromium /usr/bin/chromium]
@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
 const args = Object.fromEntries(
@@ -63,6 +64,18 @@ async function assertLabelled(page) {
       .map((el) => el.name),
   );
   assert.deepEqual(unlabelled, [], 'inputs without a label');
+}
+
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** No WCAG 2.1 A/AA violation that axe-core finds. Evaluated through the DevTools protocol: our CSP stays as it is. */
+async function assertAccessible(page, what) {
+  await page.evaluate(`${axeSource};0`);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  assert.deepEqual(violations, [], `accessibility violations on ${what}`);
 }
 
 /** Readable on a phone: nothing wider than the screen. */
@@ -124,7 +137,12 @@ async function run() {
     // Our stylesheet was loaded and applied (the CSP let it through): its custom property is defined.
     const ink = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--ink').trim());
     assert.equal(ink, '#1c2430');
+    // The seminar asks for an optional billing address and its own questions (the demo's).
+    assert.equal(await page.locator('#billing-address legend').innerText(), 'Rechnungsanschrift (optional)');
+    assert.equal(await page.locator('select[name="billing[country]"]').inputValue(), 'DE');
+    assert.equal(await page.locator('input[name="answers[schwerpunkt]"]').count(), 3);
     await assertLabelled(page);
+    await assertAccessible(page, 'the seminar page');
     await assertNoHorizontalScroll(page);
     await page.screenshot({ path: join(artifacts, '01-seminar.png'), fullPage: true });
 
@@ -138,6 +156,11 @@ async function run() {
     await form.locator('#email').evaluate((el) => el.setAttribute('type', 'text')); // let the server judge it
     await form.locator('#email').fill('anna.mueller@');
     await form.locator('#company').fill('Beispiel GmbH & Co. KG');
+    // A billing address begun but not finished, and two answers.
+    await form.locator('[id="billing.company"]').fill('Beispiel GmbH & Co. KG');
+    await form.locator('[id="billing.postal_code"]').fill('8033');
+    await form.locator('input[name="answers[schwerpunkt]"][value="social_selling"]').check();
+    await form.locator('textarea[name="answers[fragen]"]').fill('Wie oft posten?\nUnd wann?');
     await form.locator('#first_name').evaluate((el) => el.form.setAttribute('novalidate', '')); // server-side errors
     const [errorResponse] = await Promise.all([
       page.waitForNavigation(),
@@ -153,12 +176,21 @@ async function run() {
     assert.equal(await page.locator('#last_name').inputValue(), 'Müller-Lüdenscheidt');
     assert.equal(await page.locator('#company').inputValue(), 'Beispiel GmbH & Co. KG');
     assert.equal(await page.locator('#email').inputValue(), 'anna.mueller@');
+    assert.equal(await page.locator('[id="billing.postal_code"]').getAttribute('aria-invalid'), 'true');
+    assert.ok(await page.locator('[id="billing.street-error"]').isVisible(), 'the missing street is named');
+    assert.ok(await page.locator('input[name="answers[schwerpunkt]"][value="social_selling"]').isChecked());
+    assert.equal(await page.locator('textarea[name="answers[fragen]"]').inputValue(), 'Wie oft posten?\nUnd wann?');
     await assertLabelled(page);
+    await assertAccessible(page, 'the form with mistakes');
     await page.screenshot({ path: join(artifacts, '02-form-errors.png'), fullPage: true });
 
     // 3. Corrected and sent: a 303 to the confirmation page behind the private link.
     await page.locator('#email').fill('anna.mueller@example.org');
     await page.locator('#privacy_consent').check();
+    await page.locator('[id="billing.street"]').fill('Hauptstraße 1');
+    await page.locator('[id="billing.postal_code"]').fill('80331');
+    await page.locator('[id="billing.city"]').fill('München');
+    await page.locator('[id="billing.vat_id"]').fill('DE 123 456 789');
     if (!(await page.locator('input[name=date_id]:checked').count())) await page.locator('input[name=date_id]:not([disabled])').check();
     await Promise.all([
       page.waitForURL(/\/registrations\/[A-Za-z0-9_-]{28}/),
@@ -174,6 +206,11 @@ async function run() {
     const code = registrations.items[0].code;
     assert.ok(confirmation.includes(code), 'the code is shown');
     assert.equal(registrations.items[0].last_name, 'Müller-Lüdenscheidt');
+    assert.equal(registrations.items[0].billing.vat_id, 'DE123456789');
+    assert.deepEqual(registrations.items[0].answers.schwerpunkt, ['social_selling']);
+    assert.match(confirmation, /Social Selling/);
+    assert.match(confirmation, /80331 München/);
+    await assertAccessible(page, 'the confirmation page');
     await assertNoHorizontalScroll(page);
     await page.screenshot({ path: join(artifacts, '03-confirmation.png'), fullPage: true });
 
@@ -206,15 +243,47 @@ async function run() {
     const outbox = await api(base, `/api/v1/outbox?registration=${code}`);
     assert.deepEqual(outbox.items.map((m) => m.kind), ['registered', 'cancelled']);
 
-    // 6. English on request, and the list of seminars.
+    // 6. A company booking without JavaScript: one more row by a button, two colleagues, the booker's page.
+    await page.goto(`${seminarUrl}/firmenbuchung`);
+    await assertLabelled(page);
+    await assertAccessible(page, 'the company booking form');
+    await page.locator('input[name=date_id]:not([disabled])').check();
+    await page.locator('[id="booker.first_name"]').fill('Bernd');
+    await page.locator('[id="booker.last_name"]').fill('Bucher');
+    await page.locator('[id="booker.email"]').fill('einkauf@beispiel.example');
+    await page.locator('[id="booker.company"]').fill('Beispiel GmbH');
+    await page.locator('[id="attendees[0].first_name"]').fill('Clara');
+    await page.locator('[id="attendees[0].last_name"]').fill('Kollegin');
+    await page.locator('[id="attendees[0].email"]').fill('clara@beispiel.example');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Weitere Teilnehmende hinzufügen/ }).click()]);
+    assert.equal(await page.locator('[id="attendees[0].first_name"]').inputValue(), 'Clara', 'kept after adding a row');
+    assert.equal(await page.locator('[id="attendees[2].email"]').count(), 1, 'a third row');
+    await page.locator('[id="attendees[2].first_name"]').fill('Dieter');
+    await page.locator('[id="attendees[2].last_name"]').fill('Kollege');
+    await page.locator('[id="attendees[2].email"]').fill('dieter@beispiel.example');
+    await page.locator('#privacy_consent').check();
+    await Promise.all([
+      page.waitForURL(/\/bookings\/[A-Za-z0-9_-]{28}/),
+      page.getByRole('button', { name: /Verbindlich buchen/ }).click(),
+    ]);
+    const bookingPage = await page.locator('main').innerText();
+    assert.match(bookingPage, /Ihre Firmenbuchung/);
+    assert.match(bookingPage, /Clara Kollegin/);
+    assert.match(bookingPage, /Dieter Kollege/);
+    await assertLabelled(page);
+    await assertAccessible(page, "the booker's page");
+    await assertNoHorizontalScroll(page);
+    await page.screenshot({ path: join(artifacts, '06-booking.png'), fullPage: true });
+
+    // 7. English on request, and the list of seminars.
     await page.goto(`${base}/?lang=en`);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.match(await page.locator('main').innerText(), /LinkedIn Marketing für Unternehmen/);
-    await page.screenshot({ path: join(artifacts, '06-index-en.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, '07-index-en.png'), fullPage: true });
 
     assert.deepEqual(consoleErrors, [], 'no errors in the browser console (e.g. blocked by the CSP)');
 
-    // 7. Another site cannot show our form in a frame (clickjacking): Chromium refuses to render it.
+    // 8. Another site cannot show our form in a frame (clickjacking): Chromium refuses to render it.
     const framer = await context.newPage();
     await framer.setContent(`<!DOCTYPE html><iframe id="f" src="${seminarUrl}" width="400" height="400"></iframe>`);
     await framer.waitForTimeout(1500);
@@ -222,7 +291,7 @@ async function run() {
     assert.ok(framed, 'the frame exists');
     const framedText = await framed.evaluate(() => document.body?.innerText ?? '').catch(() => '');
     assert.ok(!framedText.includes('Jetzt anmelden'), `the seminar page rendered inside a foreign frame (${framed.url()})`);
-    await framer.screenshot({ path: join(artifacts, '07-framed-refused.png') });
+    await framer.screenshot({ path: join(artifacts, '08-framed-refused.png') });
     await context.close();
   } finally {
     await browser.close();

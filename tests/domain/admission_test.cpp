@@ -1,5 +1,8 @@
 // Tests for the seat rules and registration codes.
 #include "domain/admission.hpp"
+
+#include "domain/schedule.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -27,6 +30,25 @@ seminar_date january_date(int capacity = 12) {
 
 const instant first_start_utc = date::sys_days{date::year{2027} / date::January / date::day{27}} + hours{8};
 const instant before = first_start_utc - hours{24 * 7};
+
+instant utc(int y, unsigned m, unsigned d, int h) {
+    return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + hours{h};
+}
+
+/// One day in Berlin starting at `start`, until 17:00.
+seminar_date berlin_date(date::year_month_day day, std::chrono::minutes start) {
+    seminar_date d;
+    d.timezone = "Europe/Berlin";
+    d.days = {{day, start, hours{17}}};
+    d.capacity = 12;
+    return d;
+}
+
+seminar with_deadline(int days) {
+    seminar s;
+    s.self_cancel_days = days;
+    return s;
+}
 
 bool is_code_symbol(char c) {
     return std::string_view{"0123456789ABCDEFGHJKMNPQRSTVWXYZ"}.find(c) != std::string_view::npos;
@@ -85,20 +107,73 @@ TEST_CASE("a cancelled date promotes nobody") {
     CHECK(promotions(d, {0, 5}, before) == 0);
 }
 
-TEST_CASE("attendees may cancel until the first day starts") {
-    CHECK(may_cancel(canceller::attendee, january_date(), before));
-    CHECK(may_cancel(canceller::attendee, january_date(), first_start_utc - seconds{1}));
-    CHECK_FALSE(may_cancel(canceller::attendee, january_date(), first_start_utc));
-    CHECK_FALSE(may_cancel(canceller::attendee, january_date(), first_start_utc + hours{30}));
+TEST_CASE("attendees may cancel until the first day starts when the seminar sets no deadline") {
+    const seminar s;  // self_cancel_days: none
+    CHECK(self_cancel_deadline(s, january_date()) == first_start_utc);
+    CHECK(may_cancel(canceller::attendee, s, january_date(), before));
+    CHECK(may_cancel(canceller::attendee, s, january_date(), first_start_utc - seconds{1}));
+    CHECK_FALSE(may_cancel(canceller::attendee, s, january_date(), first_start_utc));
+    CHECK_FALSE(may_cancel(canceller::attendee, s, january_date(), first_start_utc + hours{30}));
+}
+
+TEST_CASE("a deadline of 0 days is the start of the first day") {
+    const auto s = with_deadline(0);
+    CHECK(self_cancel_deadline(s, january_date()) == first_start_utc);
+    CHECK(may_cancel(canceller::attendee, s, january_date(), first_start_utc - seconds{1}));
+    CHECK_FALSE(may_cancel(canceller::attendee, s, january_date(), first_start_utc));
+}
+
+TEST_CASE("with N days attendees may cancel until the same hour N calendar days before the first day") {
+    const auto s = with_deadline(14);
+    // 13 January 2027, 09:00 in Berlin (08:00Z): no clock change in between.
+    const instant deadline = utc(2027, 1, 13, 8);
+    CHECK(self_cancel_deadline(s, january_date()) == deadline);
+    CHECK(may_cancel(canceller::attendee, s, january_date(), deadline - seconds{1}));
+    CHECK_FALSE(may_cancel(canceller::attendee, s, january_date(), deadline));
+    CHECK_FALSE(may_cancel(canceller::attendee, s, january_date(), first_start_utc - seconds{1}));
+    // A registration already cancelled cannot be cancelled again, deadline or not.
+    registration r;
+    CHECK(self_cancellable(s, january_date(), r, deadline - seconds{1}));
+    CHECK_FALSE(self_cancellable(s, january_date(), r, deadline));
+    r.status = registration_status::cancelled;
+    CHECK_FALSE(self_cancellable(s, january_date(), r, deadline - seconds{1}));
+}
+
+TEST_CASE("a clock change between the deadline and the first day does not move the deadline by an hour") {
+    const auto s = with_deadline(14);
+    SECTION("spring: 09:00 CEST on 7 April, 09:00 CET on 24 March") {
+        const auto d = berlin_date(date::year{2027} / date::April / date::day{7}, hours{9});
+        CHECK(first_start(d) == utc(2027, 4, 7, 7));
+        CHECK(self_cancel_deadline(s, d) == utc(2027, 3, 24, 8));  // 14 × 24 h back would be 07:00Z, 08:00 local
+    }
+    SECTION("autumn: 09:00 CET on 3 November, 09:00 CEST on 20 October") {
+        const auto d = berlin_date(date::year{2027} / date::November / date::day{3}, hours{9});
+        CHECK(first_start(d) == utc(2027, 11, 3, 8));
+        CHECK(self_cancel_deadline(s, d) == utc(2027, 10, 20, 7));
+    }
+    SECTION("in the date's own zone: New York changes on 14 March 2027") {
+        auto d = berlin_date(date::year{2027} / date::March / date::day{20}, hours{9});
+        d.timezone = "America/New_York";
+        CHECK(first_start(d) == utc(2027, 3, 20, 13));                             // EDT, UTC−4
+        CHECK(self_cancel_deadline(with_deadline(7), d) == utc(2027, 3, 13, 14));  // EST, UTC−5
+    }
+    SECTION("a deadline in the hour the clocks skip moves to the change") {
+        // 02:30 on 11 April exists; 14 days before it, on 28 March, the clocks jump from 02:00 to 03:00 (01:00Z).
+        const auto d = berlin_date(date::year{2027} / date::April / date::day{11}, hours{2} + std::chrono::minutes{30});
+        CHECK(self_cancel_deadline(s, d) == utc(2027, 3, 28, 1));
+    }
 }
 
 TEST_CASE("the organiser may always cancel a registration") {
-    CHECK(may_cancel(canceller::organiser, january_date(), before));
-    CHECK(may_cancel(canceller::organiser, january_date(), first_start_utc));
-    CHECK(may_cancel(canceller::organiser, january_date(), first_start_utc + hours{24 * 30}));
-    auto d = january_date();
-    d.status = date_status::cancelled;
-    CHECK(may_cancel(canceller::organiser, d, first_start_utc));
+    for (const auto& s : {seminar{}, with_deadline(0), with_deadline(14), with_deadline(365)}) {
+        CHECK(may_cancel(canceller::organiser, s, january_date(), before));
+        CHECK(may_cancel(canceller::organiser, s, january_date(), utc(2027, 1, 20, 12)));  // past a 14-day deadline
+        CHECK(may_cancel(canceller::organiser, s, january_date(), first_start_utc));
+        CHECK(may_cancel(canceller::organiser, s, january_date(), first_start_utc + hours{24 * 30}));
+        auto d = january_date();
+        d.status = date_status::cancelled;
+        CHECK(may_cancel(canceller::organiser, s, d, first_start_utc));
+    }
 }
 
 TEST_CASE("a registration code is eight Crockford symbols with a hyphen in the middle") {

@@ -1,8 +1,8 @@
 // Tests for the input rules of seminars, dates and registrations.
 #include "domain/validation.hpp"
 
-#include "domain/messages.hpp"
 #include <catch2/catch.hpp>
+#include "domain/messages.hpp"
 
 #include "domain/schedule.hpp"
 
@@ -161,6 +161,52 @@ TEST_CASE("a seminar's organiser e-mail, currency and price are checked") {
     auto r = make_seminar(in);
     REQUIRE(r);
     CHECK_FALSE(r->price_cents);
+}
+
+TEST_CASE("a seminar's cancellation terms are multi-line text of at most 5000 code points") {
+    auto in = demo_seminar();
+    CHECK(make_seminar(in)->cancellation_terms.empty());
+    in.cancellation_terms = "  Bis 14 Tage vor Beginn kostenfrei,\ndanach 50 %.\r\n\nBei Nichterscheinen 100 %.  ";
+    CHECK(make_seminar(in)->cancellation_terms ==
+          "Bis 14 Tage vor Beginn kostenfrei,\ndanach 50 %.\r\n\nBei Nichterscheinen 100 %.");
+    in.cancellation_terms = std::string();
+    for (int i = 0; i < 5000; ++i) in.cancellation_terms->append("ä");  // 5000 code points, 10 000 bytes
+    CHECK(outcome(make_seminar(in)) == "ok");
+    in.cancellation_terms->append("ä");
+    CHECK(outcome(make_seminar(in)) == "invalid_fields cancellation_terms:too_long");
+    in.cancellation_terms = "bell\a";
+    CHECK(outcome(make_seminar(in)) == "invalid_fields cancellation_terms:invalid_format");
+}
+
+TEST_CASE("a seminar's self-cancel days are 0 to 365, or none") {
+    auto with_days = [](std::optional<int> days) {
+        auto in = demo_seminar();
+        in.self_cancel_days = days;
+        return make_seminar(in);
+    };
+    CHECK_FALSE(make_seminar(demo_seminar())->self_cancel_days);
+    CHECK(with_days(0)->self_cancel_days == 0);
+    CHECK(with_days(14)->self_cancel_days == 14);
+    CHECK(with_days(365)->self_cancel_days == 365);
+    CHECK_FALSE(with_days(std::nullopt)->self_cancel_days);
+    CHECK(outcome(with_days(-1)) == "invalid_fields self_cancel_days:invalid_value");
+    CHECK(outcome(with_days(366)) == "invalid_fields self_cancel_days:invalid_value");
+
+    // A patch sets, keeps or clears them.
+    auto current = with_days(14).value();
+    seminar_input keep;
+    keep.title = "Neu";
+    CHECK(patch_seminar(current, keep)->updated.self_cancel_days == 14);
+    seminar_input clear;
+    clear.self_cancel_days = std::optional<int>{};
+    CHECK_FALSE(patch_seminar(current, clear)->updated.self_cancel_days);
+    seminar_input terms;
+    terms.cancellation_terms = "Neue Bedingungen";
+    terms.self_cancel_days = std::optional<int>{30};
+    const auto changed = patch_seminar(current, terms).value();
+    CHECK(changed.updated.cancellation_terms == "Neue Bedingungen");
+    CHECK(changed.updated.self_cancel_days == 30);
+    CHECK_FALSE(changed.calendar_visible);  // calendars do not show the terms
 }
 
 TEST_CASE("a seminar patch changes only the fields it carries") {

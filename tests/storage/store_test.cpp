@@ -306,7 +306,7 @@ TEST_CASE("an attendee may cancel until the seminar starts, the organiser always
 
     auto late = env.cancel(a.id, storage::canceller::attendee, first_start);
     REQUIRE_FALSE(late.ok());
-    CHECK(late.err().code == errc::registration_closed);
+    CHECK(late.err().code == errc::cancellation_closed);
     CHECK(env.by_code(a.code).status == registration_status::confirmed);
 
     auto by_organiser = env.cancel(a.id, storage::canceller::organiser, first_start + 1h);
@@ -318,6 +318,52 @@ TEST_CASE("an attendee may cancel until the seminar starts, the organiser always
         const auto b = env.reg_ok(d.id, "b@example.org");
         CHECK(env.cancel(b.id, storage::canceller::attendee, first_start - 1s).ok());
     }
+}
+
+TEST_CASE("a seminar's self-cancel deadline stops attendees, not the organiser, and is stored with the seminar",
+          "[store][cancel]") {
+    store_env env;
+    domain::seminar_input patch;
+    patch.cancellation_terms = "Bis 14 Tage vor Beginn kostenfrei,\ndanach 50 %.";
+    patch.self_cancel_days = std::optional<int>{14};
+    auto changed = env.w.run<domain::seminar>([&patch](storage::connection& c) {
+        return storage::update_seminar(c, "linkedin-marketing", patch, before_date);
+    });
+    REQUIRE(changed.ok());
+    const auto stored = storage::find_seminar(env.rd, "linkedin-marketing");
+    REQUIRE(stored);
+    CHECK(stored->cancellation_terms == "Bis 14 Tage vor Beginn kostenfrei,\ndanach 50 %.");
+    CHECK(stored->self_cancel_days == 14);
+
+    const auto d = env.add_date(1, true);
+    const auto a = env.reg_ok(d.id, "a@example.org");
+    const auto b = env.reg_ok(d.id, "b@example.org");  // waiting
+    const auto deadline = first_start - 14 * 24h;      // 13 January, 09:00 in Berlin
+    auto late = env.cancel(a.id, storage::canceller::attendee, deadline);
+    REQUIRE_FALSE(late.ok());
+    CHECK(late.err().code == errc::cancellation_closed);
+    CHECK(env.by_code(a.code).status == registration_status::confirmed);
+    // The organiser still cancels, and the seat goes to the first one waiting.
+    auto by_organiser = env.cancel(a.id, storage::canceller::organiser, deadline + 1h);
+    REQUIRE(by_organiser.ok());
+    REQUIRE(by_organiser->promoted.size() == 1);
+    CHECK(by_organiser->promoted[0].code == b.code);
+    REQUIRE(by_organiser->seminar);
+    CHECK(by_organiser->seminar->self_cancel_days == 14);
+    // Before the deadline the attendee cancels as always.
+    const auto waiting = env.reg_ok(d.id, "c@example.org");
+    CHECK(env.cancel(waiting.id, storage::canceller::attendee, deadline - 1s).ok());
+
+    // null: until the first day starts again.
+    domain::seminar_input clear;
+    clear.self_cancel_days = std::optional<int>{};
+    REQUIRE(env.w
+                .run<domain::seminar>([&clear](storage::connection& c) {
+                    return storage::update_seminar(c, "linkedin-marketing", clear, before_date);
+                })
+                .ok());
+    CHECK_FALSE(storage::find_seminar(env.rd, "linkedin-marketing")->self_cancel_days);
+    CHECK(env.cancel(b.id, storage::canceller::attendee, deadline + 1h).ok());
 }
 
 TEST_CASE("cancelling twice is already_cancelled, an unknown registration is not_found", "[store][cancel]") {

@@ -1,6 +1,8 @@
 // Router and services on a temporary database (see app_under_test.hpp).
 #include "app_under_test.hpp"
 
+#include <cctype>
+
 #include "domain/schedule.hpp"
 #include "server/handlers/routes.hpp"
 #include "storage/crypto.hpp"
@@ -139,6 +141,24 @@ std::int64_t app_under_test::seminar_with_date(const std::string& slug, int capa
                        organiser());
     REQUIRE(d.status == 201);
     return d.json().at("id").get<std::int64_t>();
+}
+
+std::string quoted_printable_text(const std::string& message) {
+    std::string out;
+    for (std::size_t i = 0; i < message.size(); ++i) {
+        if (message[i] != '=' || i + 2 >= message.size()) {
+            out += message[i];
+        } else if (message[i + 1] == '\r' && message[i + 2] == '\n') {
+            i += 2;
+        } else if (std::isxdigit(static_cast<unsigned char>(message[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(message[i + 2]))) {
+            out += static_cast<char>(std::stoi(message.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += message[i];
+        }
+    }
+    return out;
 }
 
 }  // namespace seminard::testing

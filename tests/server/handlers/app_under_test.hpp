@@ -16,6 +16,10 @@
 
 namespace seminard::testing {
 
+/// A message's quoted-printable parts decoded (soft breaks joined, =XX bytes back), the rest as it is: the text of
+/// a mail from the outbox's .eml.
+std::string quoted_printable_text(const std::string& message);
+
 /// Bearer token of the organiser in every app_under_test.
 inline constexpr const char* organiser_token = "handlers-test-organiser-token-0123";
 

@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <cctype>
 #include <string>
 
 using nlohmann::json;
@@ -69,25 +68,6 @@ json anna() {
               {"parking", true}}}};
 }
 
-/// A message's quoted-printable parts decoded (soft breaks joined, =XX bytes back), the rest as it is.
-std::string quoted_printable_text(const std::string& message) {
-    std::string out;
-    for (std::size_t i = 0; i < message.size(); ++i) {
-        if (message[i] != '=' || i + 2 >= message.size()) {
-            out += message[i];
-        } else if (message[i + 1] == '\r' && message[i + 2] == '\n') {
-            i += 2;
-        } else if (std::isxdigit(static_cast<unsigned char>(message[i + 1])) &&
-                   std::isxdigit(static_cast<unsigned char>(message[i + 2]))) {
-            out += static_cast<char>(std::stoi(message.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += message[i];
-        }
-    }
-    return out;
-}
-
 std::string registrations_of(std::int64_t date_id) {
     return "/api/v1/dates/" + std::to_string(date_id) + "/registrations";
 }
@@ -145,6 +125,14 @@ TEST_CASE("a registration carries its billing address and answers, checked again
         CHECK(f.at("billing.country").at("code") == "invalid_value");
         CHECK(f.at("answers.level").at("code") == "invalid_value");
         CHECK(f.at("answers.unknown").at("code") == "not_allowed");
+        // The attendee's own fields and those checked against the seminar come in one answer.
+        auto both = anna();
+        both.erase("first_name");
+        both["billing"]["postal_code"] = "8033";
+        r = app.post_json(path, both);
+        REQUIRE(r.status == 422);
+        CHECK(r.json().at("fields").at("first_name").at("code") == "required");
+        CHECK(r.json().at("fields").at("billing.postal_code").at("code") == "invalid_format");
         // Nothing was stored by the refusals.
         CHECK(app.get(path, app_under_test::organiser()).json().at("total") == 0);
     }
@@ -279,7 +267,7 @@ TEST_CASE("the form asks the seminar's questions and the billing address, and ke
     const auto eml = app.get("/api/v1/outbox/" + std::to_string(outbox[0].at("id").get<std::int64_t>()) + ".eml",
                              app_under_test::organiser());
     REQUIRE(eml.status == 200);
-    const auto text = quoted_printable_text(eml.body);
+    const auto text = seminard::testing::quoted_printable_text(eml.body);
     for (const char* fact :
          {"Ihre Erfahrung", "Profi", "Social Selling, Fachkräfte finden", "Beispiel GmbH", "80331 München"}) {
         INFO(fact);

@@ -212,3 +212,87 @@ TEST_CASE("concurrent cancellations and registrations never oversell") {
     for (std::size_t i = 0; i < waiting.size(); ++i)
         REQUIRE(waiting[i].at("waitlist_position") == static_cast<int>(i + 1));
 }
+
+TEST_CASE(
+    "company bookings racing registrations and cancellations never oversell, and a refused booking leaves "
+    "nothing") {
+    constexpr int capacity = 25;
+    server_process server;
+    http_client admin{server.port()};
+    const auto date_id = seminar_with_date(admin, slug, capacity, true);
+    std::vector<std::string> seeds;
+    for (int i = 0; i < 10; ++i) {
+        auto r = register_json(admin, date_id, person("seed" + std::to_string(i) + "@example.org"));
+        REQUIRE(r.status == 201);
+        seeds.push_back(r.json().at("token").get<std::string>());
+    }
+    auto booking = [](int n, const std::string& policy) {
+        json attendees = json::array();
+        for (int k = 0; k < 3; ++k)
+            attendees.push_back({{"first_name", "Kollegin"},
+                                 {"last_name", std::to_string(k)},
+                                 {"email", "b" + std::to_string(n) + "." + std::to_string(k) + "@firma.example"}});
+        return json{{"booker",
+                     {{"first_name", "Bernd"},
+                      {"last_name", "Bucher"},
+                      {"email", "einkauf" + std::to_string(n) + "@firma.example"},
+                      {"company", "Firma " + std::to_string(n)}}},
+                    {"attendees", attendees},
+                    {"privacy_consent", true},
+                    {"if_not_all_fit", policy}};
+    };
+    // 10 cancellations, 8 bookings of 3 that wait for the rest, 8 that take all or nothing, 20 single registrations.
+    constexpr int workers = 46;
+    std::vector<int> status(workers, 0);
+    std::latch start{workers};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < workers; ++t) {
+        pool.emplace_back([&, t] {
+            start.arrive_and_wait();
+            try {
+                http_client c{server.port()};
+                const std::string bookings = "/api/v1/dates/" + std::to_string(date_id) + "/bookings";
+                http_reply r = t < 10   ? c.del("/api/v1/registrations/" + seeds[static_cast<std::size_t>(t)])
+                               : t < 18 ? c.post_json(bookings, booking(t, "waitlist_rest"))
+                               : t < 26
+                                   ? c.post_json(bookings, booking(t, "refuse"))
+                                   : register_json(c, date_id, person("single" + std::to_string(t) + "@example.org"));
+                status[static_cast<std::size_t>(t)] = r.status;
+            } catch (const std::exception&) {
+                status[static_cast<std::size_t>(t)] = -1;
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    int refused = 0;
+    for (int t = 0; t < workers; ++t) {
+        INFO("worker " << t);
+        const int s = status[static_cast<std::size_t>(t)];
+        if (t >= 18 && t < 26 && s == 409) {
+            ++refused;
+            continue;
+        }
+        REQUIRE(s == (t < 10 ? 200 : 201));
+    }
+    auto confirmed = list_registrations(admin, date_id, "confirmed");
+    auto waiting = list_registrations(admin, date_id, "waitlisted");
+    // Seeds all cancelled; 24 + 3 per accepted all-or-nothing booking + 20 singles are active.
+    const int active = 24 + 3 * (8 - refused) + 20;
+    REQUIRE(static_cast<int>(confirmed.size()) == capacity);
+    REQUIRE(static_cast<int>(waiting.size()) == active - capacity);
+    for (std::size_t i = 0; i < waiting.size(); ++i)
+        REQUIRE(waiting[i].at("waitlist_position") == static_cast<int>(i + 1));
+    // An all-or-nothing booking is wholly confirmed or wholly absent.
+    std::map<std::string, std::string> by_email;
+    for (const auto& r : confirmed) by_email[r.at("email").get<std::string>()] = "confirmed";
+    for (const auto& r : waiting) by_email[r.at("email").get<std::string>()] = "waitlisted";
+    for (int t = 18; t < 26; ++t) {
+        INFO("booking " << t);
+        const auto mine = [&](int k) {
+            auto it = by_email.find("b" + std::to_string(t) + "." + std::to_string(k) + "@firma.example");
+            return it == by_email.end() ? std::string{"absent"} : it->second;
+        };
+        const auto expected = status[static_cast<std::size_t>(t)] == 201 ? "confirmed" : "absent";
+        for (int k = 0; k < 3; ++k) CHECK(mine(k) == expected);
+    }
+}

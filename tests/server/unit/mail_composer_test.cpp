@@ -105,6 +105,20 @@ server::mail_input input(mail_kind kind, domain::lang lang, bool waitlisted = fa
             in.date.days = {day(27, 9, 17), day(28, 9, 13)};
             in.date.sequence = 1;
             break;
+        case mail_kind::substituted:
+            in.registration.status = domain::registration_status::cancelled;
+            in.substitute_name = "Ersatz Person";
+            break;
+        case mail_kind::booking:
+            in.token = token;
+            in.booking.code = "B00K-1NG5";
+            in.booking.booker = {"Bernd", "Bucher", "einkauf@beispiel.example", "Beispiel GmbH", "", ""};
+            in.booked = {in.registration, in.registration};
+            in.booked[1].code = "QTNK-EZY0";
+            in.booked[1].person.first_name = "Zweite";
+            in.booked[1].status = domain::registration_status::waitlisted;
+            in.booked[1].waitlist_position = 1;
+            break;
         case mail_kind::date_cancelled:
             in.date.status = domain::date_status::cancelled;
             in.date.sequence = 2;

@@ -53,6 +53,7 @@ TEST_CASE("each domain error has its documented status and machine code", "[resp
         {errc::already_registered, 409, "already_registered"},
         {errc::registration_closed, 409, "registration_closed"},
         {errc::already_cancelled, 409, "already_cancelled"},
+        {errc::cancellation_closed, 409, "cancellation_closed"},
         {errc::slug_taken, 409, "slug_taken"},
         {errc::capacity_below_confirmed, 409, "capacity_below_confirmed"},
         {errc::date_cancelled, 409, "date_cancelled"},
