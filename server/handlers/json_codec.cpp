@@ -497,8 +497,7 @@ domain::result<domain::booking_input> booking_input_from(const json& body) {
               "lang",
               "date_id",
               "rows",
-              "action",
-              "idempotency_key"});
+              "action"});
     domain::booking_input in;
     if (const auto* b = r.raw("booker"); b && b->is_object()) {
         reader booker(*b, {"first_name", "last_name", "email", "company", "phone"}, "booker.");
