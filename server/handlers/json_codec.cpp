@@ -9,6 +9,7 @@
 #include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "server/http/form.hpp"
+#include "server/http/idempotency.hpp"
 
 #include <algorithm>
 #include <array>
@@ -161,6 +162,8 @@ domain::result<json> body_object(const http_request& req, bool allow_form) {
         for (auto& [k, v] : *fields) {
             if (!domain::valid_utf8(k) || !domain::valid_utf8(v))
                 return domain::error{domain::errc::bad_request, "form field is not UTF-8"};
+            // A form's idempotency key is the router's (a form cannot send the header): no handler sees it.
+            if (k == idempotency_form_field) continue;
             // "billing[city]", "answers[topics]" and "attendees[0][answers][level]" fill nested objects, as the
             // JSON body has them; a nested field sent more than once (the boxes of a multiple choice) becomes a list.
             if (const auto open = k.find('['); open != std::string::npos && open > 0 && k.back() == ']') {
@@ -494,8 +497,7 @@ domain::result<domain::booking_input> booking_input_from(const json& body) {
               "lang",
               "date_id",
               "rows",
-              "action",
-              "idempotency_key"});
+              "action"});
     domain::booking_input in;
     if (const auto* b = r.raw("booker"); b && b->is_object()) {
         reader booker(*b, {"first_name", "last_name", "email", "company", "phone"}, "booker.");

@@ -99,8 +99,6 @@ void submit_registration(services& svc,
     }
     auto body = body_object(req, true);
     if (!body) return ex->respond(error_response(body.err(), ex->lang));
-    // A form's idempotency key is the router's (forms cannot send the header); a JSON body must use the header.
-    if (is_form) body->erase(std::string{idempotency_form_field});
     if (honeypot_filled(*body)) {
         // A bot filled the field people cannot see: answer like a success, store nothing.
         log_event("info", "honeypot: dropped a registration");

@@ -459,3 +459,53 @@ TEST_CASE("the database files never hold a private token that an idempotent answ
         CHECK(bytes.find(form_token) == std::string::npos);
     }
 }
+
+TEST_CASE("a company booking with a key books its colleagues once, and the booking form carries a key of its own",
+          "[handlers][idempotency][company-bookings]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    SECTION("the API") {
+        const json booking{{"booker",
+                            {{"first_name", "Bernd"},
+                             {"last_name", "Bucher"},
+                             {"email", "einkauf@beispiel.de"},
+                             {"company", "Beispiel GmbH"}}},
+                           {"attendees",
+                            {{{"first_name", "Anna"}, {"last_name", "Muster"}, {"email", "anna@beispiel.de"}},
+                             {{"first_name", "Ben"}, {"last_name", "Muster"}, {"email", "ben@beispiel.de"}}}},
+                           {"privacy_consent", true},
+                           {"if_not_all_fit", "refuse"}};
+        const auto path = "/api/v1/dates/" + std::to_string(date_id) + "/bookings";
+        auto first = app.post_json(path, booking, with_key("booking-1"));
+        REQUIRE(first.status == 201);
+        require_same_answer(first, app.post_json(path, booking, with_key("booking-1")));
+        CHECK(registration_count(app, date_id) == 2);
+        // In JSON the key goes in the header; a field of that name is refused like any unknown one.
+        auto in_json = booking;
+        in_json["idempotency_key"] = "booking-2";
+        auto refused = app.post_json(path, in_json);
+        REQUIRE(refused.status == 422);
+        CHECK(refused.json().at("fields").at("idempotency_key").at("code") == "not_allowed");
+    }
+    SECTION("the form: adding a row is an answer of its own, the booking then goes through once") {
+        const header_list browser{{"Accept", "text/html"}};
+        const auto key = form_key_of(app.get("/seminars/team/firmenbuchung").body);
+        REQUIRE(key.size() == 22);
+        const std::string filled = "date_id=" + std::to_string(date_id) +
+                                   "&booker%5Bfirst_name%5D=Bernd&booker%5Blast_name%5D=Bucher"
+                                   "&booker%5Bemail%5D=einkauf%40beispiel.de&booker%5Bcompany%5D=Beispiel+GmbH"
+                                   "&attendees%5B0%5D%5Bfirst_name%5D=Anna&attendees%5B0%5D%5Blast_name%5D=Muster"
+                                   "&attendees%5B0%5D%5Bemail%5D=anna%40beispiel.de&rows=1&privacy_consent=on";
+        auto more =
+            app.post_form("/seminars/team/firmenbuchung", filled + "&action=add&idempotency_key=" + key, browser);
+        REQUIRE(more.status == 200);
+        const auto next = form_key_of(more.body);
+        REQUIRE(next.size() == 22);
+        CHECK(next != key);
+        auto done = app.post_form("/seminars/team/firmenbuchung", filled + "&idempotency_key=" + next, browser);
+        REQUIRE(done.status == 303);
+        require_same_answer(
+            done, app.post_form("/seminars/team/firmenbuchung", filled + "&idempotency_key=" + next, browser));
+        CHECK(registration_count(app, date_id) == 1);
+    }
+}

@@ -94,6 +94,16 @@ TEST_CASE("a form body is read only where forms are allowed", "[json_codec][body
         CHECK(*r == json{{"first_name", "Jürgen"}, {"email", "j@example.org"}, {"privacy_consent", "on"}});
     }
     SECTION("not allowed: 415") { CHECK(error_of(server::body_object(req, false)) == errc::unsupported_media_type); }
+    SECTION("the form's idempotency key is the router's, no handler sees it") {
+        auto r = server::body_object(
+            post("application/x-www-form-urlencoded", "a=1&idempotency_key=k-1&idempotency_key=k-2"), true);
+        REQUIRE(r.ok());
+        CHECK(*r == json{{"a", "1"}});
+        // In JSON it stays a field like any other (and handlers refuse it: the header is the way there).
+        auto j = server::body_object(post("application/json", R"({"idempotency_key":"k"})"), false);
+        REQUIRE(j.ok());
+        CHECK(j->contains("idempotency_key"));
+    }
     SECTION("with a charset parameter") {
         auto r = server::body_object(post("application/x-www-form-urlencoded; charset=UTF-8", "a=1"), true);
         REQUIRE(r.ok());
