@@ -237,7 +237,8 @@ TEST_CASE("the booker cancels one colleague or everyone, and freed seats go to t
     SECTION("all") {
         auto r = app.request("DELETE", "/api/v1/bookings/" + token);
         REQUIRE(r.status == 200);
-        for (const auto& one : r.json().at("registrations")) CHECK(one.at("status") == "cancelled");
+        const auto view = r.json();  // kept: a range-for over a temporary's member would outlive it
+        for (const auto& one : view.at("registrations")) CHECK(one.at("status") == "cancelled");
         // The outsider got a seat; the booking's waiting colleague was cancelled without being promoted first.
         const auto list = organiser_list(app, date_id).at("items");
         CHECK(list.at(3).at("status") == "confirmed");
