@@ -102,7 +102,8 @@ result<std::vector<question>> make_questions(const std::vector<question_input>& 
 result<std::vector<answer>> make_answers(const std::vector<question>& questions,
                                          const std::map<std::string, answer_input>& in) {
     field_checker c;
-    for (const auto& [key, value] : in) {
+    for (const auto& entry : in) {
+        const auto& key = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
         const bool known =
             std::any_of(questions.begin(), questions.end(), [&](const question& q) { return q.key == key; });
         if (!known) c.add("answers." + key, field_problem::not_allowed);

@@ -400,7 +400,8 @@ void error_summary(std::string& out,
         }
         // Problems with fields the form does not show (a hand-made request): the message, without a link.
         for (const auto& [name, p] : form.problems) {
-            if (std::any_of(fields.begin(), fields.end(), [&](const labelled_field& f) { return f.name == name; }))
+            const auto& shown = name;  // a plain reference: clang 14 cannot capture a structured binding
+            if (std::any_of(fields.begin(), fields.end(), [&](const labelled_field& f) { return f.name == shown; }))
                 continue;
             out += "<li>";
             html::append_text(out, name + ": " + std::string{domain::message(p, ctx.lang)});
