@@ -126,6 +126,15 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
     "w.status = 'waitlisted' AND w.id <= r.id) END, r.booking_id, r.holder"
 
+/// Whether the row's last column holds exactly `expected` (a stored token hash), compared in constant time.
+bool last_column_is_digest_of(statement_ref& q, const digest& expected) {
+    auto stored = q.getColumn(q.getColumnCount() - 1);
+    digest d{};
+    if (stored.getBytes() != static_cast<int>(d.size())) return false;
+    std::memcpy(d.data(), stored.getBlob(), d.size());
+    return same_digest(d, expected);
+}
+
 domain::registration read_registration(statement_ref& q) {
     domain::registration r;
     r.id = q.getColumn(0).getInt64();
@@ -268,11 +277,7 @@ std::optional<domain::registration> find_registration_by_token(connection& c, st
                            ", r.token_hash FROM registrations r WHERE r.id = ? AND r.legacy = 0");
         q.bind(1, id);
         if (!q.executeStep()) return std::nullopt;
-        auto stored = q.getColumn(q.getColumnCount() - 1);  // the hash, after the registration's own columns
-        digest d{};
-        if (stored.getBytes() != static_cast<int>(d.size())) return std::nullopt;
-        std::memcpy(d.data(), stored.getBlob(), d.size());
-        if (!same_digest(d, hash)) return std::nullopt;
+        if (!last_column_is_digest_of(q, hash)) return std::nullopt;  // the hash, after the registration's columns
         return read_registration(q);
     }
     auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
@@ -631,11 +636,7 @@ std::optional<domain::booking> find_booking_by_token(connection& c, std::string_
     auto q = c.prepare("SELECT " SEMINARD_BOOKING_COLUMNS ", b.token_hash FROM bookings b WHERE b.id = ?");
     q.bind(1, static_cast<std::int64_t>(n - booking_code_offset));
     if (!q.executeStep()) return std::nullopt;
-    auto stored = q.getColumn(q.getColumnCount() - 1);
-    digest d{};
-    if (stored.getBytes() != static_cast<int>(d.size())) return std::nullopt;
-    std::memcpy(d.data(), stored.getBlob(), d.size());
-    if (!same_digest(d, sha256(token))) return std::nullopt;
+    if (!last_column_is_digest_of(q, sha256(token))) return std::nullopt;
     return read_booking(q);
 }
 

@@ -423,13 +423,7 @@ void add_booking_pages(router& r, services& svc) {
                     if (!code || *code == domain::errc::already_cancelled)
                         return redirect_to(svc.urls.booking_page(token) +
                                            (ex->lang == domain::lang::en ? "?lang=en" : ""));
-                    if (*code == domain::errc::not_found) return not_found_page(svc, ex->lang);
-                    const bool de = ex->lang == domain::lang::de;
-                    return html_response(domain::describe(*code).http_status,
-                                         render_message(page_context_of(svc, ex->lang),
-                                                        de ? "Stornierung nicht möglich" : "Cancellation not possible",
-                                                        domain::message(*code, ex->lang)),
-                                         svc);
+                    return cancel_refused_page(svc, *code, ex->lang);
                 });
             });
     });

@@ -104,6 +104,16 @@ void answer_form_again(services& svc,
              });
 }
 
+http_response cancel_refused_page(const services& svc, domain::errc code, domain::lang lang) {
+    if (code == domain::errc::not_found) return not_found_page(svc, lang);
+    return html_response(
+        domain::describe(code).http_status,
+        render_message(page_context_of(svc, lang),
+                       lang == domain::lang::de ? "Stornierung nicht möglich" : "Cancellation not possible",
+                       domain::message(code, lang)),
+        svc);
+}
+
 http_response not_found_page(const services& svc, domain::lang lang) {
     const bool de = lang == domain::lang::de;
     return html_response(404,

@@ -20,6 +20,9 @@ http_response html_response(int status, std::string body, const services& svc);
 /// An HTML answer for a page behind the private token link: never cached, never in a Referer, never indexed.
 http_response private_page(std::string body, const services& svc, int status = 200);
 http_response not_found_page(const services& svc, domain::lang lang);
+/// The answer to a cancel step the writer refused: the not-found page, or "Stornierung nicht möglich" with the
+/// reason and the error's status.
+http_response cancel_refused_page(const services& svc, domain::errc code, domain::lang lang);
 http_response redirect_to(const std::string& location);
 page_context page_context_of(const services& svc, domain::lang lang);
 std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang);

@@ -114,13 +114,7 @@ void add_page_routes(router& r, services& svc) {
                 ex->respond_with([&svc, ex, token, code]() -> http_response {
                     if (!code || *code == domain::errc::already_cancelled)
                         return redirect_to(confirmation_page_url(svc, token, ex->lang));
-                    if (*code == domain::errc::not_found) return not_found_page(svc, ex->lang);
-                    const bool de = ex->lang == domain::lang::de;
-                    return html_response(domain::describe(*code).http_status,
-                                         render_message(page_context_of(svc, ex->lang),
-                                                        de ? "Stornierung nicht möglich" : "Cancellation not possible",
-                                                        domain::message(*code, ex->lang)),
-                                         svc);
+                    return cancel_refused_page(svc, *code, ex->lang);
                 });
             });
     });

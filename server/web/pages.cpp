@@ -1012,12 +1012,12 @@ void booking_form(std::string& out,
 
 std::string person_name(const domain::registration& r) { return r.person.first_name + " " + r.person.last_name; }
 
-/// The facts of a registration: seminar, date, place, price, person.
-void registration_facts(std::string& out,
-                        const page_context& ctx,
-                        const domain::seminar& s,
-                        const domain::seminar_date& d,
-                        const domain::registration& r) {
+/// Opens the facts list with what every registration and booking page shows first: seminar, date, place, price.
+void seminar_facts(std::string& out,
+                   const page_context& ctx,
+                   const domain::seminar& s,
+                   const domain::seminar_date& d,
+                   std::string_view price_label) {
     out += "<dl class=\"facts\">\n";
     fact(out, tr(ctx, "Seminar", "Seminar"), s.title);
     out += "<dt>";
@@ -1026,7 +1026,25 @@ void registration_facts(std::string& out,
     schedule(out, ctx, d);
     out += "</dd>\n";
     fact(out, tr(ctx, "Ort", "Location"), s.location);
-    fact(out, tr(ctx, "Preis", "Price"), domain::format_price(s.price_cents, s.currency, ctx.lang));
+    fact(out, price_label, domain::format_price(s.price_cents, s.currency, ctx.lang));
+}
+
+void billing_fact(std::string& out, const page_context& ctx, const std::optional<domain::billing_address>& b) {
+    if (!b) return;
+    out += "<dt>";
+    out += tr(ctx, "Rechnungsanschrift", "Billing address");
+    out += "</dt>\n<dd>";
+    lines(out, domain::billing_lines(*b, ctx.lang));
+    out += "</dd>\n";
+}
+
+/// The facts of a registration: seminar, date, place, price, person.
+void registration_facts(std::string& out,
+                        const page_context& ctx,
+                        const domain::seminar& s,
+                        const domain::seminar_date& d,
+                        const domain::registration& r) {
+    seminar_facts(out, ctx, s, d, tr(ctx, "Preis", "Price"));
     fact(out, tr(ctx, "Name", "Name"), person_name(r));
     fact(out, tr(ctx, "E-Mail", "E-mail"), r.person.email);
     fact(out, tr(ctx, "Firma", "Company"), r.person.company);
@@ -1037,13 +1055,7 @@ void registration_facts(std::string& out,
         lines(out, domain::split_lines(domain::answer_text(a, ctx.lang)));
         out += "</dd>\n";
     }
-    if (r.billing) {
-        out += "<dt>";
-        out += tr(ctx, "Rechnungsanschrift", "Billing address");
-        out += "</dt>\n<dd>";
-        lines(out, domain::billing_lines(*r.billing, ctx.lang));
-        out += "</dd>\n";
-    }
+    billing_fact(out, ctx, r.billing);
     out += "</dl>\n";
 }
 
@@ -1432,26 +1444,11 @@ void booking_facts(std::string& out,
                    const domain::seminar& s,
                    const domain::seminar_date& d,
                    const domain::booking& b) {
-    out += "<dl class=\"facts\">\n";
-    fact(out, tr(ctx, "Seminar", "Seminar"), s.title);
-    out += "<dt>";
-    out += tr(ctx, "Termin", "Date");
-    out += "</dt>\n<dd>";
-    schedule(out, ctx, d);
-    out += "</dd>\n";
-    fact(out, tr(ctx, "Ort", "Location"), s.location);
-    fact(
-        out, tr(ctx, "Preis je Person", "Price per person"), domain::format_price(s.price_cents, s.currency, ctx.lang));
+    seminar_facts(out, ctx, s, d, tr(ctx, "Preis je Person", "Price per person"));
     fact(out, tr(ctx, "Buchungscode", "Booking code"), b.code);
     fact(out, tr(ctx, "Firma", "Company"), b.booker.company);
     fact(out, tr(ctx, "Gebucht von", "Booked by"), domain::trim(b.booker.first_name + " " + b.booker.last_name));
-    if (b.billing) {
-        out += "<dt>";
-        out += tr(ctx, "Rechnungsanschrift", "Billing address");
-        out += "</dt>\n<dd>";
-        lines(out, domain::billing_lines(*b.billing, ctx.lang));
-        out += "</dd>\n";
-    }
+    billing_fact(out, ctx, b.billing);
     out += "</dl>\n";
 }
 
