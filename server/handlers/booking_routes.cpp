@@ -55,8 +55,7 @@ void add_booking_routes(router& r, services& svc) {
             return ex->respond(too_many_requests(d.retry_after, ex->lang));
         auto body = body_object(req, false);
         if (!body) return ex->respond(error_response(body.err(), ex->lang));
-        if (auto website = body->find("website");
-            website != body->end() && website->is_string() && !website->get<std::string>().empty()) {
+        if (honeypot_filled(*body)) {
             log_event("info", "honeypot: dropped a booking");
             return ex->respond(json_response(202, json{{"status", "received"}}));
         }
@@ -317,8 +316,7 @@ void add_booking_pages(router& r, services& svc) {
             form.error = domain::errc::too_many_requests;
             return answer_booking_form(svc, ex, slug, std::move(form), rows, 429);
         }
-        if (auto website = body->find("website");
-            website != body->end() && website->is_string() && !website->get<std::string>().empty()) {
+        if (honeypot_filled(*body)) {
             log_event("info", "honeypot: dropped a booking");
             return ex->respond(redirect_to(svc.urls.home()));
         }

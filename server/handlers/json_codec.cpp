@@ -470,6 +470,11 @@ domain::result<domain::registration_input> registration_input_from(const json& b
     return in;
 }
 
+bool honeypot_filled(const json& body) {
+    auto it = body.find("website");
+    return it != body.end() && it->is_string() && !it->get<std::string>().empty();
+}
+
 domain::result<substitute_input> substitute_input_from(const json& body) {
     reader r(body, {"first_name", "last_name", "email", "company", "job_title", "phone", "registration"});
     substitute_input in;

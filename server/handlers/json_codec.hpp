@@ -29,6 +29,8 @@ domain::result<domain::registration_input> registration_input_from(const json& b
 /// A company booking's body (see docs/api.md, "Company bookings"); nested problems carry the path ("booker.email",
 /// "attendees[1].answers.level").
 domain::result<domain::booking_input> booking_input_from(const json& body);
+/// The forms' hidden "website" field is filled in: people never see it, form-filling bots do.
+bool honeypot_filled(const json& body);
 /// A substitute's body: the new person (first_name, last_name, email required; company, job_title, phone), and with
 /// a booking's token the `registration` code of the seat.
 struct substitute_input {

@@ -12,12 +12,6 @@ namespace seminard::server {
 
 namespace {
 
-/// The registration form's hidden "website" field: people never see it, form-filling bots do.
-bool honeypot_filled(const json& body) {
-    auto it = body.find("website");
-    return it != body.end() && it->is_string() && !it->get<std::string>().empty();
-}
-
 bool wants_html(const http_request& req) { return req.header("Accept").find("text/html") != std::string_view::npos; }
 
 constexpr std::string_view form_type = "application/x-www-form-urlencoded";
