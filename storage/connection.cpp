@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -382,7 +383,31 @@ connection::connection(const db_options& options, access mode)
     // What is deleted or overwritten is zeroed in the file, not left in free pages: erased personal data and the
     // private links that a migration moved out of the clear must not be recoverable from a copy of the database.
     if (mode == access::read_write) db_.exec("PRAGMA secure_delete=ON");
+    if (mode == access::read_write) {
+        caches_rows_ = true;
+        sqlite3_update_hook(
+            db_.getHandle(),
+            [](void* self, int, const char*, const char* table, sqlite3_int64 rowid) {
+                if (std::strcmp(table, "seminars") == 0) static_cast<connection*>(self)->seminars_.erase(rowid);
+            },
+            this);
+        sqlite3_rollback_hook(
+            db_.getHandle(), [](void* self) { static_cast<connection*>(self)->forget_cached_rows(); }, this);
+    }
 }
+
+std::unordered_map<std::int64_t, domain::seminar>* connection::seminar_cache() {
+    if (!caches_rows_) return nullptr;
+    auto q = prepare("PRAGMA data_version");
+    const std::int64_t version = q.executeStep() ? q.getColumn(0).getInt64() : -1;
+    if (version != data_version_ || seminars_.size() > 256) {
+        seminars_.clear();
+        data_version_ = version;
+    }
+    return &seminars_;
+}
+
+void connection::forget_cached_rows() noexcept { seminars_.clear(); }
 
 const code_permutation& connection::codes() {
     if (!codes_) {
@@ -442,6 +467,7 @@ int migrate(connection& c, int target) {
         if (current >= target) return current;
         db.exec(std::string{migrations[static_cast<std::size_t>(current)]});
         if (current + 1 == 6) seal_outbox_tokens(c);
+        c.forget_cached_rows();  // a rebuilt table changes without the update hook
         if (SQLite::Statement check(db, "PRAGMA foreign_key_check"); check.executeStep())
             throw std::runtime_error("migration " + std::to_string(current + 1) + " broke a foreign key (table " +
                                      check.getColumn(0).getString() + ")");

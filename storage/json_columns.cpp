@@ -39,6 +39,97 @@ domain::question_type type_of(const json& j) {
     return *t;
 }
 
+/// Appends `v` as a JSON string, escaped the way nlohmann's dump() does (so that the stored bytes do not depend on
+/// which of the two wrote them). Throws on invalid UTF-8, as dump() would: a column must always parse again.
+void append_string(std::string& out, std::string_view v) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto ch = static_cast<unsigned char>(v[i]);
+        switch (ch) {
+            case '"':
+                out += "\\\"";
+                continue;
+            case '\\':
+                out += "\\\\";
+                continue;
+            case '\b':
+                out += "\\b";
+                continue;
+            case '\f':
+                out += "\\f";
+                continue;
+            case '\n':
+                out += "\\n";
+                continue;
+            case '\r':
+                out += "\\r";
+                continue;
+            case '\t':
+                out += "\\t";
+                continue;
+            default:
+                break;
+        }
+        if (ch < 0x20) {
+            out += "\\u00";
+            out.push_back(hex[ch >> 4]);
+            out.push_back(hex[ch & 15]);
+            continue;
+        }
+        if (ch < 0x80) {
+            out.push_back(static_cast<char>(ch));
+            continue;
+        }
+        // A multi-byte sequence: its length from the lead byte, shortest form and no surrogates (RFC 3629).
+        const std::size_t len = ch >= 0xC2 && ch <= 0xDF   ? 2
+                                : ch >= 0xE0 && ch <= 0xEF ? 3
+                                : ch >= 0xF0 && ch <= 0xF4 ? 4
+                                                           : 0;
+        if (len == 0 || i + len > v.size()) throw std::invalid_argument("invalid UTF-8 in a column value");
+        const auto b1 = static_cast<unsigned char>(v[i + 1]);
+        const bool second_ok = ch == 0xE0   ? b1 >= 0xA0 && b1 <= 0xBF
+                               : ch == 0xED ? b1 >= 0x80 && b1 <= 0x9F
+                               : ch == 0xF0 ? b1 >= 0x90 && b1 <= 0xBF
+                               : ch == 0xF4 ? b1 >= 0x80 && b1 <= 0x8F
+                                            : b1 >= 0x80 && b1 <= 0xBF;
+        if (!second_ok) throw std::invalid_argument("invalid UTF-8 in a column value");
+        for (std::size_t k = 2; k < len; ++k)
+            if ((static_cast<unsigned char>(v[i + k]) & 0xC0) != 0x80)
+                throw std::invalid_argument("invalid UTF-8 in a column value");
+        out.append(v.substr(i, len));
+        i += len - 1;
+    }
+    out.push_back('"');
+}
+
+/// `"name":` then the value; the caller writes the commas. Keys go in the sorted order nlohmann's objects have.
+void append_key(std::string& out, std::string_view name) {
+    append_string(out, name);
+    out.push_back(':');
+}
+
+void append_text(std::string& out, const domain::localized_text& t) {
+    out += "{\"de\":";
+    append_string(out, t.de);
+    out += ",\"en\":";
+    append_string(out, t.en);
+    out.push_back('}');
+}
+
+void append_options(std::string& out, const std::vector<domain::question_option>& options) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        if (i) out.push_back(',');
+        out += "{\"key\":";
+        append_string(out, options[i].key);
+        out += ",\"label\":";
+        append_text(out, options[i].label);
+        out.push_back('}');
+    }
+    out.push_back(']');
+}
+
 }  // namespace
 
 std::string questions_column(const std::vector<domain::question>& questions) {
@@ -74,16 +165,26 @@ std::vector<domain::question> questions_from_column(std::string_view text) {
     return out;
 }
 
+// Written by hand, not through a json value: both columns are built on the writer thread for every registration.
 std::string billing_column(const domain::billing_address& b) {
-    return json{{"company", b.company},
-                {"street", b.street},
-                {"postal_code", b.postal_code},
-                {"city", b.city},
-                {"country", b.country},
-                {"vat_id", b.vat_id},
-                {"po_number", b.po_number},
-                {"email", b.email}}
-        .dump();
+    std::string out;
+    out.reserve(160 + b.company.size() + b.street.size() + b.city.size());
+    const std::pair<std::string_view, const std::string*> fields[] = {{"city", &b.city},
+                                                                      {"company", &b.company},
+                                                                      {"country", &b.country},
+                                                                      {"email", &b.email},
+                                                                      {"po_number", &b.po_number},
+                                                                      {"postal_code", &b.postal_code},
+                                                                      {"street", &b.street},
+                                                                      {"vat_id", &b.vat_id}};
+    out.push_back('{');
+    for (const auto& [name, value] : fields) {
+        if (out.size() > 1) out.push_back(',');
+        append_key(out, name);
+        append_string(out, *value);
+    }
+    out.push_back('}');
+    return out;
 }
 
 namespace {
@@ -127,25 +228,39 @@ domain::billing_address billing_from_column(std::string_view text) {
 }
 
 std::string answers_column(const std::vector<domain::answer>& answers) {
-    json out = json::array();
+    std::string out = "[";
     for (const auto& a : answers) {
-        json item{{"key", a.key}, {"type", domain::to_string(a.type)}, {"question", text_json(a.question)}};
+        if (out.size() > 1) out.push_back(',');
+        out.push_back('{');
+        // In sorted key order: checked | chosen, key, question, text, type.
         switch (a.type) {
-            case domain::question_type::text:
-            case domain::question_type::textarea:
-                item["text"] = a.text;
+            case domain::question_type::checkbox:
+                out += a.checked ? "\"checked\":true," : "\"checked\":false,";
                 break;
             case domain::question_type::choice:
             case domain::question_type::multi:
-                item["chosen"] = options_json(a.chosen);
+                append_key(out, "chosen");
+                append_options(out, a.chosen);
+                out.push_back(',');
                 break;
-            case domain::question_type::checkbox:
-                item["checked"] = a.checked;
+            case domain::question_type::text:
+            case domain::question_type::textarea:
                 break;
         }
-        out.push_back(std::move(item));
+        append_key(out, "key");
+        append_string(out, a.key);
+        out += ",\"question\":";
+        append_text(out, a.question);
+        if (a.type == domain::question_type::text || a.type == domain::question_type::textarea) {
+            out += ",\"text\":";
+            append_string(out, a.text);
+        }
+        out += ",\"type\":";
+        append_string(out, domain::to_string(a.type));
+        out.push_back('}');
     }
-    return out.dump();
+    out.push_back(']');
+    return out;
 }
 
 std::vector<domain::answer> answers_from_column(std::string_view text) {

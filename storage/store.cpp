@@ -225,10 +225,15 @@ std::optional<domain::seminar> find_seminar(connection& c, std::string_view slug
 }
 
 std::optional<domain::seminar> find_seminar_by_id(connection& c, std::int64_t id) {
+    auto* cache = c.seminar_cache();
+    if (cache)
+        if (auto hit = cache->find(id); hit != cache->end()) return hit->second;
     auto q = c.prepare("SELECT " SEMINARD_SEMINAR_COLUMNS " FROM seminars WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
-    return read_seminar(q);
+    auto s = read_seminar(q);
+    if (cache) cache->emplace(id, s);
+    return s;
 }
 
 std::optional<domain::seminar_date> find_date(connection& c, std::int64_t id) {

@@ -235,6 +235,7 @@ bool writer::commit_batch(std::deque<job>& batch) {
             } else {
                 // A refused or failed command leaves no trace; the rest of the batch goes on.
                 conn_->prepare("ROLLBACK TO command").exec();
+                conn_->forget_cached_rows();  // what the command read may be undone now
                 if (!outcome.storage_error.empty()) storage_error = std::move(outcome.storage_error);
             }
             conn_->prepare("RELEASE command").exec();

@@ -211,3 +211,61 @@ TEST_CASE("two processes migrating a fresh database at once both succeed, migrat
     CHECK(version == storage::latest_schema_version());
     CHECK(count_rows(first, "SELECT COUNT(*) FROM schema_version") == storage::latest_schema_version());
 }
+
+TEST_CASE("the writer's parsed seminars follow every change: its own, another connection's, a rollback",
+          "[connection][cache]") {
+    temp_dir dir;
+    auto opts = db_in(dir, false);
+    storage::connection c{opts, storage::access::read_write};
+    storage::migrate(c);
+    seminard::domain::seminar s;
+    s.slug = "cache";
+    s.title = "Vorher";
+    s.organizer_name = "Muster GmbH";
+    s.organizer_email = "seminare@example.org";
+    const auto now = seminard::domain::instant{std::chrono::seconds{1'800'000'000}};
+    auto created = storage::create_seminar(c, s, now);
+    REQUIRE(created.ok());
+    const auto id = created->id;
+    auto title = [&] { return storage::find_seminar_by_id(c, id).value().title; };
+    REQUIRE(c.seminar_cache() != nullptr);
+    CHECK(title() == "Vorher");
+    CHECK(c.seminar_cache()->count(id) == 1);  // kept parsed
+
+    SECTION("its own change, even in plain SQL, reaches it through the update hook") {
+        c.db().exec("UPDATE seminars SET title = 'Nachher' WHERE id = " + std::to_string(id));
+        CHECK(title() == "Nachher");
+    }
+    SECTION("another connection's commit reaches it through data_version") {
+        storage::connection other{opts, storage::access::read_write};
+        other.db().exec("UPDATE seminars SET title = 'Von nebenan' WHERE id = " + std::to_string(id));
+        CHECK(title() == "Von nebenan");
+    }
+    SECTION("a rolled-back change read inside its transaction is forgotten") {
+        c.db().exec("BEGIN");
+        c.db().exec("UPDATE seminars SET title = 'Gleich zurück' WHERE id = " + std::to_string(id));
+        CHECK(title() == "Gleich zurück");
+        c.db().exec("ROLLBACK");
+        CHECK(title() == "Vorher");
+    }
+    SECTION("a change undone by ROLLBACK TO is forgotten when the writer says so") {
+        c.db().exec("BEGIN");
+        c.db().exec("SAVEPOINT command");
+        c.db().exec("UPDATE seminars SET title = 'Nur kurz' WHERE id = " + std::to_string(id));
+        CHECK(title() == "Nur kurz");
+        c.db().exec("ROLLBACK TO command");
+        c.forget_cached_rows();
+        c.db().exec("RELEASE command");
+        CHECK(title() == "Vorher");
+        c.db().exec("COMMIT");
+    }
+    SECTION("a deleted seminar is not found any more") {
+        c.db().exec("DELETE FROM seminars WHERE id = " + std::to_string(id));
+        CHECK_FALSE(storage::find_seminar_by_id(c, id));
+    }
+    SECTION("a read-only connection keeps nothing: its snapshot moves") {
+        storage::connection rd{opts, storage::access::read_only};
+        CHECK(rd.seminar_cache() == nullptr);
+        CHECK(storage::find_seminar_by_id(rd, id).value().title == "Vorher");
+    }
+}
