@@ -84,6 +84,8 @@ std::string_view to_string(mail_kind k) noexcept {
             return "booking";
         case mail_kind::substituted:
             return "substituted";
+        case mail_kind::moved:
+            return "moved";
     }
     return "registered";
 }
@@ -95,7 +97,8 @@ std::optional<mail_kind> parse_mail_kind(std::string_view s) noexcept {
                    mail_kind::date_changed,
                    mail_kind::date_cancelled,
                    mail_kind::booking,
-                   mail_kind::substituted})
+                   mail_kind::substituted,
+                   mail_kind::moved})
         if (to_string(k) == s) return k;
     return std::nullopt;
 }

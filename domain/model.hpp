@@ -178,6 +178,7 @@ enum class mail_kind {
     date_cancelled,  ///< the organiser cancelled the whole date
     booking,         ///< to the booker of a company booking: everyone booked, with the link to manage it
     substituted,     ///< to the person a substitute took the seat from: their invite becomes a CANCEL
+    moved,           ///< rebooked to another date: the old date's invite cancelled, the new one requested
 };
 
 std::string_view to_string(billing_mode m) noexcept;

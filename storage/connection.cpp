@@ -28,7 +28,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 11> migrations = {
+constexpr std::array<std::string_view, 12> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -346,6 +346,52 @@ CREATE TABLE kept_answers (
     PRIMARY KEY (scope, key)
 );
 CREATE INDEX kept_answers_by_age ON kept_answers(created_at);
+)sql",
+    // 12: rebooking (Umbuchung). `arrival` orders a date's waiting list: the row's id for a new registration, a fresh
+    // value from the same sequence for one moved in (it arrives now, behind those already waiting; the id stays, and
+    // with it the code). The outbox learns the `moved` mail, which names the date left and the date joined.
+    R"sql(
+ALTER TABLE registrations ADD COLUMN arrival INTEGER NOT NULL DEFAULT 0;
+UPDATE registrations SET arrival = id;
+CREATE INDEX registrations_queue ON registrations(date_id, arrival) WHERE status = 'waitlisted';
+CREATE TABLE outbox_v12 (
+    id                INTEGER PRIMARY KEY,
+    registration_id   INTEGER REFERENCES registrations(id),
+    booking_id        INTEGER REFERENCES bookings(id),
+    kind              TEXT NOT NULL CHECK (kind = 'registered' OR kind = 'promoted' OR kind = 'cancelled' OR
+                                           kind = 'date_changed' OR kind = 'date_cancelled' OR kind = 'booking' OR
+                                           kind = 'substituted' OR kind = 'moved'),
+    status            TEXT NOT NULL CHECK (status = 'confirmed' OR status = 'waitlisted' OR status = 'cancelled'),
+    waitlist_position INTEGER,
+    token             TEXT,
+    created_at        INTEGER NOT NULL,
+    state             TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (state = 'pending' OR state = 'ready' OR state = 'sent' OR state = 'failed'),
+    sender            TEXT,
+    recipient         TEXT,
+    subject           TEXT,
+    message           BLOB,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER,
+    last_error        TEXT,
+    sent_at           INTEGER,
+    token_sealed      BLOB,
+    person            TEXT,
+    moved_from        INTEGER REFERENCES dates(id),
+    moved_to          INTEGER REFERENCES dates(id),
+    CHECK ((registration_id IS NULL) != (booking_id IS NULL)),
+    CHECK ((kind = 'moved') = (moved_from IS NOT NULL AND moved_to IS NOT NULL))
+);
+INSERT INTO outbox_v12(id, registration_id, booking_id, kind, status, waitlist_position, token, created_at, state,
+                       sender, recipient, subject, message, attempts, next_attempt_at, last_error, sent_at,
+                       token_sealed, person)
+    SELECT id, registration_id, booking_id, kind, status, waitlist_position, token, created_at, state, sender,
+           recipient, subject, message, attempts, next_attempt_at, last_error, sent_at, token_sealed, person FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v12 RENAME TO outbox;
+CREATE INDEX outbox_by_state ON outbox(state, id);
+CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
+CREATE INDEX outbox_by_booking ON outbox(booking_id, id) WHERE booking_id IS NOT NULL;
 )sql",
 };
 

@@ -212,6 +212,14 @@ std::string substitution_detail(const domain::attendee& from, const domain::atte
     return json{{"from", person_json(from)}, {"to", person_json(to)}}.dump();
 }
 
+std::string moved_detail(std::int64_t from_date,
+                         std::int64_t to_date,
+                         std::string_view from_status,
+                         std::string_view to_status) {
+    return json{{"from_date", from_date}, {"to_date", to_date}, {"from_status", from_status}, {"to_status", to_status}}
+        .dump();
+}
+
 domain::billing_address billing_from_column(std::string_view text) {
     const auto j = parse(text, "billing");
     if (!j.is_object()) throw std::runtime_error("corrupt billing column");

@@ -20,10 +20,11 @@ constexpr std::array<std::string_view, 4> state_names = {"pending", "ready", "se
     "FROM outbox o LEFT JOIN registrations r ON r.id = o.registration_id LEFT JOIN bookings b ON b.id = " \
     "o.booking_id "
 #define SEMINARD_MAIL_COLUMNS                                                                               \
-    "o.id, o.registration_id, COALESCE(r.date_id, b.date_id), COALESCE(r.code, b.code), o.kind, o.status, " \
+    "o.id, o.registration_id, COALESCE(o.moved_to, r.date_id, b.date_id), COALESCE(r.code, b.code), o.kind, " \
+    "o.status, "                                                                                              \
     "o.waitlist_position, COALESCE(r.lang, b.lang), o.token_sealed, o.created_at, o.state, o.recipient, "   \
     "o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sender, o.booking_id, "           \
-    "o.person " SEMINARD_MAIL_FROM
+    "o.person, o.moved_from " SEMINARD_MAIL_FROM
 
 mail_entry read_mail(statement_ref& q) {
     auto text = [&q](int col) { return q.getColumn(col).isNull() ? std::string{} : q.getColumn(col).getString(); };
@@ -33,6 +34,7 @@ mail_entry read_mail(statement_ref& q) {
     if (!q.getColumn(18).isNull()) m.booking_id = q.getColumn(18).getInt64();
     if (!q.getColumn(19).isNull()) m.person = person_from_column(q.getColumn(19).getString());
     m.date_id = q.getColumn(2).getInt64();
+    if (!q.getColumn(20).isNull()) m.moved_from = q.getColumn(20).getInt64();
     m.code = text(3);
     m.kind = domain::parse_mail_kind(text(4)).value_or(domain::mail_kind::registered);
     m.status = domain::parse_registration_status(text(5)).value_or(domain::registration_status::cancelled);
@@ -113,6 +115,23 @@ void enqueue_substituted_mail(connection& c,
     q.exec();
 }
 
+void enqueue_moved_mail(
+    connection& c, const domain::registration& r, std::int64_t from_date, std::int64_t to_date, domain::instant now) {
+    auto q = c.prepare(
+        "INSERT INTO outbox(registration_id, kind, status, waitlist_position, moved_from, moved_to, created_at) "
+        "VALUES (?, 'moved', ?, ?, ?, ?, ?)");
+    q.bind(1, r.id);
+    q.bind(2, std::string{domain::to_string(r.status)});
+    if (r.waitlist_position)
+        q.bind(3, *r.waitlist_position);
+    else
+        q.bind(3);
+    q.bind(4, from_date);
+    q.bind(5, to_date);
+    q.bind(6, to_db(now));
+    q.exec();
+}
+
 void enqueue_booking_mail(connection& c, const domain::booking& b, domain::instant now, std::string_view token) {
     auto q = c.prepare(
         "INSERT INTO outbox(booking_id, kind, status, token_sealed, created_at) VALUES (?, 'booking', 'confirmed', ?, "
@@ -129,7 +148,7 @@ void enqueue_mail_for_date(connection& c, std::int64_t date_id, domain::mail_kin
     auto q = c.prepare(
         "INSERT INTO outbox(registration_id, kind, status, waitlist_position, created_at) "
         "SELECT r.id, ?, r.status, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w "
-        "WHERE w.date_id = r.date_id AND w.status = 'waitlisted' AND w.id <= r.id) END, ? "
+        "WHERE w.date_id = r.date_id AND w.status = 'waitlisted' AND w.arrival <= r.arrival) END, ? "
         "FROM registrations r WHERE r.date_id = ? AND r.status != 'cancelled' ORDER BY r.id");
     q.bind(1, std::string{domain::to_string(kind)});
     q.bind(2, to_db(now));
@@ -219,7 +238,7 @@ std::optional<std::string> mail_message(connection& c, std::int64_t id) {
 mail_page list_mails(connection& c, const mail_filter& f, int limit, std::int64_t after_id) {
     // One statement for every filter combination: a NULL parameter means "any".
     constexpr const char* where =
-        "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 IS NULL OR COALESCE(r.date_id, b.date_id) = ?2) AND "
+        "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 IS NULL OR COALESCE(o.moved_to, r.date_id, b.date_id) = ?2) AND "
         "(?3 IS NULL OR COALESCE(r.code, b.code) = ?3) ";
     auto bind_filter = [&f](statement_ref& q) {
         if (f.state)

@@ -27,7 +27,8 @@ struct mail_entry {
     std::int64_t registration_id = 0;        ///< 0 for a booker's mail
     std::optional<std::int64_t> booking_id;  ///< only for a booker's mail (kind booking)
     std::optional<domain::attendee> person;  ///< kind substituted: the person the seat was taken from (the recipient)
-    std::int64_t date_id = 0;
+    std::int64_t date_id = 0;  ///< the date the mail is about (for `moved`, the new one)
+    std::optional<std::int64_t> moved_from;  ///< kind moved: the date left (its invite is cancelled in the mail)
     std::string code;  ///< the registration's code (the booking's for a booker's mail)
     domain::mail_kind kind = domain::mail_kind::registered;
     domain::registration_status status = domain::registration_status::confirmed;
@@ -55,6 +56,9 @@ void enqueue_mail(connection& c,
                   domain::mail_kind kind,
                   domain::instant now,
                   std::string_view token = {});
+/// Records the one mail of a rebooking: registration `r` (as it is now, on `to_date`) left `from_date`.
+void enqueue_moved_mail(
+    connection& c, const domain::registration& r, std::int64_t from_date, std::int64_t to_date, domain::instant now);
 /// Records the mail to `before`, whose seat on registration `r` a substitute took: their invite becomes a CANCEL.
 void enqueue_substituted_mail(connection& c,
                               const domain::registration& r,

@@ -124,7 +124,7 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "      \
     "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, r.billing, r.answers, "                              \
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
-    "w.status = 'waitlisted' AND w.id <= r.id) END, r.booking_id, r.holder"
+    "w.status = 'waitlisted' AND w.arrival <= r.arrival) END, r.booking_id, r.holder"
 
 /// Whether the row's last column holds exactly `expected` (a stored token hash), compared in constant time.
 bool last_column_is_digest_of(statement_ref& q, const digest& expected) {
@@ -166,7 +166,10 @@ std::optional<domain::registration> find_registration_by_id(connection& c, std::
 std::pair<std::int64_t, std::string> next_registration_code(connection& c) {
     std::int64_t id = 0;
     {
-        auto q = c.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM registrations");
+        // Past the highest id and the highest arrival a rebooking took from the same sequence (move_registration).
+        auto q = c.prepare(
+            "SELECT MAX(COALESCE((SELECT MAX(id) FROM registrations), 0), COALESCE((SELECT CAST(value AS INTEGER) "
+            "FROM settings WHERE key = 'registration_arrival_floor'), 0)) + 1");
         q.executeStep();
         id = q.getColumn(0).getInt64();
     }
@@ -186,7 +189,7 @@ std::vector<domain::registration> promote(connection& c, const domain::seminar_d
     std::vector<std::int64_t> ids;
     {
         auto q =
-            c.prepare("SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY id LIMIT ?");
+            c.prepare("SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY arrival LIMIT ?");
         q.bind(1, d.id);
         q.bind(2, n);
         while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
@@ -350,19 +353,26 @@ registration_page list_registrations(connection& c,
     registration_page page;
     if (limit < 1) return page;
     const std::string status_text{status ? domain::to_string(*status) : std::string_view{}};
+    // The waiting list in its order (someone rebooked onto the date arrived later than their id says), walked by
+    // arrival; every other list in order of registration, walked by id. The cursor is the one the list walks by.
+    const bool queue = status == domain::registration_status::waitlisted;
+    std::int64_t last_key = 0;
     {
-        auto q = c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
-                           " FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND r.id > ?3 "
-                           "ORDER BY r.id LIMIT ?4");
+        auto q = queue ? c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                                   ", r.arrival FROM registrations r WHERE r.date_id = ?1 AND r.status = 'waitlisted' "
+                                   "AND r.arrival > ?3 ORDER BY r.arrival LIMIT ?4")
+                       : c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                                   ", r.id FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND "
+                                   "r.id > ?3 ORDER BY r.id LIMIT ?4");
         q.bind(1, date_id);
         q.bind(2, status_text);
         q.bind(3, after_id);
         q.bind(4, limit + 1);  // one more tells whether another page follows
-        while (q.executeStep()) page.items.push_back(read_registration(q));
-    }
-    if (static_cast<int>(page.items.size()) > limit) {
-        page.items.pop_back();
-        page.next_cursor = page.items.back().id;
+        while (static_cast<int>(page.items.size()) < limit && q.executeStep()) {
+            page.items.push_back(read_registration(q));
+            last_key = q.getColumn(q.getColumnCount() - 1).getInt64();
+        }
+        if (static_cast<int>(page.items.size()) == limit && q.executeStep()) page.next_cursor = last_key;
     }
     auto n = c.prepare("SELECT COUNT(*) FROM registrations WHERE date_id = ?1 AND (?2 = '' OR status = ?2)");
     n.bind(1, date_id);
@@ -512,8 +522,8 @@ domain::result<std::pair<domain::registration, std::string>> insert_registration
     r.consent_at = r.created_at = r.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
-        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers, booking_id) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers, booking_id, arrival) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?16)");
     q.bind(1, date_id);
     q.bind(2, r.code);
     q.bind(3, hash.data(), static_cast<int>(hash.size()));
@@ -799,6 +809,31 @@ domain::result<std::vector<registration_change>> cancel_booking(connection& c,
     return out;
 }
 
+namespace {
+
+/// One history entry of registration `r` (and its booking), in the transaction of the change it tells of.
+void add_history(connection& c,
+                 const domain::registration& r,
+                 instant now,
+                 std::string_view actor,
+                 std::string_view event,
+                 const std::string& detail) {
+    auto h = c.prepare("INSERT INTO history(registration_id, booking_id, at, actor, event, detail) VALUES (?, ?, ?, ?, "
+                       "?, ?)");
+    h.bind(1, r.id);
+    if (r.booking_id)
+        h.bind(2, *r.booking_id);
+    else
+        h.bind(2);
+    h.bind(3, to_db(now));
+    h.bind(4, std::string{actor});
+    h.bind(5, std::string{event});
+    h.bind(6, detail);
+    h.exec();
+}
+
+}  // namespace
+
 domain::result<registration_change> substitute_registration(connection& c,
                                                             std::int64_t registration_id,
                                                             const domain::attendee& substitute,
@@ -850,18 +885,7 @@ domain::result<registration_change> substitute_registration(connection& c,
         if (is_unique_violation(e)) return domain::errc::already_registered;
         throw;
     }
-    auto h = c.prepare(
-        "INSERT INTO history(registration_id, booking_id, at, actor, event, detail) VALUES (?, ?, ?, ?, 'substituted', "
-        "?)");
-    h.bind(1, registration_id);
-    if (r->booking_id)
-        h.bind(2, *r->booking_id);
-    else
-        h.bind(2);
-    h.bind(3, to_db(now));
-    h.bind(4, std::string{actor});
-    h.bind(5, substitution_detail(before, person));
-    h.exec();
+    add_history(c, *r, now, actor, "substituted", substitution_detail(before, person));
     // Mails to the person before that are not out yet would carry a dead link or go to the substitute: they end
     // here; the `substituted` mail tells that person what happened.
     auto superseded = c.prepare(
@@ -873,6 +897,64 @@ domain::result<registration_change> substitute_registration(connection& c,
     out.registration = *find_registration_by_id(c, registration_id);
     enqueue_substituted_mail(c, out.registration, before, now);
     enqueue_mail(c, out.registration, domain::mail_kind::registered, now, out.token);
+    return out;
+}
+
+domain::result<move_change> move_registration(
+    connection& c, std::int64_t registration_id, std::int64_t target_date_id, when_full rule, instant now) {
+    auto r = find_registration_by_id(c, registration_id);
+    if (!r) return domain::errc::not_found;
+    if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
+    auto from = find_date(c, r->date_id);
+    if (!from) return domain::errc::not_found;
+    auto to = find_date(c, target_date_id);
+    if (!to || to->id == from->id || to->seminar_id != from->seminar_id) {
+        domain::error e{domain::errc::invalid_fields};
+        e.fields.emplace("date_id", domain::field_problem::invalid_value);
+        return e;
+    }
+    if (to->status == domain::date_status::cancelled || now >= domain::first_start(*to))
+        return domain::errc::registration_closed;
+    auto s = find_seminar_by_id(c, from->seminar_id);
+    if (!s) return domain::errc::not_found;
+    const auto counts = availability(c, to->id);
+    const auto decision = domain::admit(to->capacity, counts.confirmed, counts.waitlisted, to->waitlist);
+    if (decision == domain::admission::full ||
+        (decision == domain::admission::waitlisted && rule == when_full::refuse))
+        return domain::errc::full;
+    const auto status = decision == domain::admission::confirmed ? domain::registration_status::confirmed
+                                                                 : domain::registration_status::waitlisted;
+    // The waiting list there is in order of arrival: the moved one arrives now, with the next value of the sequence
+    // new registrations take their ids from (next_registration_code skips past it).
+    const auto arrival = next_registration_code(c).first;
+    put_setting(c, "registration_arrival_floor", std::to_string(arrival));
+    auto q = c.prepare(
+        "UPDATE registrations SET date_id = ?, status = ?, arrival = ?, updated_at = ? WHERE id = ? AND status != "
+        "'cancelled'");
+    q.bind(1, to->id);
+    q.bind(2, std::string{domain::to_string(status)});
+    q.bind(3, arrival);
+    q.bind(4, to_db(now));
+    q.bind(5, registration_id);
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        if (is_unique_violation(e)) return domain::errc::already_registered;  // the address is active there
+        throw;
+    }
+    add_history(c,
+                *r,
+                now,
+                "organiser",
+                "moved",
+                moved_detail(from->id, to->id, domain::to_string(r->status), domain::to_string(status)));
+    move_change out;
+    out.registration = *find_registration_by_id(c, registration_id);
+    enqueue_moved_mail(c, out.registration, from->id, to->id, now);
+    out.promoted = promote(c, *from, now);
+    out.from = std::move(*from);
+    out.date = std::move(*to);
+    out.seminar = std::move(*s);
     return out;
 }
 

@@ -169,6 +169,33 @@ domain::result<registration_change> substitute_registration(connection& c,
                                                             std::string_view actor,
                                                             domain::instant now);
 
+/// What a rebooking does when the target date has no free seat: the waiting list there (when it has one), or no move.
+enum class when_full { waitlist, refuse };
+
+/// A registration moved to another date, as the change left it: `date` is the new date, `from` the one it left, and
+/// `promoted` who moved up there into the freed seat.
+struct move_change {
+    domain::registration registration;
+    domain::seminar_date from;
+    domain::seminar_date date;
+    domain::seminar seminar;
+    std::vector<domain::registration> promoted;
+};
+
+/// Rebooking (Umbuchung), by the organiser: moves an active registration to another date of the same seminar in
+/// one transaction. The target's seat rule applies as for a new registration: a seat when one is free and nobody
+/// waits, else its waiting list, at the end (`when_full::refuse`, or a target without a waiting list: `full`). The
+/// seat left behind goes to the first on the old date's waiting list. Code, token, answers and billing stay. Checks:
+/// the registration exists (not_found) and is active (already_cancelled); the target exists, is another date of the
+/// same seminar ("date_id": invalid_value), is not cancelled and has not begun (registration_closed; its sign-up
+/// deadline does not bind the organiser); the address holds no active registration there (already_registered).
+/// Records a `moved` history entry and one `moved` mail (the old date's invite cancelled, the new one requested).
+domain::result<move_change> move_registration(connection& c,
+                                              std::int64_t registration_id,
+                                              std::int64_t target_date_id,
+                                              when_full rule,
+                                              domain::instant now);
+
 /// One entry of a registration's history: when, who (attendee, booker, organiser), what, and its detail as JSON.
 struct history_entry {
     domain::instant at;

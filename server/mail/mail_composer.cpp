@@ -84,6 +84,22 @@ std::vector<std::string> intro(const mail_input& in) {
     switch (in.kind) {
         case mail_kind::booking:
             break;  // booking_content() writes its own
+        case mail_kind::moved: {
+            std::vector<std::string> p{pick(in,
+                                            "Ihre Anmeldung wurde auf einen anderen Termin umgebucht. Es gilt der neue "
+                                            "Termin, den Sie unten finden; Ihr Anmeldecode und Ihr persönlicher Link "
+                                            "bleiben gültig.",
+                                            "your registration has been moved to another date. The new date below "
+                                            "applies; your registration code and your personal link stay valid.")};
+            if (waitlisted(in))
+                p.push_back(is_de(in) ? "Der neue Termin ist ausgebucht; Sie stehen dort " + waitlist_place(in) +
+                                            ". Sobald ein Platz frei wird, rücken Sie automatisch nach und erhalten "
+                                            "von uns eine Bestätigung per E-Mail."
+                                      : "The new date is fully booked, so you are " + waitlist_place(in) +
+                                            " there. As soon as a seat becomes free, you move up automatically and "
+                                            "we confirm your seat by e-mail.");
+            return p;
+        }
         case mail_kind::substituted:
             return {is_de(in) ? "Ihr Platz beim unten genannten Termin wurde auf " + in.substitute_name +
                                     " übertragen. Ihre Anmeldung ist damit beendet."
@@ -144,6 +160,12 @@ std::string calendar_sentence(const mail_input& in) {
         return pick(in,
                     "Die beigefügte Einladung aktualisiert den Termin in Ihrem Kalender.",
                     "The attached invitation updates the date in your calendar.");
+    if (in.kind == mail_kind::moved)
+        return pick(in,
+                    "Die beigefügte Einladung trägt den neuen Termin in Ihren Kalender ein; die beigefügte Absage "
+                    "(absage.ics) entfernt den bisherigen.",
+                    "The attached invitation adds the new date to your calendar; the attached cancellation "
+                    "(cancellation.ics) removes the previous one.");
     if (waitlisted(in))
         return pick(in,
                     "Mit der beigefügten Einladung können Sie den Termin vorläufig in Ihren Kalender eintragen.",
@@ -276,9 +298,12 @@ mail_content content(const mail_input& in) {
     c.intro = intro(in);
 
     c.details.push_back({pick(in, "Seminar", "Seminar"), {s.title}});
-    c.details.push_back(
-        {in.kind == mail_kind::date_changed ? pick(in, "Neuer Termin", "New schedule") : pick(in, "Termin", "Date"),
-         domain::schedule_lines(in.date.days, in.lang)});
+    const bool new_date = in.kind == mail_kind::date_changed || in.kind == mail_kind::moved;
+    c.details.push_back({new_date ? pick(in, "Neuer Termin", "New schedule") : pick(in, "Termin", "Date"),
+                         domain::schedule_lines(in.date.days, in.lang)});
+    if (in.kind == mail_kind::moved && in.moved_from)
+        c.details.push_back({pick(in, "Bisheriger Termin", "Previous date"),
+                             domain::schedule_lines(in.moved_from->days, in.lang)});
     if (!s.location.empty()) c.details.push_back({pick(in, "Ort", "Location"), {s.location}});
     const bool cancellation = invite_cancels(in);
     if (!cancellation)
@@ -464,6 +489,9 @@ std::string mail_subject(const mail_input& in) {
         case mail_kind::substituted:
             prefix = pick(in, "Platz übertragen", "Seat passed on");
             break;
+        case mail_kind::moved:
+            prefix = pick(in, "Umbuchung", "Rebooked");
+            break;
     }
     return prefix + ": " + in.seminar.title + ", " + domain::format_day_range(in.date.days, in.lang);
 }
@@ -534,8 +562,19 @@ composed_mail compose_mail(const mail_input& in) {
                         {mime::text_part("plain", m.text),
                          mime::text_part("html", html),
                          mime::base64_part("text/calendar; charset=UTF-8; method=" + calendar_method(ics), ics)});
-    const auto attachment = mime::base64_part("application/ics; name=\"" + file + "\"", ics, file);
-    auto mixed = mime::multipart("mixed", {alternative, attachment});
+    std::vector<mime::entity> parts{alternative, mime::base64_part("application/ics; name=\"" + file + "\"", ics, file)};
+    if (in.kind == mail_kind::moved && in.moved_from) {
+        // One calendar object carries one METHOD (RFC 5546), so the old date's CANCEL is a second attachment: the
+        // invite as it is for the date left, with the registration ended there.
+        auto left = in.registration;
+        left.status = domain::registration_status::cancelled;
+        left.cancelled_at = in.created_at;
+        left.waitlist_position.reset();
+        const auto cancel = calendars::invite(in.seminar, *in.moved_from, left, ctx);
+        const auto cancel_file = pick(in, "absage.ics", "cancellation.ics");
+        parts.push_back(mime::base64_part("application/ics; name=\"" + cancel_file + "\"", cancel, cancel_file));
+    }
+    auto mixed = mime::multipart("mixed", parts);
 
     mixed.headers = envelope_headers(in, m, person.first_name + " " + person.last_name) + mixed.headers;
     m.message = mime::render(mixed);

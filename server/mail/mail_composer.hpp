@@ -5,6 +5,7 @@
 #include "domain/messages.hpp"
 #include "domain/model.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct mail_input {
     /// Only for `substituted`: who holds the seat now (the mail goes to the person before, `registration.person`).
     std::string substitute_name;
     std::vector<domain::registration> booked;
+    /// Only for `moved`: the date the registration left (`date` is the new one); its invite goes along as a CANCEL.
+    std::optional<domain::seminar_date> moved_from;
     std::string token;  ///< `registered` and `booking`: the private link goes into that mail; empty otherwise
     /// A `registered` mail rendered for keeping (the outbox, the organiser's .eml): the link is named, not given.
     bool link_redacted = false;

@@ -70,10 +70,13 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
     if (m.booking_id) return render_booking_mail(c, m, site, mail, link);
     auto reg = storage::find_registration(c, m.registration_id);
     if (!reg) return std::nullopt;
-    auto date = storage::find_date(c, reg->date_id);
+    // The mail's date: the registration's, or for a rebooking the date it joined then.
+    auto date = storage::find_date(c, m.date_id);
     if (!date) return std::nullopt;
     auto seminar = storage::find_seminar_by_id(c, date->seminar_id);
     if (!seminar) return std::nullopt;
+    std::optional<domain::seminar_date> moved_from;
+    if (m.moved_from && !(moved_from = storage::find_date(c, *m.moved_from))) return std::nullopt;
     // The registration as the change left it: a confirmation rendered after a later cancellation still confirms.
     reg->status = m.status;
     reg->waitlist_position = m.waitlist_position;
@@ -83,6 +86,8 @@ std::optional<composed_mail> render_outbox_mail(storage::connection& c,
     in.seminar = std::move(*seminar);
     in.date = std::move(*date);
     in.registration = std::move(*reg);
+    in.registration.date_id = date->id;
+    in.moved_from = std::move(moved_from);
     if (m.person) {
         // The mail goes to the person the seat was taken from, and names who holds it now.
         in.substitute_name = domain::trim(in.registration.person.first_name + " " + in.registration.person.last_name);

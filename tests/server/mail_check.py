@@ -52,6 +52,7 @@ def main():
         "calendar": None,
         "attachment_filename": None,
         "attachment": None,
+        "attachments": [],
         "seven_bit": all(b < 0x80 for b in data),
         "crlf_only": data.replace(b"\r\n", b"").find(b"\n") < 0 and data.replace(b"\r\n", b"").find(b"\r") < 0,
         "longest_line": max((len(line) for line in data.split(b"\r\n")), default=0),
@@ -67,8 +68,10 @@ def main():
             continue
         payload = part.get_payload(decode=True)
         if part.get_content_disposition() == "attachment":
-            result["attachment_filename"] = part.get_filename()
-            result["attachment"] = payload.decode("utf-8")
+            result["attachments"].append({"filename": part.get_filename(), "content": payload.decode("utf-8")})
+            if result["attachment"] is None:
+                result["attachment_filename"] = part.get_filename()
+                result["attachment"] = payload.decode("utf-8")
             continue
         ctype = part.get_content_type()
         if ctype == "text/plain":

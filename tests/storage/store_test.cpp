@@ -6,6 +6,7 @@
 
 #include "domain/admission.hpp"
 #include "domain/schedule.hpp"
+#include "storage/outbox.hpp"
 #include "storage/writer.hpp"
 #include "temp_db.hpp"
 
@@ -942,4 +943,153 @@ TEST_CASE("a registration's invite key finds it, and only it, and the token is n
     other.key = std::make_shared<const storage::secret_key>(storage::secret_key::generate());
     storage::connection stranger{other, storage::access::read_only};
     CHECK_FALSE(storage::find_registration_by_invite_key(stranger, key));
+}
+
+// ---- rebooking -----------------------------------------------------------------------------------------------
+
+namespace {
+
+domain::result<storage::move_change> move(store_env& env,
+                                          std::int64_t id,
+                                          std::int64_t to,
+                                          storage::when_full rule = storage::when_full::waitlist,
+                                          domain::instant now = before_date) {
+    return env.w.run<storage::move_change>(
+        [=](storage::connection& c) { return storage::move_registration(c, id, to, rule, now); });
+}
+
+domain::date_availability counted(storage::connection& c, std::int64_t date_id) {
+    SQLite::Statement q(c.db(),
+                        "SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0) FROM "
+                        "registrations WHERE date_id = ?");
+    q.bind(1, date_id);
+    REQUIRE(q.executeStep());
+    return domain::date_availability{q.getColumn(0).getInt(), q.getColumn(1).getInt()};
+}
+
+}  // namespace
+
+TEST_CASE("a rebooking takes a free seat on the target, frees the old one for the waiting list, keeps code and token",
+          "[store][move]") {
+    store_env env;
+    const auto from = env.add_date(1, true);
+    const auto to = env.add_date(2, true);
+    auto first = env.reg(from.id, "anna@example.com");
+    REQUIRE(first.ok());
+    const auto waiting = env.reg_ok(from.id, "ben@example.com");
+    REQUIRE(waiting.status == registration_status::waitlisted);
+
+    auto moved = move(env, first->registration.id, to.id);
+    REQUIRE(moved.ok());
+    CHECK(moved->registration.date_id == to.id);
+    CHECK(moved->registration.status == registration_status::confirmed);
+    CHECK(moved->registration.code == first->registration.code);
+    CHECK(moved->from.id == from.id);
+    CHECK(moved->date.id == to.id);
+    REQUIRE(moved->promoted.size() == 1);  // Ben moves up into the seat Anna left
+    CHECK(moved->promoted[0].id == waiting.id);
+    CHECK(env.by_code(waiting.code).status == registration_status::confirmed);
+    // The private link still leads to the registration, now on its new date.
+    auto by_token = storage::find_registration_by_token(env.rd, first->token);
+    REQUIRE(by_token);
+    CHECK(by_token->date_id == to.id);
+    for (const auto id : {from.id, to.id}) {
+        const auto kept = storage::availability(env.rd, id);
+        const auto rows = counted(env.rd, id);
+        CHECK(kept.confirmed == rows.confirmed);
+        CHECK(kept.waitlisted == rows.waitlisted);
+    }
+    CHECK(storage::availability(env.rd, from.id).confirmed == 1);
+    CHECK(storage::availability(env.rd, to.id).confirmed == 1);
+
+    // The history says it, and one `moved` mail names both dates.
+    const auto history = storage::history_of(env.rd, first->registration.id);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].event == "moved");
+    CHECK(history[0].actor == "organiser");
+    CHECK(history[0].detail.find("\"from_date\":" + std::to_string(from.id)) != std::string::npos);
+    CHECK(history[0].detail.find("\"to_date\":" + std::to_string(to.id)) != std::string::npos);
+    storage::mail_filter f;
+    f.code = first->registration.code;
+    const auto mails = storage::list_mails(env.rd, f, 10, 0).items;
+    REQUIRE(mails.size() == 2);  // the confirmation, then the rebooking
+    CHECK(mails[1].kind == domain::mail_kind::moved);
+    CHECK(mails[1].date_id == to.id);
+    CHECK(mails[1].moved_from == from.id);
+    CHECK(mails[1].status == registration_status::confirmed);
+    CHECK(mails[0].date_id == to.id);  // the confirmation is the registration's: where it is now
+}
+
+TEST_CASE("a rebooking onto a full date joins its waiting list at the end, or is refused", "[store][move]") {
+    store_env env;
+    const auto from = env.add_date(5, true);
+    const auto to = env.add_date(1, true);
+    // The one who moves registered first (lowest id), yet arrives on the target after those already waiting there.
+    const auto mover = env.reg_ok(from.id, "mover@example.com");
+    env.reg_ok(to.id, "seat@example.com");
+    const auto w1 = env.reg_ok(to.id, "w1@example.com");
+    const auto w2 = env.reg_ok(to.id, "w2@example.com");
+
+    SECTION("refuse: nothing changes") {
+        auto r = move(env, mover.id, to.id, storage::when_full::refuse);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.err().code == errc::full);
+        CHECK(env.by_code(mover.code).date_id == from.id);
+        CHECK(storage::history_of(env.rd, mover.id).empty());
+    }
+    SECTION("waitlist: third in line, and a newcomer after it is fourth") {
+        auto r = move(env, mover.id, to.id);
+        REQUIRE(r.ok());
+        CHECK(r->registration.status == registration_status::waitlisted);
+        CHECK(r->registration.waitlist_position == 3);
+        const auto late = env.reg_ok(to.id, "late@example.com");
+        CHECK(late.waitlist_position == 4);
+        CHECK(env.waitlist_positions(to.id) == one_to(4));
+        CHECK(env.by_code(mover.code).waitlist_position == 3);
+        CHECK(env.by_code(late.code).waitlist_position == 4);
+        // Seats go in that order: w1, w2, the one moved in, the newcomer.
+        domain::date_input more;
+        more.capacity = 4;
+        auto grown = env.patch(to.id, more);
+        REQUIRE(grown.ok());
+        REQUIRE(grown->promoted.size() == 3);
+        CHECK(grown->promoted[0].id == w1.id);
+        CHECK(grown->promoted[1].id == w2.id);
+        CHECK(grown->promoted[2].id == mover.id);
+        CHECK(env.by_code(late.code).waitlist_position == 1);
+        // Codes made after a move stay unique and readable.
+        CHECK(env.by_code(late.code).id == late.id);
+    }
+}
+
+TEST_CASE("a rebooking is refused with a reason that says why", "[store][move]") {
+    store_env env;
+    const auto from = env.add_date(5, true);
+    const auto to = env.add_date(5, false);
+    const auto other = env.add_seminar("andere", "Ein anderes Seminar");
+    const auto foreign = env.add_date(5, true, std::nullopt, other.id);
+    const auto r = env.reg_ok(from.id, "anna@example.com");
+    auto field_problem = [](const domain::result<storage::move_change>& m) {
+        REQUIRE_FALSE(m.ok());
+        REQUIRE(m.err().code == errc::invalid_fields);
+        return m.err().fields.count("date_id") == 1;
+    };
+    CHECK(field_problem(move(env, r.id, foreign.id)));  // another seminar's date
+    CHECK(field_problem(move(env, r.id, from.id)));     // where it already is
+    CHECK(field_problem(move(env, r.id, 99999)));       // no such date
+    CHECK(move(env, 99999, to.id).err().code == errc::not_found);
+
+    env.reg_ok(to.id, "anna@example.com");  // the same address already holds a seat there
+    CHECK(move(env, r.id, to.id).err().code == errc::already_registered);
+
+    const auto full = env.add_date(1, false);
+    env.reg_ok(full.id, "seat@example.com");
+    CHECK(move(env, r.id, full.id).err().code == errc::full);  // no waiting list there
+
+    const auto later = env.add_date(5, true);
+    CHECK(move(env, r.id, later.id, storage::when_full::waitlist, first_start + 1h).err().code ==
+          errc::registration_closed);  // begun
+    REQUIRE(env.cancel(r.id).ok());
+    CHECK(move(env, r.id, later.id).err().code == errc::already_cancelled);
+    CHECK(env.by_code(r.code).date_id == from.id);
 }

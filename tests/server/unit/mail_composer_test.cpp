@@ -123,6 +123,20 @@ server::mail_input input(mail_kind kind, domain::lang lang, bool waitlisted = fa
             in.date.status = domain::date_status::cancelled;
             in.date.sequence = 2;
             break;
+        case mail_kind::moved: {
+            // From the January date to one in March; the registration is on the new date now.
+            auto from = in.date;
+            in.moved_from = from;
+            in.date.id = 8;
+            in.date.uid = "date-8-77aa01@seminard.example.org";
+            in.date.days = {{date::year{2027} / 3 / 10, domain::clock_time{9 * 60}, domain::clock_time{17 * 60}}};
+            in.registration.date_id = 8;
+            if (waitlisted) {
+                in.registration.status = domain::registration_status::waitlisted;
+                in.registration.waitlist_position = 4;
+            }
+            break;
+        }
     }
     return in;
 }
@@ -590,5 +604,53 @@ TEST_CASE("names and titles in other scripts and with umlauts come back exactly"
         CHECK(read == name);
         CHECK(py["to"][0]["addr_spec"] == "max.mustermann@example.com");
         CHECK(py["text"] == m.text);
+    }
+}
+
+TEST_CASE("a rebooking is one mail: the new date requested inline and attached, the old one's CANCEL attached",
+          "[mail]") {
+    for (const bool waitlisted : {false, true}) {
+        for (const auto lang : {domain::lang::de, domain::lang::en}) {
+            const bool de = lang == domain::lang::de;
+            const auto in = input(mail_kind::moved, lang, waitlisted);
+            INFO((waitlisted ? "waitlisted" : "confirmed") << (de ? " de" : " en"));
+            const auto m = server::compose_mail(in);
+            CHECK(m.subject == (de ? "Umbuchung: LinkedIn Marketing für Unternehmen, 10. März 2027"
+                                   : "Rebooked: LinkedIn Marketing für Unternehmen, 10 March 2027"));
+            const auto py = python_reading(m.message);
+            INFO(py.dump(2));
+            CHECK(py["defects"] == json::array());
+            CHECK(py["seven_bit"] == true);
+            CHECK(py["content_types"] == json::array({"multipart/mixed",
+                                                      "multipart/alternative",
+                                                      "text/plain",
+                                                      "text/html",
+                                                      "text/calendar",
+                                                      "application/ics",
+                                                      "application/ics"}));
+            CHECK(py["method"] == "REQUEST");
+            const auto request = invite_for(in);
+            CHECK(py["calendar"] == request);
+            REQUIRE(py["attachments"].size() == 2);
+            CHECK(py["attachments"][0]["filename"] == (de ? "einladung.ics" : "invite.ics"));
+            CHECK(py["attachments"][0]["content"] == request);
+            CHECK(py["attachments"][1]["filename"] == (de ? "absage.ics" : "cancellation.ics"));
+            const std::string cancel = py["attachments"][1]["content"];
+            // Each calendar names its own date: the request the new one, the cancellation the one left.
+            CHECK(contains(request, "UID:04HM-ASW9.date-8-77aa01@seminard.example.org\r\n"));
+            CHECK(contains(request, "\r\nDTSTART;TZID=Europe/Berlin:20270310T090000\r\n"));
+            CHECK(contains(cancel, "\r\nMETHOD:CANCEL\r\n"));
+            CHECK(contains(cancel, "UID:04HM-ASW9.date-7-5f3a9c@seminard.example.org\r\n"));
+            CHECK(contains(cancel, "\r\nSTATUS:CANCELLED\r\n"));
+            CHECK_FALSE(contains(cancel, "20270310"));
+            // The text names both dates and what the two files do.
+            CHECK(contains(m.text, de ? "\nNeuer Termin: 10. März 2027, 09:00–17:00 Uhr\n"
+                                      : "\nNew schedule: 10 March 2027, 09:00–17:00\n"));
+            CHECK(contains(m.text, de ? "\nBisheriger Termin: 27./28. Januar 2027, 09:00–17:00 Uhr\n"
+                                      : "\nPrevious date: 27–28 January 2027, 09:00–17:00\n"));
+            CHECK(contains(m.text, de ? "absage.ics" : "cancellation.ics"));
+            CHECK(contains(m.text, de ? "Platz 4 der Warteliste" : "position 4 on the waiting list") == waitlisted);
+            CHECK_FALSE(contains(m.text, "/registrations/"));  // the link is only ever in the registered mail
+        }
     }
 }
