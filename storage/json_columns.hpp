@@ -25,7 +25,9 @@ domain::attendee person_from_column(std::string_view text);
 std::string substitution_detail(const domain::attendee& from, const domain::attendee& to);
 
 /// A history entry's detail for a rebooking: {"from_date", "to_date", "from_status", "to_status"}.
-std::string moved_detail(std::int64_t from_date, std::int64_t to_date, std::string_view from_status,
+std::string moved_detail(std::int64_t from_date,
+                         std::int64_t to_date,
+                         std::string_view from_status,
                          std::string_view to_status);
 
 std::string answers_column(const std::vector<domain::answer>& answers);

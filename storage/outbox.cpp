@@ -19,11 +19,11 @@ constexpr std::array<std::string_view, 4> state_names = {"pending", "ready", "se
 #define SEMINARD_MAIL_FROM                                                                                \
     "FROM outbox o LEFT JOIN registrations r ON r.id = o.registration_id LEFT JOIN bookings b ON b.id = " \
     "o.booking_id "
-#define SEMINARD_MAIL_COLUMNS                                                                               \
+#define SEMINARD_MAIL_COLUMNS                                                                                 \
     "o.id, o.registration_id, COALESCE(o.moved_to, r.date_id, b.date_id), COALESCE(r.code, b.code), o.kind, " \
     "o.status, "                                                                                              \
-    "o.waitlist_position, COALESCE(r.lang, b.lang), o.token_sealed, o.created_at, o.state, o.recipient, "   \
-    "o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sender, o.booking_id, "           \
+    "o.waitlist_position, COALESCE(r.lang, b.lang), o.token_sealed, o.created_at, o.state, o.recipient, "     \
+    "o.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sender, o.booking_id, "             \
     "o.person, o.moved_from " SEMINARD_MAIL_FROM
 
 mail_entry read_mail(statement_ref& q) {

@@ -27,9 +27,9 @@ struct mail_entry {
     std::int64_t registration_id = 0;        ///< 0 for a booker's mail
     std::optional<std::int64_t> booking_id;  ///< only for a booker's mail (kind booking)
     std::optional<domain::attendee> person;  ///< kind substituted: the person the seat was taken from (the recipient)
-    std::int64_t date_id = 0;  ///< the date the mail is about (for `moved`, the new one)
+    std::int64_t date_id = 0;                ///< the date the mail is about (for `moved`, the new one)
     std::optional<std::int64_t> moved_from;  ///< kind moved: the date left (its invite is cancelled in the mail)
-    std::string code;  ///< the registration's code (the booking's for a booker's mail)
+    std::string code;                        ///< the registration's code (the booking's for a booker's mail)
     domain::mail_kind kind = domain::mail_kind::registered;
     domain::registration_status status = domain::registration_status::confirmed;
     std::optional<int> waitlist_position;

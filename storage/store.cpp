@@ -188,8 +188,8 @@ std::vector<domain::registration> promote(connection& c, const domain::seminar_d
     if (n == 0) return promoted;
     std::vector<std::int64_t> ids;
     {
-        auto q =
-            c.prepare("SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY arrival LIMIT ?");
+        auto q = c.prepare(
+            "SELECT id FROM registrations WHERE date_id = ? AND status = 'waitlisted' ORDER BY arrival LIMIT ?");
         q.bind(1, d.id);
         q.bind(2, n);
         while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
@@ -358,12 +358,13 @@ registration_page list_registrations(connection& c,
     const bool queue = status == domain::registration_status::waitlisted;
     std::int64_t last_key = 0;
     {
-        auto q = queue ? c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
-                                   ", r.arrival FROM registrations r WHERE r.date_id = ?1 AND r.status = 'waitlisted' "
-                                   "AND r.arrival > ?3 ORDER BY r.arrival LIMIT ?4")
-                       : c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
-                                   ", r.id FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND "
-                                   "r.id > ?3 ORDER BY r.id LIMIT ?4");
+        auto q = queue
+                     ? c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                                 ", r.arrival FROM registrations r WHERE r.date_id = ?1 AND r.status = 'waitlisted' "
+                                 "AND r.arrival > ?3 ORDER BY r.arrival LIMIT ?4")
+                     : c.prepare("SELECT " SEMINARD_REGISTRATION_COLUMNS
+                                 ", r.id FROM registrations r WHERE r.date_id = ?1 AND (?2 = '' OR r.status = ?2) AND "
+                                 "r.id > ?3 ORDER BY r.id LIMIT ?4");
         q.bind(1, date_id);
         q.bind(2, status_text);
         q.bind(3, after_id);
@@ -522,7 +523,8 @@ domain::result<std::pair<domain::registration, std::string>> insert_registration
     r.consent_at = r.created_at = r.updated_at = now;
     auto q = c.prepare(
         "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
-        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers, booking_id, arrival) "
+        "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers, booking_id, "
+        "arrival) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?16)");
     q.bind(1, date_id);
     q.bind(2, r.code);
@@ -818,8 +820,9 @@ void add_history(connection& c,
                  std::string_view actor,
                  std::string_view event,
                  const std::string& detail) {
-    auto h = c.prepare("INSERT INTO history(registration_id, booking_id, at, actor, event, detail) VALUES (?, ?, ?, ?, "
-                       "?, ?)");
+    auto h = c.prepare(
+        "INSERT INTO history(registration_id, booking_id, at, actor, event, detail) VALUES (?, ?, ?, ?, "
+        "?, ?)");
     h.bind(1, r.id);
     if (r.booking_id)
         h.bind(2, *r.booking_id);
@@ -919,8 +922,7 @@ domain::result<move_change> move_registration(
     if (!s) return domain::errc::not_found;
     const auto counts = availability(c, to->id);
     const auto decision = domain::admit(to->capacity, counts.confirmed, counts.waitlisted, to->waitlist);
-    if (decision == domain::admission::full ||
-        (decision == domain::admission::waitlisted && rule == when_full::refuse))
+    if (decision == domain::admission::full || (decision == domain::admission::waitlisted && rule == when_full::refuse))
         return domain::errc::full;
     const auto status = decision == domain::admission::confirmed ? domain::registration_status::confirmed
                                                                  : domain::registration_status::waitlisted;

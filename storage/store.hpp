@@ -190,11 +190,8 @@ struct move_change {
 /// same seminar ("date_id": invalid_value), is not cancelled and has not begun (registration_closed; its sign-up
 /// deadline does not bind the organiser); the address holds no active registration there (already_registered).
 /// Records a `moved` history entry and one `moved` mail (the old date's invite cancelled, the new one requested).
-domain::result<move_change> move_registration(connection& c,
-                                              std::int64_t registration_id,
-                                              std::int64_t target_date_id,
-                                              when_full rule,
-                                              domain::instant now);
+domain::result<move_change> move_registration(
+    connection& c, std::int64_t registration_id, std::int64_t target_date_id, when_full rule, domain::instant now);
 
 /// One entry of a registration's history: when, who (attendee, booker, organiser), what, and its detail as JSON.
 struct history_entry {

@@ -490,6 +490,21 @@ domain::result<substitute_input> substitute_input_from(const json& body) {
     return in;
 }
 
+domain::result<move_input> move_input_from(const json& body) {
+    reader r(body, {"date_id", "if_full"});
+    move_input in;
+    if (auto id = r.integer("date_id", 1, std::numeric_limits<std::int64_t>::max())) in.date_id = *id;
+    if (!r.raw("date_id") || r.raw("date_id")->is_null()) r.add("date_id", domain::field_problem::required);
+    if (auto rule = r.text("if_full")) {
+        if (*rule == "refuse")
+            in.refuse_when_full = true;
+        else if (*rule != "waitlist")
+            r.add("if_full", domain::field_problem::invalid_value);
+    }
+    if (!r.ok()) return r.failure();
+    return in;
+}
+
 domain::result<domain::booking_input> booking_input_from(const json& body) {
     // "date_id", "rows" and "action" come with the HTML form (its date choice, its rows, "add another").
     reader r(body,

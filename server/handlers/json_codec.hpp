@@ -39,6 +39,13 @@ struct substitute_input {
 };
 domain::result<substitute_input> substitute_input_from(const json& body);
 
+/// A rebooking: `{date_id, if_full?: "waitlist" | "refuse"}`.
+struct move_input {
+    std::int64_t date_id = 0;
+    bool refuse_when_full = false;
+};
+domain::result<move_input> move_input_from(const json& body);
+
 /// A yes/no field as JSON or a form sends it: a boolean, or "on"/"true"/"1"/"yes" and "off"/"false"/"0"/"no"/"".
 /// nullopt for anything else.
 std::optional<bool> flag_value(const json& v);

@@ -259,6 +259,38 @@ void add_registration_routes(router& r, services& svc) {
                 });
         });
 
+    // Rebooking (Umbuchung): {date_id, if_full?: "waitlist" (default) | "refuse"}.
+    r.add("POST", "/api/v1/registrations/{code}/move", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto code = domain::canonical_code(ex->param("code"));
+        if (code.empty()) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        auto body = body_object(ex->request(), false);
+        if (!body) return ex->respond(error_response(body.err(), ex->lang));
+        auto input = move_input_from(*body);
+        if (!input) return ex->respond(error_response(input.err(), ex->lang));
+        svc.write<storage::move_change>(
+            ex,
+            [code, in = *input, now = svc.now()](storage::connection& c) -> domain::result<storage::move_change> {
+                auto reg = storage::find_registration_by_code(c, code);
+                if (!reg) return domain::errc::not_found;
+                return storage::move_registration(
+                    c,
+                    reg->id,
+                    in.date_id,
+                    in.refuse_when_full ? storage::when_full::refuse : storage::when_full::waitlist,
+                    now);
+            },
+            [](storage::move_change& change) {
+                auto j = registration_json(change.registration);
+                j["moved_from"] = change.from.id;
+                json promoted = json::array();
+                for (const auto& p : change.promoted) promoted.push_back(p.code);
+                j["promoted"] = std::move(promoted);
+                auto res = json_response(200, j);
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+    });
+
     r.add("GET", "/api/v1/dates/{id}/registrations", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
         auto id = parse_id(ex->param("id"));
         if (!id) return ex->respond(error_response(domain::errc::not_found, ex->lang));

@@ -302,8 +302,8 @@ mail_content content(const mail_input& in) {
     c.details.push_back({new_date ? pick(in, "Neuer Termin", "New schedule") : pick(in, "Termin", "Date"),
                          domain::schedule_lines(in.date.days, in.lang)});
     if (in.kind == mail_kind::moved && in.moved_from)
-        c.details.push_back({pick(in, "Bisheriger Termin", "Previous date"),
-                             domain::schedule_lines(in.moved_from->days, in.lang)});
+        c.details.push_back(
+            {pick(in, "Bisheriger Termin", "Previous date"), domain::schedule_lines(in.moved_from->days, in.lang)});
     if (!s.location.empty()) c.details.push_back({pick(in, "Ort", "Location"), {s.location}});
     const bool cancellation = invite_cancels(in);
     if (!cancellation)
@@ -562,7 +562,8 @@ composed_mail compose_mail(const mail_input& in) {
                         {mime::text_part("plain", m.text),
                          mime::text_part("html", html),
                          mime::base64_part("text/calendar; charset=UTF-8; method=" + calendar_method(ics), ics)});
-    std::vector<mime::entity> parts{alternative, mime::base64_part("application/ics; name=\"" + file + "\"", ics, file)};
+    std::vector<mime::entity> parts{alternative,
+                                    mime::base64_part("application/ics; name=\"" + file + "\"", ics, file)};
     if (in.kind == mail_kind::moved && in.moved_from) {
         // One calendar object carries one METHOD (RFC 5546), so the old date's CANCEL is a second attachment: the
         // invite as it is for the date left, with the registration ended there.

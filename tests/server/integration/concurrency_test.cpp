@@ -296,3 +296,129 @@ TEST_CASE(
         for (int k = 0; k < 3; ++k) CHECK(mine(k) == expected);
     }
 }
+
+TEST_CASE(
+    "rebookings both ways, substitutes, cancellations, bookings and registrations racing on two dates never "
+    "oversell, and nobody moves up twice") {
+    constexpr int capacity = 10;
+    server_process server;
+    http_client admin{server.port()};
+    const auto a = seminar_with_date(admin, slug, capacity, true);
+    const auto b = create_date(admin, slug, capacity, true);
+    struct seed {
+        std::string code, token, status;
+    };
+    auto seed_date = [&admin](std::int64_t date_id, const std::string& prefix, int n) {
+        std::vector<seed> out;
+        for (int i = 0; i < n; ++i) {
+            auto r = register_json(admin, date_id, person(prefix + std::to_string(i) + "@example.org"));
+            REQUIRE(r.status == 201);
+            const auto j = r.json();
+            out.push_back(
+                {j.at("code").get<std::string>(), j.at("token").get<std::string>(), j.at("status").get<std::string>()});
+        }
+        return out;
+    };
+    const auto on_a = seed_date(a, "a", 16);  // 10 confirmed, 6 waiting
+    const auto on_b = seed_date(b, "b", 12);  // 10 confirmed, 2 waiting
+    auto move_body = [](std::int64_t to) { return json{{"date_id", to}}; };
+    auto booking = [](int n) {
+        json attendees = json::array();
+        for (int k = 0; k < 3; ++k)
+            attendees.push_back({{"first_name", "Kollege"},
+                                 {"last_name", std::to_string(k)},
+                                 {"email", "k" + std::to_string(n) + "." + std::to_string(k) + "@firma.example"}});
+        return json{{"booker",
+                     {{"first_name", "Bernd"},
+                      {"last_name", "Bucher"},
+                      {"email", "einkauf" + std::to_string(n) + "@firma.example"},
+                      {"company", "Firma"}}},
+                    {"attendees", attendees},
+                    {"privacy_consent", true},
+                    {"if_not_all_fit", "waitlist_rest"}};
+    };
+    // Disjoint seeds per kind of change, so that every request must succeed:
+    //   a[0..5] confirmed on A move to B, b[0..3] confirmed on B move to A, a[6..7] and b[4] are cancelled,
+    //   a[8..9] and b[5] name substitutes, a[10..15] and b[10..11] wait; 8 newcomers per date, 2 bookings of 3 on B.
+    struct job {
+        std::string method, path;
+        json body;
+        bool organiser = false;
+    };
+    std::vector<job> jobs;
+    const auto move_path = [](const seed& s) { return "/api/v1/registrations/" + s.code + "/move"; };
+    for (int i = 0; i < 6; ++i) jobs.push_back({"POST", move_path(on_a[i]), move_body(b), true});
+    for (int i = 0; i < 4; ++i) jobs.push_back({"POST", move_path(on_b[i]), move_body(a), true});
+    for (const auto* s : {&on_a[6], &on_a[7], &on_b[4]})
+        jobs.push_back({"DELETE", "/api/v1/registrations/" + s->token, {}});
+    int n = 0;
+    for (const auto* s : {&on_a[8], &on_a[9], &on_b[5]})
+        jobs.push_back({"POST",
+                        "/api/v1/registrations/" + s->token + "/substitute",
+                        {{"first_name", "Ersatz"},
+                         {"last_name", std::to_string(++n)},
+                         {"email", "ersatz" + std::to_string(n) + "@example.org"}}});
+    for (int i = 0; i < 8; ++i) {
+        jobs.push_back({"POST", registrations_path(a), person("neu-a" + std::to_string(i) + "@example.org")});
+        jobs.push_back({"POST", registrations_path(b), person("neu-b" + std::to_string(i) + "@example.org")});
+    }
+    for (int i = 0; i < 2; ++i)
+        jobs.push_back({"POST", "/api/v1/dates/" + std::to_string(b) + "/bookings", booking(i)});
+
+    std::vector<int> status(jobs.size(), 0);
+    std::latch start{static_cast<std::ptrdiff_t>(jobs.size())};
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < jobs.size(); ++t) {
+        pool.emplace_back([&, t] {
+            start.arrive_and_wait();
+            try {
+                http_client c{server.port()};
+                const auto& j = jobs[t];
+                const auto headers = j.organiser ? organiser() : header_list{};
+                const http_reply r =
+                    j.method == "DELETE" ? c.del(j.path, headers) : c.post_json(j.path, j.body, headers);
+                status[t] = r.status;
+            } catch (const std::exception&) {
+                status[t] = -1;
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    for (std::size_t t = 0; t < jobs.size(); ++t) {
+        INFO(jobs[t].method << " " << jobs[t].path);
+        CHECK(status[t] == (jobs[t].path.find("/registrations/") != std::string::npos ? 200 : 201));
+    }
+
+    // Active: A 16 - 6 out + 4 in - 2 cancelled + 8 new = 20; B 12 - 4 out + 6 in - 1 cancelled + 8 new + 6 booked
+    // = 27.
+    std::map<std::string, int> promotions;
+    for (const auto& [date_id, active] : {std::pair{a, 20}, std::pair{b, 27}}) {
+        INFO("date " << date_id);
+        const auto confirmed = list_registrations(admin, date_id, "confirmed");
+        const auto waiting = list_registrations(admin, date_id, "waitlisted");
+        CHECK(static_cast<int>(confirmed.size()) == capacity);
+        REQUIRE(static_cast<int>(waiting.size()) == active - capacity);
+        for (std::size_t i = 0; i < waiting.size(); ++i)
+            CHECK(waiting[i].at("waitlist_position") == static_cast<int>(i + 1));
+        const auto d = get_date(admin, date_id);
+        CHECK(d.at("seats_left") == 0);
+    }
+    // Each registration moved up at most once: nobody here could wait twice.
+    std::optional<std::string> cursor;
+    do {
+        auto page =
+            admin.get("/api/v1/outbox?limit=500" + (cursor ? "&cursor=" + *cursor : std::string{}), organiser());
+        REQUIRE(page.status == 200);
+        const auto j = page.json();
+        for (const auto& m : j.at("items"))
+            if (m.at("kind") == "promoted") ++promotions[m.at("registration").get<std::string>()];
+        cursor = j.at("next_cursor").is_null() ? std::nullopt : std::optional{j.at("next_cursor").get<std::string>()};
+    } while (cursor);
+    for (const auto& [code, times] : promotions) {
+        INFO(code);
+        CHECK(times == 1);
+    }
+    // Seats freed on A: 6 moved out and 2 cancelled = 8, taken by 4 moved in and 4 of those waiting; on B: 4 moved
+    // out and 1 cancelled, newcomers take none of them while someone waits. Whoever moved up got one mail each.
+    CHECK(!promotions.empty());
+}

@@ -644,10 +644,12 @@ TEST_CASE("a rebooking is one mail: the new date requested inline and attached, 
             CHECK(contains(cancel, "\r\nSTATUS:CANCELLED\r\n"));
             CHECK_FALSE(contains(cancel, "20270310"));
             // The text names both dates and what the two files do.
-            CHECK(contains(m.text, de ? "\nNeuer Termin: 10. März 2027, 09:00–17:00 Uhr\n"
-                                      : "\nNew schedule: 10 March 2027, 09:00–17:00\n"));
-            CHECK(contains(m.text, de ? "\nBisheriger Termin: 27./28. Januar 2027, 09:00–17:00 Uhr\n"
-                                      : "\nPrevious date: 27–28 January 2027, 09:00–17:00\n"));
+            CHECK(contains(m.text,
+                           de ? "\nNeuer Termin: 10. März 2027, 09:00–17:00 Uhr\n"
+                              : "\nNew schedule: 10 March 2027, 09:00–17:00\n"));
+            CHECK(contains(m.text,
+                           de ? "\nBisheriger Termin: 27./28. Januar 2027, 09:00–17:00 Uhr\n"
+                              : "\nPrevious date: 27–28 January 2027, 09:00–17:00\n"));
             CHECK(contains(m.text, de ? "absage.ics" : "cancellation.ics"));
             CHECK(contains(m.text, de ? "Platz 4 der Warteliste" : "position 4 on the waiting list") == waitlisted);
             CHECK_FALSE(contains(m.text, "/registrations/"));  // the link is only ever in the registered mail
