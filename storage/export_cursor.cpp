@@ -61,11 +61,18 @@ bool export_cursor::open_next_date() {
     query_ = std::make_unique<SQLite::Statement>(
         conn_.db(),
         "SELECT id, date_id, code, status, first_name, last_name, email, company, job_title, phone, consent_at, "
-        "created_at, cancelled_at, updated_at, billing, answers FROM registrations WHERE date_id = ?1 AND "
+        "created_at, cancelled_at, updated_at, billing, answers, arrival FROM registrations WHERE date_id = ?1 AND "
         "(?2 = '' OR status = ?2) ORDER BY id");
-    query_->bind(1, date_ids_[date_index_++]);
+    date_id_ = date_ids_[date_index_++];
+    query_->bind(1, date_id_);
     query_->bind(2, status_ ? std::string{domain::to_string(*status_)} : std::string{});
     waitlisted_seen_ = 0;
+    moved_arrivals_.clear();
+    SQLite::Statement moved(conn_.db(),
+                            "SELECT arrival FROM registrations WHERE date_id = ? AND status = 'waitlisted' AND arrival "
+                            "!= id ORDER BY arrival");
+    moved.bind(1, date_id_);
+    while (moved.executeStep()) moved_arrivals_.push_back(moved.getColumn(0).getInt64());
     return true;
 }
 
@@ -94,7 +101,22 @@ std::optional<domain::registration> export_cursor::next() {
     r.updated_at = from_db(q.getColumn(13).getInt64());
     if (!q.getColumn(14).isNull()) r.billing = billing_from_column(q.getColumn(14).getString());
     if (!q.getColumn(15).isNull()) r.answers = answers_from_column(q.getColumn(15).getString());
-    if (r.status == domain::registration_status::waitlisted) r.waitlist_position = ++waitlisted_seen_;
+    if (r.status == domain::registration_status::waitlisted) {
+        const auto arrival = q.getColumn(16).getInt64();
+        if (arrival == r.id) {
+            const auto earlier_moved =
+                std::lower_bound(moved_arrivals_.begin(), moved_arrivals_.end(), arrival) - moved_arrivals_.begin();
+            r.waitlist_position = ++waitlisted_seen_ + static_cast<int>(earlier_moved);
+        } else {
+            SQLite::Statement rank(conn_.db(),
+                                   "SELECT COUNT(*) FROM registrations WHERE date_id = ? AND status = 'waitlisted' AND "
+                                   "arrival <= ?");
+            rank.bind(1, date_id_);
+            rank.bind(2, arrival);
+            rank.executeStep();
+            r.waitlist_position = rank.getColumn(0).getInt();
+        }
+    }
     return r;
 }
 

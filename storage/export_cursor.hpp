@@ -18,9 +18,9 @@ namespace seminard::storage {
 /// blocking task to the next). Holds a read transaction until destroyed, so it sees one snapshot throughout.
 class export_cursor {
 public:
-    /// Registrations of the given dates, date by date in the given order, in arrival order within each date;
-    /// optionally only one status. Waiting-list positions are counted on the fly (arrival order), which is exact
-    /// because the cursor walks every waitlisted row of a date in order.
+    /// Registrations of the given dates, date by date in the given order, in order of registration (id) within
+    /// each date; optionally only one status. Waiting-list positions are counted on the fly, which is exact because
+    /// the cursor walks every waitlisted row of a date (see waitlisted_seen_ for those rebooked onto it).
     export_cursor(const db_options& options,
                   std::vector<std::int64_t> date_ids,
                   std::optional<domain::registration_status> status);
@@ -42,7 +42,12 @@ private:
     std::size_t date_index_ = 0;
     std::optional<domain::registration_status> status_;
     std::unique_ptr<SQLite::Statement> query_;
+    /// Waiting-list positions while walking a date in id order: the waiting rows whose arrival is their id seen so
+    /// far, plus those rebooked onto the date (arrival later than their id) that arrived earlier. A rebooked row
+    /// itself is counted with a query; there are few of them.
     int waitlisted_seen_ = 0;
+    std::vector<std::int64_t> moved_arrivals_;  ///< sorted
+    std::int64_t date_id_ = 0;
 };
 
 }  // namespace seminard::storage

@@ -6,6 +6,7 @@
 
 #include "domain/admission.hpp"
 #include "domain/schedule.hpp"
+#include "storage/export_cursor.hpp"
 #include "storage/outbox.hpp"
 #include "storage/writer.hpp"
 #include "temp_db.hpp"
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
@@ -1047,6 +1049,16 @@ TEST_CASE("a rebooking onto a full date joins its waiting list at the end, or is
         CHECK(env.waitlist_positions(to.id) == one_to(4));
         CHECK(env.by_code(mover.code).waitlist_position == 3);
         CHECK(env.by_code(late.code).waitlist_position == 4);
+        // The CSV walks the date in id order (the one moved in first) and still numbers the waiting list by arrival.
+        {
+            storage::export_cursor cursor{env.opts, {to.id}, std::nullopt};
+            std::map<std::string, int> positions;
+            while (auto r = cursor.next())
+                if (r->waitlist_position) positions[r->person.email] = *r->waitlist_position;
+            CHECK(positions ==
+                  std::map<std::string, int>{
+                      {"w1@example.com", 1}, {"w2@example.com", 2}, {"mover@example.com", 3}, {"late@example.com", 4}});
+        }
         // Seats go in that order: w1, w2, the one moved in, the newcomer.
         domain::date_input more;
         more.capacity = 4;
