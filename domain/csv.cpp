@@ -86,6 +86,10 @@ std::string csv_header(csv_dialect d, lang l, bool with_date, const csv_extras& 
         if (i) out.push_back(format_of(d).separator);
         append_csv_cell(out, names[i], d);
     }
+    if (extras.booking) {
+        out.push_back(format_of(d).separator);
+        append_csv_cell(out, l == lang::en ? "Booking code" : "Buchungscode", d);
+    }
     if (extras.billing) {
         static constexpr std::array<std::string_view, 8> billing_de = {"Rechnung: Firma",
                                                                        "Rechnung: Straße",
@@ -158,6 +162,10 @@ std::string csv_row(const registration& r,
     for (std::size_t i = 0; i < std::size(cells); ++i) {
         if (i) out.push_back(sep);
         append_csv_cell(out, cells[i], d);
+    }
+    if (extras.booking) {
+        out.push_back(sep);
+        append_csv_cell(out, r.booking_code, d);
     }
     if (extras.billing) {
         static const billing_address none{"", "", "", "", "", "", "", ""};

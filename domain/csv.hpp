@@ -29,6 +29,7 @@ void append_csv_cell(std::string& out, std::string_view value, csv_dialect d);
 
 /// The columns an export adds to the fixed ones: the billing address's eight, and one per question, in order.
 struct csv_extras {
+    bool booking = false;  ///< a "Buchungscode" column (when any registration came with a company booking)
     bool billing = false;
     struct question_column {
         std::string key;

@@ -148,6 +148,7 @@ struct registration {
     std::optional<int> waitlist_position;  ///< 1..n while waitlisted
     attendee person;
     std::optional<std::int64_t> booking_id;  ///< the company booking it was made in, if any
+    std::string booking_code;                ///< that booking's code (empty without one)
     int holder = 0;                          ///< how many people held the seat before this one (substitutes)
     std::optional<billing_address> billing;
     std::vector<answer> answers;  ///< in the order of the seminar's questions when answered

@@ -38,6 +38,12 @@ domain::csv_extras export_cursor::columns(const domain::seminar& s) {
             conn_.db(), "SELECT 1 FROM registrations WHERE billing IS NOT NULL AND date_id IN (" + dates + ") LIMIT 1");
         extras.billing = q.executeStep();
     }
+    {
+        SQLite::Statement q(
+            conn_.db(),
+            "SELECT 1 FROM registrations WHERE booking_id IS NOT NULL AND date_id IN (" + dates + ") LIMIT 1");
+        extras.booking = q.executeStep();
+    }
     for (const auto& question : s.questions) extras.questions.push_back({question.key, question.label});
     // The bare columns come from the row with the smallest id (SQLite's rule for MIN in an aggregate); a row's
     // answers keep the order they were asked in.
@@ -61,7 +67,8 @@ bool export_cursor::open_next_date() {
     query_ = std::make_unique<SQLite::Statement>(
         conn_.db(),
         "SELECT id, date_id, code, status, first_name, last_name, email, company, job_title, phone, consent_at, "
-        "created_at, cancelled_at, updated_at, billing, answers, arrival FROM registrations WHERE date_id = ?1 AND "
+        "created_at, cancelled_at, updated_at, billing, answers, arrival, (SELECT code FROM bookings WHERE id = "
+        "booking_id) FROM registrations WHERE date_id = ?1 AND "
         "(?2 = '' OR status = ?2) ORDER BY id");
     date_id_ = date_ids_[date_index_++];
     query_->bind(1, date_id_);
@@ -101,6 +108,7 @@ std::optional<domain::registration> export_cursor::next() {
     r.updated_at = from_db(q.getColumn(13).getInt64());
     if (!q.getColumn(14).isNull()) r.billing = billing_from_column(q.getColumn(14).getString());
     if (!q.getColumn(15).isNull()) r.answers = answers_from_column(q.getColumn(15).getString());
+    if (!q.getColumn(17).isNull()) r.booking_code = q.getColumn(17).getString();
     if (r.status == domain::registration_status::waitlisted) {
         const auto arrival = q.getColumn(16).getInt64();
         if (arrival == r.id) {

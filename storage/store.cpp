@@ -124,7 +124,8 @@ void save_days(connection& c, const domain::seminar_date& d) {
     "r.id, r.date_id, r.code, r.status, r.first_name, r.last_name, r.email, r.company, r.job_title, r.phone, "      \
     "r.consent_at, r.created_at, r.cancelled_at, r.updated_at, r.billing, r.answers, "                              \
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.date_id = r.date_id AND " \
-    "w.status = 'waitlisted' AND w.arrival <= r.arrival) END, r.booking_id, r.holder"
+    "w.status = 'waitlisted' AND w.arrival <= r.arrival) END, r.booking_id, r.holder, "                             \
+    "(SELECT b.code FROM bookings b WHERE b.id = r.booking_id)"
 
 /// Whether the row's last column holds exactly `expected` (a stored token hash), compared in constant time.
 bool last_column_is_digest_of(statement_ref& q, const digest& expected) {
@@ -151,6 +152,7 @@ domain::registration read_registration(statement_ref& q) {
     if (!q.getColumn(16).isNull()) r.waitlist_position = q.getColumn(16).getInt();
     if (!q.getColumn(17).isNull()) r.booking_id = q.getColumn(17).getInt64();
     r.holder = q.getColumn(18).getInt();
+    if (!q.getColumn(19).isNull()) r.booking_code = text(q, 19);
     return r;
 }
 

@@ -711,7 +711,8 @@ json registration_json(const domain::registration& r) {
                 {"answered", answered_json(r.answers)},
                 {"privacy_consent_at", iso(r.consent_at, nullptr)},
                 {"created_at", iso(r.created_at, nullptr)},
-                {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)}};
+                {"cancelled_at", r.cancelled_at ? json(iso(*r.cancelled_at, nullptr)) : json(nullptr)},
+                {"booking", r.booking_code.empty() ? json(nullptr) : json(r.booking_code)}};
 }
 
 json booking_json(const domain::booking& b,

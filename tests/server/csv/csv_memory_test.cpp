@@ -72,6 +72,8 @@ void seed(const std::filesystem::path& db, std::int64_t date_id) {
         ins.exec();
         ins.reset();
     }
+    // The server's own inserts set arrival (the waiting list's order) to the row's id; so does this seed.
+    conn.exec("UPDATE registrations SET arrival = id WHERE arrival = 0");
     tx.commit();
 }
 

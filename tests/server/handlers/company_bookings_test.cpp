@@ -66,10 +66,21 @@ TEST_CASE("a company booking registers every colleague at once, each with their 
     CHECK(codes.size() == 4);  // the booking's code is none of its registrations'
     CHECK(b.at("registrations").at(1).at("first_name") == "Person2");
 
-    // The organiser sees three registrations of the booker's company.
+    // The organiser sees three registrations of the booker's company, each naming the booking.
     const auto list = organiser_list(app, date_id);
     REQUIRE(list.at("total") == 3);
-    for (const auto& one : list.at("items")) CHECK(one.at("company") == "Beispiel GmbH");
+    for (const auto& one : list.at("items")) {
+        CHECK(one.at("company") == "Beispiel GmbH");
+        CHECK(one.at("booking") == b.at("code"));
+    }
+    // So does the CSV: a "Buchungscode" column after the fixed ones, with the booking's code on each row.
+    const auto csv = app.get(registrations_of(date_id) + ".csv", app_under_test::organiser()).body;
+    CHECK(csv.find(",Einwilligung,Storniert am,Buchungscode\r\n") != std::string::npos);
+    std::size_t rows_with_code = 0;
+    for (auto at = csv.find("," + b.at("code").get<std::string>() + "\r\n"); at != std::string::npos;
+         at = csv.find("," + b.at("code").get<std::string>() + "\r\n", at + 1))
+        ++rows_with_code;
+    CHECK(rows_with_code == 3);
 
     // Three confirmations and the booker's mail, which lists everyone and keeps its link out of the stored copy.
     const auto mails = outbox(app);

@@ -81,6 +81,7 @@ TEST_CASE("the organiser moves a registration to another date, and the seat left
     CHECK(j.at("moved_from") == january);
     CHECK(j.at("status") == "confirmed");
     CHECK(j.at("promoted") == json::array({ben.json().at("code")}));
+    CHECK(j.at("booking").is_null());  // a registration of its own, not of a company booking
     CHECK(r.header("Cache-Control") == "no-store");
 
     // The attendee's own link shows the new date; the old date's list has Ben confirmed and no Anna.
