@@ -352,6 +352,7 @@ void add_booking_pages(router& r, services& svc) {
                     form.problems.emplace("date_id", domain::field_problem::invalid_value);
                 } else {
                     form.error = r.err().code;
+                    form.seats_left = r.err().seats_left;
                     form.problems = r.err().fields;  // already_registered names the attendees
                     status = domain::describe(r.err().code).http_status;
                 }

@@ -386,6 +386,29 @@ void error_summary(std::string& out,
         element(out, "p", {}, domain::message(*form.error, ctx.lang));
         out += '\n';
     }
+    if (form.error == domain::errc::not_enough_seats && form.seats_left) {
+        // What the booker can do about it, with the number that decides it.
+        const int n = *form.seats_left;
+        std::string text;
+        if (n == 0) {
+            text = tr(ctx,
+                      "Frei ist kein Platz mehr. Mit „Freie Plätze buchen, die übrigen auf die Warteliste“ kommen "
+                      "alle auf die Warteliste.",
+                      "No seat is free. With “Book the free seats, the rest on the waiting list” everyone goes on the "
+                      "waiting list.");
+        } else {
+            text = std::string{tr(ctx, "Frei sind noch ", "Only ")} +
+                   (n == 1 ? std::string{tr(ctx, "1 Platz", "1 seat")}
+                           : std::to_string(n) + std::string{tr(ctx, " Plätze", " seats")}) +
+                   std::string{tr(ctx,
+                                  ". Buchen Sie weniger Teilnehmende, oder wählen Sie „Freie Plätze buchen, die "
+                                  "übrigen auf die Warteliste“.",
+                                  " left. Book fewer attendees, or choose “Book the free seats, the rest on the "
+                                  "waiting list”.")};
+        }
+        element(out, "p", {}, text);
+        out += '\n';
+    }
     if (!form.problems.empty()) {
         out += "<ul>\n";
         for (const auto& f : fields) {

@@ -50,6 +50,8 @@ struct form_state {
     std::map<std::string, domain::field_problem> problems;
     /// A form-level problem: full, already_registered, registration_closed, too_many_requests, not_found…
     std::optional<domain::errc> error;
+    /// With not_enough_seats: how many seats the booking could have had.
+    std::optional<int> seats_left;
     /// The form's own idempotency key (a hidden field): a double click or a reload sends it twice and gets the first
     /// answer again. A fresh one per page shown; empty: no field.
     std::string idempotency_key;

@@ -381,6 +381,16 @@ TEST_CASE("the company booking form works without JavaScript: another row by a b
     REQUIRE(list.at("total") == 2);
     CHECK(list.at("items").at(1).at("email") == "ben@beispiel.de");
     CHECK(list.at("items").at(1).at("company") == "Beispiel GmbH");
+
+    // Too many for the seats left, all or nothing: the page says how many are free and what to do.
+    const auto small = app.seminar_with_date("klein", 1, true);
+    std::string two = filled;
+    two.replace(0, two.find('&'), "date_id=" + std::to_string(small));
+    auto refused = app.post_form("/seminars/klein/firmenbuchung", two + "&if_not_all_fit=refuse", html);
+    CHECK(refused.status == 409);
+    CHECK(refused.body.find("Für diese Buchung sind nicht mehr genug Plätze frei.") != std::string::npos);
+    CHECK(refused.body.find("Frei sind noch 1 Platz. Buchen Sie weniger Teilnehmende") != std::string::npos);
+    CHECK(organiser_list(app, small).at("total") == 0);
 }
 
 TEST_CASE("a substitute takes the seat: code stays, the link and calendar key change hands, both are told",
