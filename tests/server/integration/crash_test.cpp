@@ -178,9 +178,11 @@ TEST_CASE(
                                              {"attendees", attendees},
                                              {"privacy_consent", true},
                                              {"if_not_all_fit", "waitlist_rest"}});
-                            if (r.status == 201)
-                                for (const auto& one : r.json().at("registrations"))
+                            if (r.status == 201) {
+                                const auto booked = r.json();  // kept: a range-for over a temporary's member dangles
+                                for (const auto& one : booked.at("registrations"))
                                     note(one.at("code").get<std::string>(), {b, false, true});
+                            }
                         } else {
                             r = register_json(c, a, person("c" + tag + "@example.org"));
                             if (r.status == 201) {
