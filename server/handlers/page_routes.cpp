@@ -4,6 +4,7 @@
 #include "server/handlers/routes.hpp"
 
 #include "domain/admission.hpp"
+#include "domain/text.hpp"
 #include "server/handlers/json_codec.hpp"
 #include "server/handlers/page_answers.hpp"
 #include "server/http/form.hpp"
@@ -115,6 +116,86 @@ void add_page_routes(router& r, services& svc) {
                     if (!code || *code == domain::errc::already_cancelled)
                         return redirect_to(confirmation_page_url(svc, token, ex->lang));
                     return cancel_refused_page(svc, *code, ex->lang);
+                });
+            });
+    });
+
+    // Naming a substitute from the confirmation page; the API route does the same for scripts.
+    r.add("POST", "/registrations/{token}/substitute", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto token = ex->param("token");
+        // The confirmation page again, with the form as typed and what went wrong.
+        auto again = [&svc, ex, token](form_state form, int status) {
+            form.idempotency_key = fresh_form_key();
+            svc.read(ex, [&svc, ex, token, form = std::move(form), status](storage::connection& c) {
+                auto reg = storage::find_registration_by_token(c, token);
+                auto d = reg ? storage::find_date(c, reg->date_id) : std::nullopt;
+                auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
+                if (!s) return not_found_page(svc, ex->lang);
+                const auto key = storage::invite_key(c, *reg);
+                return private_page(
+                    render_confirmation(page_context_of(svc, ex->lang), *s, *d, *reg, token, key, form), svc, status);
+            });
+        };
+        form_state form;
+        auto body = body_object(ex->request(), true);
+        if (!body) {
+            form.error = body.err().code;
+            return again(std::move(form), domain::describe(body.err().code).http_status);
+        }
+        for (const char* name : {"first_name", "last_name", "email"})
+            if (auto it = body->find(name); it != body->end() && it->is_string())
+                form.values[name] = it->get<std::string>();
+        auto input = substitute_input_from(*body);
+        std::optional<domain::attendee> person;
+        if (input) {
+            if (auto p = domain::make_attendee(input->person))
+                person = std::move(*p);
+            else
+                form.problems = p.err().fields;
+        } else {
+            form.problems = input.err().fields;
+        }
+        if (!person) {
+            form.error = domain::errc::invalid_fields;
+            return again(std::move(form), 422);
+        }
+        svc.writer.submit<storage::registration_change>(
+            [token, p = std::move(*person), now = svc.now()](
+                storage::connection& c) -> domain::result<storage::registration_change> {
+                auto reg = storage::find_registration_by_token(c, token);
+                if (!reg) return domain::errc::not_found;
+                return storage::substitute_registration(c, reg->id, p, "attendee", now);
+            },
+            [&svc, ex, again, form = std::move(form)](domain::result<storage::registration_change> r) mutable {
+                if (!r) {
+                    if (r.err().code == domain::errc::not_found)
+                        return ex->respond_with([&svc, ex] { return not_found_page(svc, ex->lang); });
+                    if (r.err().code == domain::errc::invalid_fields) {
+                        form.problems = r.err().fields;  // the seat's own address is no substitute
+                    } else {
+                        form.error = r.err().code;
+                    }
+                    const int status = form.problems.empty() ? domain::describe(r.err().code).http_status : 422;
+                    if (!form.problems.empty()) form.error = domain::errc::invalid_fields;
+                    return again(std::move(form), status);
+                }
+                const auto name =
+                    domain::trim(r->registration.person.first_name + " " + r->registration.person.last_name);
+                ex->respond_with([&svc, ex, name] {
+                    const auto ctx = page_context_of(svc, ex->lang);
+                    const bool de = ex->lang == domain::lang::de;
+                    return private_page(
+                        render_message(ctx,
+                                       de ? "Platz übertragen" : "Seat passed on",
+                                       de ? "Ihr Platz gehört jetzt " + name +
+                                                ". Die neue Person erhält eine eigene Bestätigung mit "
+                                                "Kalendereinladung; Sie erhalten eine E-Mail, deren Absage den Termin "
+                                                "aus Ihrem Kalender entfernt. Ihr bisheriger Link gilt nicht mehr."
+                                          : "Your seat now belongs to " + name +
+                                                ". They get a confirmation of their own with a calendar invitation; "
+                                                "you get an e-mail whose cancellation removes the date from your "
+                                                "calendar. Your previous link no longer works."),
+                        svc);
                 });
             });
     });

@@ -1337,7 +1337,8 @@ std::string render_confirmation(const page_context& ctx,
                                 const domain::seminar_date& d,
                                 const domain::registration& r,
                                 std::string_view token,
-                                std::string_view invite_key) {
+                                std::string_view invite_key,
+                                const form_state& substitute) {
     const bool active = r.status != domain::registration_status::cancelled;
     const auto heading = status_heading(ctx, r);
     std::string main;
@@ -1397,6 +1398,46 @@ std::string render_confirmation(const page_context& ctx,
                 organiser_contact(main, s);
                 main += ".</p>\n";
             }
+        }
+        // Someone else instead: the same rule as the route's (until the first day begins, the date not cancelled).
+        if (d.status != domain::date_status::cancelled && ctx.now < domain::first_start(d)) {
+            main += "<section class=\"substitute\" aria-labelledby=\"substitute-title\">\n<h2 id=\"substitute-title\">";
+            main += tr(ctx, "Ersatzteilnehmer:in benennen", "Name a substitute");
+            main += "</h2>\n";
+            element(main,
+                    "p",
+                    "hint",
+                    tr(ctx,
+                       "Sie können nicht teilnehmen? Eine Kollegin oder ein Kollege kann Ihren Platz übernehmen. Platz "
+                       "und Anmeldecode bleiben; die neue Person erhält eine eigene Bestätigung mit Kalendereinladung, "
+                       "und Ihr Link zu dieser Seite gilt danach nicht mehr.",
+                       "Cannot attend? A colleague can take your seat. Seat and code stay; the new person gets a "
+                       "confirmation of their own with a calendar invitation, and your link to this page stops "
+                       "working."));
+            main += '\n';
+            std::vector<labelled_field> fields;
+            for (const auto& f : person_fields)
+                if (f.name == "first_name" || f.name == "last_name" || f.name == "email")
+                    fields.push_back({std::string{f.name}, std::string{tr(ctx, f.label_de, f.label_en)}});
+            error_summary(main, ctx, substitute, fields);
+            main += "<form class=\"substitute-form\" method=\"post\"";
+            attribute(main, "action", page_url(ctx, registration_path(token) + "/substitute"));
+            main += ">\n";
+            if (!substitute.idempotency_key.empty()) {
+                main += "<input type=\"hidden\" name=\"idempotency_key\"";
+                attribute(main, "value", substitute.idempotency_key);
+                main += ">\n";
+            }
+            for (const auto& f : person_fields)
+                if (f.name == "first_name" || f.name == "last_name" || f.name == "email") {
+                    auto someone_else = f;
+                    someone_else.autocomplete = "off";  // not the person at the keyboard
+                    someone_else.required = true;
+                    text_field(main, ctx, someone_else, substitute);
+                }
+            main += "<button type=\"submit\" class=\"button button--secondary\">";
+            main += tr(ctx, "Platz übertragen", "Pass on my seat");
+            main += "</button>\n</form>\n</section>\n";
         }
         if (!s.cancellation_terms.empty()) {
             main += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h2 id=\"terms-title\">";

@@ -66,12 +66,15 @@ std::string render_seminar(const page_context& ctx, const seminar_listing& s, co
 /// terms, and the cancel button with its deadline, or after the deadline whom to ask instead.
 /// `token` is the registration's private token; it appears only in this page's own links. The calendar link
 /// carries the read-only `invite_key` instead: calendar links get subscribed and shared.
+/// Until the date begins it also offers to name a substitute (Ersatzteilnehmer:in); `substitute` is that form as
+/// typed after a failed attempt.
 std::string render_confirmation(const page_context& ctx,
                                 const domain::seminar& s,
                                 const domain::seminar_date& d,
                                 const domain::registration& r,
                                 std::string_view token,
-                                std::string_view invite_key);
+                                std::string_view invite_key,
+                                const form_state& substitute = {});
 /// "Do you really want to cancel?" with a form that posts confirm=yes.
 std::string render_cancel_step(const page_context& ctx,
                                const domain::seminar& s,

@@ -503,3 +503,46 @@ TEST_CASE("substitutes keep the duplicate rule, and a booker names one by the se
                       {{"first_name", "Zu"}, {"last_name", "Spät"}, {"email", "z@beispiel.de"}, {"registration", seat}})
             .status == 409);
 }
+
+TEST_CASE("the confirmation page names a substitute without JavaScript, and says what went wrong",
+          "[handlers][substitutes]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("ersatz", 3, true);
+    const auto html = seminard::server::header_list{{"Accept", "text/html"}};
+    auto first = app.post_json(registrations_of(date_id),
+                               {{"first_name", "Anna"},
+                                {"last_name", "Alt"},
+                                {"email", "anna@beispiel.de"},
+                                {"company", "Beispiel GmbH"},
+                                {"privacy_consent", true}})
+                     .json();
+    const auto token = first.at("token").get<std::string>();
+    const auto page = app.get("/registrations/" + token);
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("Ersatzteilnehmer:in benennen") != std::string::npos);
+    CHECK(page.body.find("/registrations/" + token + "/substitute\"") != std::string::npos);
+
+    // A mistake: the page again, the field named, nothing changed.
+    auto wrong =
+        app.post_form("/registrations/" + token + "/substitute", "first_name=Bernd&last_name=Neu&email=bernd%40", html);
+    REQUIRE(wrong.status == 422);
+    CHECK(wrong.body.find("id=\"email-error\"") != std::string::npos);
+    CHECK(wrong.body.find("value=\"Bernd\"") != std::string::npos);
+    // The seat's own address is no substitute.
+    auto self = app.post_form(
+        "/registrations/" + token + "/substitute", "first_name=Anna&last_name=Alt&email=anna%40beispiel.de", html);
+    CHECK(self.status == 422);
+    CHECK(app.get("/registrations/" + token).status == 200);
+
+    auto done = app.post_form(
+        "/registrations/" + token + "/substitute", "first_name=Bernd&last_name=Neu&email=bernd%40beispiel.de", html);
+    REQUIRE(done.status == 200);
+    CHECK(done.body.find("Platz übertragen") != std::string::npos);
+    CHECK(done.body.find("Bernd Neu") != std::string::npos);
+    CHECK(done.header("Cache-Control") == "no-store");
+    CHECK(app.get("/registrations/" + token).status == 404);  // the old link is gone
+    const auto list = organiser_list(app, date_id);
+    REQUIRE(list.at("total") == 1);
+    CHECK(list.at("items").at(0).at("email") == "bernd@beispiel.de");
+    CHECK(list.at("items").at(0).at("code") == first.at("code"));
+}
