@@ -613,6 +613,7 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
     const std::string t = token;
     const std::vector<std::string> own{
         std::string{base} + "/registrations/" + t + "/cancel",
+        std::string{base} + "/registrations/" + t + "/substitute",
         std::string{base} + "/registrations/" + t + "?lang=en",
         std::string{base} + "/registrations/" + t,
     };
@@ -627,7 +628,8 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
         return page;
     };
     const auto confirmation = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
-    CHECK(count(confirmation, t) == 2);  // cancel, language switch: the calendar link has the read-only key
+    // cancel, substitute, language switch: the calendar link has the read-only key
+    CHECK(count(confirmation, t) == 3);
     CHECK(contains(confirmation, std::string{"href=\""} + base + "/api/v1/invites/" + invite_key + ".ics\""));
     CHECK_FALSE(contains(strip(confirmation), t));
     const auto step = server::render_cancel_step(context(), l.seminar, l.dates[2].date, r, token);
