@@ -15,6 +15,27 @@
 
 namespace seminard::server {
 
+namespace {
+
+/// The confirmation page behind `token` (404 page when it leads nowhere), with the substitute form as typed after
+/// a failed attempt.
+http_response confirmation_page(const services& svc,
+                                domain::lang lang,
+                                storage::connection& c,
+                                const std::string& token,
+                                const form_state& substitute = {},
+                                int status = 200) {
+    auto reg = storage::find_registration_by_token(c, token);
+    auto d = reg ? storage::find_date(c, reg->date_id) : std::nullopt;
+    auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
+    if (!s) return not_found_page(svc, lang);
+    const auto key = storage::invite_key(c, *reg);
+    return private_page(
+        render_confirmation(page_context_of(svc, lang), *s, *d, *reg, token, key, substitute), svc, status);
+}
+
+}  // namespace
+
 void add_page_routes(router& r, services& svc) {
     r.add("GET", "/", access::anyone, [&svc](const std::shared_ptr<exchange>& ex) {
         svc.cached_read(ex,
@@ -59,15 +80,7 @@ void add_page_routes(router& r, services& svc) {
 
     r.add("GET", "/registrations/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
         const auto& token = ex->param("token");
-        svc.read(ex, [&svc, ex, token](storage::connection& c) {
-            auto reg = storage::find_registration_by_token(c, token);
-            if (!reg) return not_found_page(svc, ex->lang);
-            auto d = storage::find_date(c, reg->date_id);
-            auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
-            if (!s) return not_found_page(svc, ex->lang);
-            const auto key = storage::invite_key(c, *reg);
-            return private_page(render_confirmation(page_context_of(svc, ex->lang), *s, *d, *reg, token, key), svc);
-        });
+        svc.read(ex, [&svc, ex, token](storage::connection& c) { return confirmation_page(svc, ex->lang, c, token); });
     });
 
     r.add("POST", "/registrations/{token}/cancel", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
@@ -127,13 +140,7 @@ void add_page_routes(router& r, services& svc) {
         auto again = [&svc, ex, token](form_state form, int status) {
             form.idempotency_key = fresh_form_key();
             svc.read(ex, [&svc, ex, token, form = std::move(form), status](storage::connection& c) {
-                auto reg = storage::find_registration_by_token(c, token);
-                auto d = reg ? storage::find_date(c, reg->date_id) : std::nullopt;
-                auto s = d ? storage::find_seminar_by_id(c, d->seminar_id) : std::nullopt;
-                if (!s) return not_found_page(svc, ex->lang);
-                const auto key = storage::invite_key(c, *reg);
-                return private_page(
-                    render_confirmation(page_context_of(svc, ex->lang), *s, *d, *reg, token, key, form), svc, status);
+                return confirmation_page(svc, ex->lang, c, token, form, status);
             });
         };
         form_state form;
@@ -170,14 +177,10 @@ void add_page_routes(router& r, services& svc) {
                 if (!r) {
                     if (r.err().code == domain::errc::not_found)
                         return ex->respond_with([&svc, ex] { return not_found_page(svc, ex->lang); });
-                    if (r.err().code == domain::errc::invalid_fields) {
-                        form.problems = r.err().fields;  // the seat's own address is no substitute
-                    } else {
-                        form.error = r.err().code;
-                    }
-                    const int status = form.problems.empty() ? domain::describe(r.err().code).http_status : 422;
-                    if (!form.problems.empty()) form.error = domain::errc::invalid_fields;
-                    return again(std::move(form), status);
+                    // invalid_fields: the seat's own address is no substitute.
+                    form.error = r.err().code;
+                    form.problems = r.err().fields;
+                    return again(std::move(form), domain::describe(r.err().code).http_status);
                 }
                 const auto name =
                     domain::trim(r->registration.person.first_name + " " + r->registration.person.last_name);
