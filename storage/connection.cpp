@@ -453,7 +453,18 @@ std::unordered_map<std::int64_t, domain::seminar>* connection::seminar_cache() {
     return &seminars_;
 }
 
-void connection::forget_cached_rows() noexcept { seminars_.clear(); }
+void connection::forget_cached_rows() noexcept {
+    seminars_.clear();
+    legacy_codes_.reset();
+}
+
+bool connection::has_legacy_codes() {
+    if (!legacy_codes_) {
+        auto q = prepare("SELECT EXISTS (SELECT 1 FROM registrations WHERE legacy = 1)");
+        legacy_codes_ = q.executeStep() && q.getColumn(0).getInt() != 0;
+    }
+    return *legacy_codes_;
+}
 
 const code_permutation& connection::codes() {
     if (!codes_) {

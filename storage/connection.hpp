@@ -77,6 +77,8 @@ public:
     /// ROLLBACK TO, which SQLite's rollback hook does not see).
     std::unordered_map<std::int64_t, domain::seminar>* seminar_cache();
     void forget_cached_rows() noexcept;
+    /// Whether any registration still holds a random code from before schema 5 (asked once: no new ones come).
+    bool has_legacy_codes();
 
 private:
     /// SQLite's process-wide settings (see connection.cpp). The first member, so that they are applied before the
@@ -92,6 +94,7 @@ private:
     bool caches_rows_ = false;
     std::int64_t data_version_ = -1;
     std::unordered_map<std::int64_t, domain::seminar> seminars_;
+    std::optional<bool> legacy_codes_;
 };
 
 /// The highest schema version this build knows.

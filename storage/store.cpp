@@ -175,8 +175,10 @@ std::pair<std::int64_t, std::string> next_registration_code(connection& c) {
         q.executeStep();
         id = q.getColumn(0).getInt64();
     }
+    const bool legacy = c.has_legacy_codes();
     for (;; ++id) {
         auto code = domain::make_code(c.codes().forward(static_cast<std::uint64_t>(id)));
+        if (!legacy) return {id, std::move(code)};
         auto q = c.prepare("SELECT 1 FROM registrations WHERE code = ? AND legacy = 1");
         q.bind(1, code);
         if (!q.executeStep()) return {id, std::move(code)};

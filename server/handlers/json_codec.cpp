@@ -17,7 +17,6 @@
 #include <map>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 #include <vector>
 
 namespace seminard::server {
@@ -122,36 +121,75 @@ private:
 
 std::string iso(domain::instant t, const date::time_zone* zone) { return domain::to_iso8601(t, zone); }
 
+/// Builds the document json::parse would, and stops at the first key its object already holds (cheaper than the
+/// parser's callback interface with a set of keys per object: docs/performance.md).
+class strict_document {
+public:
+    json root;
+    bool duplicate = false;
+
+    bool null() { return put(nullptr); }
+    bool boolean(bool v) { return put(v); }
+    bool number_integer(json::number_integer_t v) { return put(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+    bool number_float(json::number_float_t v, const json::string_t&) { return put(v); }
+    bool string(json::string_t& v) { return put(std::move(v)); }
+    bool binary(json::binary_t& v) { return put(json::binary(std::move(v))); }
+    bool start_object(std::size_t) { return open(json::object()); }
+    bool start_array(std::size_t) { return open(json::array()); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(json::string_t& k) {
+        auto [at, inserted] = open_.back()->get_ref<json::object_t&>().try_emplace(std::move(k));
+        if (!inserted) {
+            duplicate = true;
+            return false;
+        }
+        member_ = &at->second;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+private:
+    /// Where the next value goes: the root, the end of the open array, or the member whose key came last. Open
+    /// containers are never moved: their parent gets nothing new until they are closed.
+    json& next() {
+        if (open_.empty()) return root;
+        if (auto& top = *open_.back(); top.is_array()) return top.get_ref<json::array_t&>().emplace_back();
+        return *member_;
+    }
+    template <class T>
+    bool put(T&& v) {
+        next() = std::forward<T>(v);
+        return true;
+    }
+    bool open(json empty) {
+        auto& slot = next();
+        slot = std::move(empty);
+        open_.push_back(&slot);
+        return true;
+    }
+    bool close() {
+        open_.pop_back();
+        return true;
+    }
+
+    std::vector<json*> open_;
+    json* member_ = nullptr;
+};
+
 }  // namespace
 
 domain::result<json> body_object(const http_request& req, bool allow_form) {
     auto type = media_type(req.header("Content-Type"));
     if (iequals(type, "application/json") || (type.empty() && !req.body.empty() && req.body.front() == '{')) {
         // Duplicate keys are refused: parsers disagree on which one wins, so a proxy or a log could read another
-        // value than we store (I-JSON, RFC 7493). The callback tracks the keys of every open object.
-        std::vector<std::unordered_set<std::string>> open_objects;
-        bool duplicate = false;
-        auto track = [&](int depth, json::parse_event_t event, json& parsed) {
-            (void)depth;
-            switch (event) {
-                case json::parse_event_t::object_start:
-                    open_objects.emplace_back();
-                    break;
-                case json::parse_event_t::object_end:
-                    if (!open_objects.empty()) open_objects.pop_back();
-                    break;
-                case json::parse_event_t::key: {
-                    if (!open_objects.back().insert(parsed.get<std::string>()).second) duplicate = true;
-                    break;
-                }
-                default:
-                    break;
-            }
-            return true;
-        };
-        auto body = json::parse(req.body, track, false);  // no exceptions: untrusted input
-        if (body.is_discarded()) return domain::error{domain::errc::bad_request, "malformed JSON"};
-        if (duplicate) return domain::error{domain::errc::bad_request, "duplicate key in a JSON object"};
+        // value than we store (I-JSON, RFC 7493).
+        strict_document doc;
+        const bool parsed = json::sax_parse(req.body, &doc);
+        if (doc.duplicate) return domain::error{domain::errc::bad_request, "duplicate key in a JSON object"};
+        if (!parsed) return domain::error{domain::errc::bad_request, "malformed JSON"};
+        auto body = std::move(doc.root);
         if (!body.is_object()) return domain::error{domain::errc::bad_request, "JSON body must be an object"};
         return body;
     }
@@ -793,23 +831,28 @@ json confirmation_json(domain::seminar s,
     mail.public_url = links.base();
     mail.created_at = mail.registration.created_at;  // the mail's time: what the deadline is judged against
     const auto& reg = mail.registration;
-    json j{{"code", reg.code},
-           {"status", domain::to_string(reg.status)},
-           {"created_at", iso(reg.created_at, nullptr)},
-           {"confirmation",
-            {{"status_text", status_text(reg, lang)},
-             {"schedule", domain::format_schedule(mail.date.days, lang)},
-             {"price", domain::format_price(mail.seminar.price_cents, mail.seminar.currency, lang)},
-             {"email",
-              {{"to", reg.person.email},
-               {"from", mail.seminar.organizer_email},
-               {"subject", mail_subject(mail)},
-               {"text", mail_text(mail)}}}}},
-           {"links",
-            {{"self", self},
-             {"page", links.registration_page(token)},
-             {"ics", links.invite(invite_key)},
-             {"cancel", self}}}};
+    // Built member by member: an initializer list copies every value, the mail text among them.
+    json email = json::object();
+    email["to"] = reg.person.email;
+    email["from"] = mail.seminar.organizer_email;
+    email["subject"] = mail_subject(mail);
+    email["text"] = mail_text(mail);
+    json confirmation = json::object();
+    confirmation["status_text"] = status_text(reg, lang);
+    confirmation["schedule"] = domain::format_schedule(mail.date.days, lang);
+    confirmation["price"] = domain::format_price(mail.seminar.price_cents, mail.seminar.currency, lang);
+    confirmation["email"] = std::move(email);
+    json urls = json::object();
+    urls["self"] = self;
+    urls["page"] = links.registration_page(token);
+    urls["ics"] = links.invite(invite_key);
+    urls["cancel"] = self;
+    json j = json::object();
+    j["code"] = reg.code;
+    j["status"] = domain::to_string(reg.status);
+    j["created_at"] = iso(reg.created_at, nullptr);
+    j["confirmation"] = std::move(confirmation);
+    j["links"] = std::move(urls);
     if (reg.waitlist_position) j["waitlist_position"] = *reg.waitlist_position;
     if (!token.empty()) j["token"] = std::string{token};
     return j;

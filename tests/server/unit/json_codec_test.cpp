@@ -66,6 +66,37 @@ TEST_CASE("a JSON object body is read", "[json_codec][body]") {
     }
 }
 
+TEST_CASE("a JSON body is read as json::parse reads it", "[json_codec][body]") {
+    const std::string doc =
+        R"({"a": [1, -2, 18446744073709551615, 1.5e3, -0.0, true, false, null, "x\u00fc\n", [], {}, [[{"b": [{}]}]]],)"
+        R"( "c": {"d": {"e": [{"f": 1}, {"f": 2}]}, "g": ""}, "h": {}, "i": [{"a": 1}, {"a": 2}]})";
+    auto r = server::body_object(post("application/json", doc), false);
+    REQUIRE(r.ok());
+    CHECK(*r == json::parse(doc));
+    CHECK(r->dump() == json::parse(doc).dump());  // the number kinds too: unsigned, signed, float
+}
+
+TEST_CASE("a duplicate key at any depth is 400, the same key in sibling objects is not", "[json_codec][body]") {
+    for (const char* body : {R"({"a": 1, "a": 1})",
+                             R"({"a": {"b": 1, "c": 2, "b": 3}})",
+                             R"({"a": [{"b": 1}, {"b": 1, "b": 2}]})",
+                             R"({"a": [[{"x": {"y": [], "y": {}}}]]})",
+                             R"({"a": {}, "b": [], "a": 2})"}) {
+        INFO(body);
+        CHECK(error_of(server::body_object(post("application/json", body), false)) == errc::bad_request);
+    }
+    auto r = server::body_object(post("application/json", R"({"a": {"k": 1}, "b": {"k": 2}, "c": [{"k": 3}]})"), false);
+    CHECK(r.ok());
+}
+
+TEST_CASE("a deeply nested JSON body is read without recursion", "[json_codec][body]") {
+    const int depth = 100000;
+    const std::string body = "{\"a\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    auto r = server::body_object(post("application/json", body), false);
+    REQUIRE(r.ok());
+    CHECK(r->at("a").is_array());
+}
+
 TEST_CASE("a JSON body that is not an object, or not JSON, is 400", "[json_codec][body]") {
     for (const char* body :
          {"[1, 2]", "\"text\"", "42", "null", "{", "{\"a\": }", "", "{\"a\": 1} trailing", "{'a': 1}"}) {
