@@ -48,6 +48,10 @@ bool self_cancellable(const seminar& s, const seminar_date& d, const registratio
     return r.status != registration_status::cancelled && may_cancel(canceller::attendee, s, d, now);
 }
 
+bool may_substitute(const seminar_date& d, instant now) {
+    return d.status != date_status::cancelled && now < first_start(d);
+}
+
 std::string make_code(const std::array<std::uint8_t, code_random_bytes>& random) {
     std::uint64_t bits = 0;
     for (auto b : random) bits = (bits << 8) | b;

@@ -43,6 +43,10 @@ bool may_cancel(canceller who, const seminar& s, const seminar_date& d, instant 
 /// may_cancel(attendee) holds. What the confirmation page and the attendee's JSON show.
 bool self_cancellable(const seminar& s, const seminar_date& d, const registration& r, instant now);
 
+/// Whether a seat on date `d` may pass to a substitute at `now`: until its first day begins, also after the
+/// self-cancel deadline (sending a colleague is the way out then), and not once the date is cancelled.
+bool may_substitute(const seminar_date& d, instant now);
+
 /// Bytes of randomness a registration code takes.
 inline constexpr std::size_t code_random_bytes = 5;
 

@@ -851,9 +851,7 @@ domain::result<registration_change> substitute_registration(connection& c,
     if (r->status == domain::registration_status::cancelled) return domain::errc::already_cancelled;
     auto d = find_date(c, r->date_id);
     if (!d) return domain::errc::not_found;
-    // Until the seminar begins, also after the self-cancel deadline: sending a colleague instead is the way out then.
-    if (d->status == domain::date_status::cancelled || now >= domain::first_start(*d))
-        return domain::errc::registration_closed;
+    if (!domain::may_substitute(*d, now)) return domain::errc::registration_closed;
     const auto email_norm = domain::normalize_email(substitute.email);
     if (email_norm == domain::normalize_email(r->person.email)) {
         domain::error e{domain::errc::invalid_fields};

@@ -1,5 +1,5 @@
 // Company bookings: the booker's POST for several colleagues at once, and the booking's private token routes (view,
-// cancel one attendee, cancel all).
+// cancel one attendee, cancel all, name a substitute for a seat).
 #include "domain/admission.hpp"
 #include "domain/schedule.hpp"
 #include "domain/text.hpp"
@@ -34,6 +34,46 @@ domain::result<booking_view> load_booking_view(storage::connection& c, domain::b
     if (!s) return domain::errc::not_found;
     auto people = storage::registrations_of_booking(c, b.id);
     return booking_view{std::move(b), std::move(people), std::move(*s), std::move(*d), std::move(token)};
+}
+
+/// The booker's page behind `token` (the 404 page when it leads nowhere), with a seat's substitute form as typed after
+/// a failed attempt.
+http_response booking_page(const services& svc,
+                           domain::lang lang,
+                           storage::connection& c,
+                           const std::string& token,
+                           const seat_substitute& substitute,
+                           int status = 200) {
+    auto b = storage::find_booking_by_token(c, token);
+    if (!b) return not_found_page(svc, lang);
+    auto v = load_booking_view(c, std::move(*b), token);
+    if (!v) return not_found_page(svc, lang);
+    return private_page(
+        render_booking(
+            page_context_of(svc, lang), v->seminar, v->date, v->booking, v->registrations, token, substitute),
+        svc,
+        status);
+}
+
+/// The booker of the booking behind `token` names `p` for the seat `code` (as sent): not_found for no booking, and
+/// for another booking's seat or nobody's, so that the token reveals nothing else.
+domain::result<storage::registration_change> substitute_for_booker(storage::connection& c,
+                                                                   const std::string& token,
+                                                                   const std::string& code,
+                                                                   const domain::attendee& p,
+                                                                   domain::instant now) {
+    auto b = storage::find_booking_by_token(c, token);
+    if (!b) return domain::errc::not_found;
+    const auto canonical = domain::canonical_code(code);
+    if (canonical.empty()) {
+        domain::error e{domain::errc::invalid_fields};
+        e.fields.emplace("registration",
+                         code.empty() ? domain::field_problem::required : domain::field_problem::invalid_value);
+        return e;
+    }
+    auto reg = storage::find_registration_by_code(c, canonical);
+    if (!reg || reg->booking_id != b->id) return domain::errc::not_found;
+    return storage::substitute_registration(c, reg->id, p, "booker", now);
 }
 
 http_response view_response(const services& svc, const booking_view& v, int status, domain::lang lang) {
@@ -234,19 +274,7 @@ void add_substitute_route(router& r, services& svc) {
                       storage::connection& c) -> domain::result<storage::registration_change> {
                       if (auto own = storage::find_registration_by_token(c, token))
                           return storage::substitute_registration(c, own->id, p, "attendee", now);
-                      auto b = storage::find_booking_by_token(c, token);
-                      if (!b) return domain::errc::not_found;
-                      const auto canonical = domain::canonical_code(code);
-                      if (canonical.empty()) {
-                          domain::error e{domain::errc::invalid_fields};
-                          e.fields.emplace(
-                              "registration",
-                              code.empty() ? domain::field_problem::required : domain::field_problem::invalid_value);
-                          return e;
-                      }
-                      auto reg = storage::find_registration_by_code(c, canonical);
-                      if (!reg || reg->booking_id != b->id) return domain::errc::not_found;
-                      return storage::substitute_registration(c, reg->id, p, "booker", now);
+                      return substitute_for_booker(c, token, code, p, now);
                   },
                   [](storage::registration_change& change) {
                       // Not the new token: it goes to the substitute alone, by mail.
@@ -340,10 +368,8 @@ void add_booking_pages(router& r, services& svc) {
             [&svc, ex, slug, rows, form = std::move(form)](domain::result<std::string> r) mutable {
                 if (r) {
                     auto token = std::move(r).value();
-                    return ex->respond_with([&svc, ex, token] {
-                        return redirect_to(svc.urls.booking_page(token) +
-                                           (ex->lang == domain::lang::en ? "?lang=en" : ""));
-                    });
+                    return ex->respond_with(
+                        [&svc, ex, token] { return redirect_to(booking_page_url(svc, token, ex->lang)); });
                 }
                 int status = 422;
                 if (r.err().code == domain::errc::invalid_fields) {
@@ -362,16 +388,33 @@ void add_booking_pages(router& r, services& svc) {
 
     r.add("GET", "/bookings/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
         const auto& token = ex->param("token");
-        svc.read(ex, [&svc, ex, token](storage::connection& c) {
-            auto b = storage::find_booking_by_token(c, token);
-            if (!b) return not_found_page(svc, ex->lang);
-            auto v = load_booking_view(c, std::move(*b), token);
-            if (!v) return not_found_page(svc, ex->lang);
-            return private_page(
-                render_booking(
-                    page_context_of(svc, ex->lang), v->seminar, v->date, v->booking, v->registrations, token),
-                svc);
+        seat_substitute fresh;
+        fresh.form.idempotency_key = fresh_form_key();  // the page is never cached: every view has keys of its own
+        svc.read(ex, [&svc, ex, token, fresh](storage::connection& c) {
+            return booking_page(svc, ex->lang, c, token, fresh);
         });
+    });
+
+    // A substitute for one seat (registration=CODE), as the API's; success goes back to the page, which names them.
+    r.add("POST", "/bookings/{token}/substitute", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto token = ex->param("token");
+        submit_substitute_form(
+            svc,
+            ex,
+            [&svc, ex, token](form_state form, int status) {
+                seat_substitute again;
+                again.registration = domain::canonical_code(form.values["registration"]);
+                again.form = std::move(form);
+                svc.read(ex, [&svc, ex, token, again = std::move(again), status](storage::connection& c) {
+                    return booking_page(svc, ex->lang, c, token, again, status);
+                });
+            },
+            [token, now = svc.now()](storage::connection& c, const domain::attendee& p, const std::string& code) {
+                return substitute_for_booker(c, token, code, p, now);
+            },
+            [&svc, ex, token](const storage::registration_change&) {
+                return redirect_to(booking_page_url(svc, token, ex->lang));
+            });
     });
 
     // registration=CODE or registration=all; without confirm=yes it asks first, so that a stray click cancels nothing.
@@ -420,8 +463,7 @@ void add_booking_pages(router& r, services& svc) {
                 const auto code = r ? std::optional<domain::errc>{} : std::optional{r.err().code};
                 ex->respond_with([&svc, ex, token, code]() -> http_response {
                     if (!code || *code == domain::errc::already_cancelled)
-                        return redirect_to(svc.urls.booking_page(token) +
-                                           (ex->lang == domain::lang::en ? "?lang=en" : ""));
+                        return redirect_to(booking_page_url(svc, token, ex->lang));
                     return cancel_refused_page(svc, *code, ex->lang);
                 });
             });

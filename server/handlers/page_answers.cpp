@@ -1,6 +1,7 @@
 // HTML answers shared by the page routes and the registration routes (see page_answers.hpp).
 #include "server/handlers/page_answers.hpp"
 
+#include "server/handlers/json_codec.hpp"
 #include "storage/crypto.hpp"
 #include "storage/store.hpp"
 
@@ -136,6 +137,57 @@ http_response redirect_to(const std::string& location) {
 
 std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang) {
     return svc.urls.registration_page(token) + lang_suffix(lang);
+}
+
+std::string booking_page_url(const services& svc, std::string_view token, domain::lang lang) {
+    return svc.urls.booking_page(token) + lang_suffix(lang);
+}
+
+void submit_substitute_form(
+    services& svc, const std::shared_ptr<exchange>& ex, form_again again, substitute_step step, substitute_done done) {
+    // A new key with every page shown again: the corrected form is a new submission.
+    auto show_again = [again = std::move(again)](form_state form, int status) {
+        form.idempotency_key = fresh_form_key();
+        again(std::move(form), status);
+    };
+    form_state form;
+    auto body = body_object(ex->request(), true);
+    if (!body) {
+        form.error = body.err().code;
+        return show_again(std::move(form), domain::describe(body.err().code).http_status);
+    }
+    for (const char* name : {"first_name", "last_name", "email", "registration"})
+        if (auto it = body->find(name); it != body->end() && it->is_string())
+            form.values[name] = it->get<std::string>();
+    auto input = substitute_input_from(*body);
+    std::optional<domain::attendee> person;
+    if (input) {
+        if (auto p = domain::make_attendee(input->person))
+            person = std::move(*p);
+        else
+            form.problems = p.err().fields;
+    } else {
+        form.problems = input.err().fields;
+    }
+    if (!person) {
+        form.error = domain::errc::invalid_fields;
+        return show_again(std::move(form), 422);
+    }
+    svc.writer.submit<storage::registration_change>(
+        [step = std::move(step), p = std::move(*person), code = std::move(input->registration)](
+            storage::connection& c) { return step(c, p, code); },
+        [ex, show_again, done = std::move(done), form = std::move(form)](
+            domain::result<storage::registration_change> r) mutable {
+            if (!r) {
+                // invalid_fields: the seat's own address is no substitute.
+                form.error = r.err().code;
+                form.problems = r.err().fields;
+                return show_again(std::move(form), domain::describe(r.err().code).http_status);
+            }
+            // The writer's completion thread only hands over: the answer is built on the IO thread.
+            auto change = std::make_shared<storage::registration_change>(std::move(r).value());
+            ex->respond_with([done = std::move(done), change] { return done(*change); });
+        });
 }
 
 http_response private_page(std::string body, const services& svc, int status) {

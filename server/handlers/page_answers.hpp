@@ -5,8 +5,10 @@
 #include "server/handlers/services.hpp"
 #include "server/web/pages.hpp"
 #include "storage/connection.hpp"
+#include "storage/store.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -26,6 +28,7 @@ http_response cancel_refused_page(const services& svc, domain::errc code, domain
 http_response redirect_to(const std::string& location);
 page_context page_context_of(const services& svc, domain::lang lang);
 std::string confirmation_page_url(const services& svc, std::string_view token, domain::lang lang);
+std::string booking_page_url(const services& svc, std::string_view token, domain::lang lang);
 
 /// A fresh key for a form's idempotency_key field (128 random bits).
 std::string fresh_form_key();
@@ -45,5 +48,21 @@ void answer_form_again(services& svc,
                        int status,
                        std::optional<std::chrono::seconds> retry_after = std::nullopt,
                        std::optional<domain::registration_input> details = std::nullopt);
+
+/// Shows a page again after a failed form: `form` as typed, with what went wrong and a fresh key, under `status`.
+using form_again = std::function<void(form_state form, int status)>;
+/// The writer's part of naming a substitute: `person` takes the seat (`registration`: the seat's code as the form
+/// sent it, on the booker's page), or why not.
+using substitute_step = std::function<domain::result<storage::registration_change>(
+    storage::connection& c, const domain::attendee& person, const std::string& registration)>;
+/// The answer to a substitute that took its seat, built on the IO thread.
+using substitute_done = std::function<http_response(const storage::registration_change& change)>;
+
+/// The substitute form of a page (the confirmation page's, one seat's on the booker's page): first name, last name,
+/// e-mail and, from the booker's page, `registration`. A mistake, or `step`'s refusal, goes to `again` with the values
+/// kept (`registration` among them) and the problem named, under the error's own status (422 for fields; not_found
+/// 404: `again` answers the 404 page when its token leads nowhere). Success answers `done(change)`.
+void submit_substitute_form(
+    services& svc, const std::shared_ptr<exchange>& ex, form_again again, substitute_step step, substitute_done done);
 
 }  // namespace seminard::server

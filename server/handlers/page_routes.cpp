@@ -136,70 +136,38 @@ void add_page_routes(router& r, services& svc) {
     // Naming a substitute from the confirmation page; the API route does the same for scripts.
     r.add("POST", "/registrations/{token}/substitute", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
         const auto token = ex->param("token");
-        // The confirmation page again, with the form as typed and what went wrong.
-        auto again = [&svc, ex, token](form_state form, int status) {
-            form.idempotency_key = fresh_form_key();
-            svc.read(ex, [&svc, ex, token, form = std::move(form), status](storage::connection& c) {
-                return confirmation_page(svc, ex->lang, c, token, form, status);
-            });
-        };
-        form_state form;
-        auto body = body_object(ex->request(), true);
-        if (!body) {
-            form.error = body.err().code;
-            return again(std::move(form), domain::describe(body.err().code).http_status);
-        }
-        for (const char* name : {"first_name", "last_name", "email"})
-            if (auto it = body->find(name); it != body->end() && it->is_string())
-                form.values[name] = it->get<std::string>();
-        auto input = substitute_input_from(*body);
-        std::optional<domain::attendee> person;
-        if (input) {
-            if (auto p = domain::make_attendee(input->person))
-                person = std::move(*p);
-            else
-                form.problems = p.err().fields;
-        } else {
-            form.problems = input.err().fields;
-        }
-        if (!person) {
-            form.error = domain::errc::invalid_fields;
-            return again(std::move(form), 422);
-        }
-        svc.writer.submit<storage::registration_change>(
-            [token, p = std::move(*person), now = svc.now()](
-                storage::connection& c) -> domain::result<storage::registration_change> {
+        submit_substitute_form(
+            svc,
+            ex,
+            [&svc, ex, token](form_state form, int status) {
+                svc.read(ex, [&svc, ex, token, form = std::move(form), status](storage::connection& c) {
+                    return confirmation_page(svc, ex->lang, c, token, form, status);
+                });
+            },
+            [token, now = svc.now()](storage::connection& c,
+                                     const domain::attendee& p,
+                                     const std::string&) -> domain::result<storage::registration_change> {
                 auto reg = storage::find_registration_by_token(c, token);
                 if (!reg) return domain::errc::not_found;
                 return storage::substitute_registration(c, reg->id, p, "attendee", now);
             },
-            [&svc, ex, again, form = std::move(form)](domain::result<storage::registration_change> r) mutable {
-                if (!r) {
-                    if (r.err().code == domain::errc::not_found)
-                        return ex->respond_with([&svc, ex] { return not_found_page(svc, ex->lang); });
-                    // invalid_fields: the seat's own address is no substitute.
-                    form.error = r.err().code;
-                    form.problems = r.err().fields;
-                    return again(std::move(form), domain::describe(r.err().code).http_status);
-                }
+            [&svc, ex](const storage::registration_change& change) {
                 const auto name =
-                    domain::trim(r->registration.person.first_name + " " + r->registration.person.last_name);
-                ex->respond_with([&svc, ex, name] {
-                    const auto ctx = page_context_of(svc, ex->lang);
-                    const bool de = ex->lang == domain::lang::de;
-                    return private_page(
-                        render_message(ctx,
-                                       de ? "Platz übertragen" : "Seat passed on",
-                                       de ? "Ihr Platz gehört jetzt " + name +
-                                                ". Die neue Person erhält eine eigene Bestätigung mit "
-                                                "Kalendereinladung; Sie erhalten eine E-Mail, deren Absage den Termin "
-                                                "aus Ihrem Kalender entfernt. Ihr bisheriger Link gilt nicht mehr."
-                                          : "Your seat now belongs to " + name +
-                                                ". They get a confirmation of their own with a calendar invitation; "
-                                                "you get an e-mail whose cancellation removes the date from your "
-                                                "calendar. Your previous link no longer works."),
-                        svc);
-                });
+                    domain::trim(change.registration.person.first_name + " " + change.registration.person.last_name);
+                const auto ctx = page_context_of(svc, ex->lang);
+                const bool de = ex->lang == domain::lang::de;
+                return private_page(
+                    render_message(ctx,
+                                   de ? "Platz übertragen" : "Seat passed on",
+                                   de ? "Ihr Platz gehört jetzt " + name +
+                                            ". Die neue Person erhält eine eigene Bestätigung mit "
+                                            "Kalendereinladung; Sie erhalten eine E-Mail, deren Absage den Termin "
+                                            "aus Ihrem Kalender entfernt. Ihr bisheriger Link gilt nicht mehr."
+                                      : "Your seat now belongs to " + name +
+                                            ". They get a confirmation of their own with a calendar invitation; "
+                                            "you get an e-mail whose cancellation removes the date from your "
+                                            "calendar. Your previous link no longer works."),
+                    svc);
             });
     });
 

@@ -369,6 +369,7 @@ std::vector<std::string> form_order(const domain::seminar& s) {
 struct labelled_field {
     std::string name;
     std::string label;
+    std::string anchor = {};  ///< the field's id when it is not its name (one of several forms on a page)
 };
 
 void error_summary(std::string& out,
@@ -416,9 +417,10 @@ void error_summary(std::string& out,
             if (!p) continue;
             out += "<li>";
             // "billing" as a whole has no field of its own: its link goes to the fieldset.
-            link(out,
-                 "#" + (f.name == "billing" ? std::string{"billing-address"} : f.name),
-                 f.label + ": " + std::string{domain::message(*p, ctx.lang)});
+            const std::string anchor = f.name == "billing" ? std::string{"billing-address"}
+                                       : f.anchor.empty()  ? f.name
+                                                           : f.anchor;
+            link(out, "#" + anchor, f.label + ": " + std::string{domain::message(*p, ctx.lang)});
             out += "</li>\n";
         }
         // Problems with fields the form does not show (a hand-made request): the message, without a link.
@@ -487,12 +489,16 @@ void date_choices(std::string& out,
     out += "</fieldset>\n";
 }
 
-void text_field(std::string& out, const page_context& ctx, const field_def& f, const form_state& form) {
+/// `id` (default: the field's name) keeps the ids apart when a page has several forms with these fields; values and
+/// problems stay under the field's name.
+void text_field(
+    std::string& out, const page_context& ctx, const field_def& f, const form_state& form, std::string_view id = {}) {
+    if (id.empty()) id = f.name;
     const auto* problem = problem_of(form, f.name);
     out += "<div class=\"field";
     if (problem) out += " field--error";
     out += "\">\n<label";
-    attribute(out, "for", f.name);
+    attribute(out, "for", id);
     out += '>';
     out += tr(ctx, f.label_de, f.label_en);
     if (!f.required) {
@@ -501,17 +507,17 @@ void text_field(std::string& out, const page_context& ctx, const field_def& f, c
         out += "</span>";
     }
     out += "</label>\n";
-    if (problem) field_error(out, ctx, f.name, *problem);
+    if (problem) field_error(out, ctx, id, *problem);
     out += "<input";
     attribute(out, "type", f.type);
-    attribute(out, "id", f.name);
+    attribute(out, "id", id);
     attribute(out, "name", f.name);
     attribute(out, "autocomplete", f.autocomplete);
     attribute(out, "maxlength", std::to_string(f.max_length));
     if (f.type == "email") out += " spellcheck=\"false\"";
     if (f.required) out += " required";
     attribute(out, "value", value_of(form, f.name));
-    if (problem) invalid_attributes(out, f.name);
+    if (problem) invalid_attributes(out, id);
     out += ">\n</div>\n";
 }
 
@@ -863,6 +869,15 @@ void terms_markup(std::string& out,
     out += "</section>\n";
 }
 
+/// The form's idempotency key as a hidden field (none when `key` is empty). with_fresh_form_key() in server/handlers
+/// looks for exactly this markup.
+void form_key_field(std::string& out, std::string_view key) {
+    if (key.empty()) return;
+    out += "<input type=\"hidden\" name=\"idempotency_key\"";
+    attribute(out, "value", key);
+    out += ">\n";
+}
+
 void registration_form(std::string& out,
                        const page_context& ctx,
                        const seminar_listing& s,
@@ -879,11 +894,7 @@ void registration_form(std::string& out,
     questions_markup(out, ctx, s.seminar, form);
     billing_markup(out, ctx, s.seminar, form);
     honeypot(out, ctx);
-    if (!form.idempotency_key.empty()) {
-        out += "<input type=\"hidden\" name=\"idempotency_key\"";
-        attribute(out, "value", form.idempotency_key);
-        out += ">\n";
-    }
+    form_key_field(out, form.idempotency_key);
     consent_field_markup(out, ctx, form);
     terms_markup(out, ctx, s.seminar, upcoming);
     out += "<div class=\"actions\">\n<button type=\"submit\" class=\"button button--primary\">";
@@ -983,12 +994,8 @@ void booking_form(std::string& out,
         questions_markup(out, ctx, s.seminar, form, {prefix + ".answers.", prefix + "[answers]"});
         out += "</fieldset>\n";
     }
-    if (!form.idempotency_key.empty()) {
-        // A double click, or the page sent again, books once (see docs/api.md, "Idempotent requests").
-        out += "<input type=\"hidden\" name=\"idempotency_key\"";
-        attribute(out, "value", form.idempotency_key);
-        out += ">\n";
-    }
+    // A double click, or the page sent again, books once (see docs/api.md, "Idempotent requests").
+    form_key_field(out, form.idempotency_key);
     out += "<input type=\"hidden\" name=\"rows\"";
     attribute(out, "value", std::to_string(rows));
     out += ">\n";
@@ -1144,6 +1151,60 @@ void date_cancelled_notice(std::string& out, const page_context& ctx, const doma
             "p",
             "notice notice--warning",
             tr(ctx, "Dieser Termin wurde vom Veranstalter abgesagt.", "The organiser has cancelled this date."));
+}
+
+/// The person fields a substitute form asks for: first name, last name, e-mail.
+bool substitute_field(const field_def& f) {
+    return f.name == "first_name" || f.name == "last_name" || f.name == "email";
+}
+
+/// The substitute form's fields for its error summary. On the booker's page, with one form per seat, `id_suffix`
+/// is the seat's and `label_prefix` names the seat.
+std::vector<labelled_field> substitute_summary_fields(const page_context& ctx,
+                                                      std::string_view id_suffix = {},
+                                                      std::string_view label_prefix = {}) {
+    std::vector<labelled_field> fields;
+    for (const auto& f : person_fields)
+        if (substitute_field(f))
+            fields.push_back({std::string{f.name},
+                              std::string{label_prefix} + std::string{tr(ctx, f.label_de, f.label_en)},
+                              std::string{f.name} + std::string{id_suffix}});
+    return fields;
+}
+
+/// The form that names a substitute, on the confirmation page and once per seat on the booker's page: the form's
+/// key, the seat's code when the token is the booking's (`registration`), and someone else's name and address.
+/// `id_suffix` keeps the ids of several such forms on one page apart; `button_name`, when set, is the button's
+/// accessible name (it must begin with the visible `button`).
+void substitute_form(std::string& out,
+                     const page_context& ctx,
+                     std::string_view action,
+                     const form_state& form,
+                     std::string_view registration,
+                     std::string_view id_suffix,
+                     std::string_view button,
+                     std::string_view button_name = {}) {
+    out += "<form class=\"substitute-form\" method=\"post\"";
+    attribute(out, "action", action);
+    out += ">\n";
+    form_key_field(out, form.idempotency_key);
+    if (!registration.empty()) {
+        out += "<input type=\"hidden\" name=\"registration\"";
+        attribute(out, "value", registration);
+        out += ">\n";
+    }
+    for (const auto& f : person_fields)
+        if (substitute_field(f)) {
+            auto someone_else = f;
+            someone_else.autocomplete = "off";  // not the person at the keyboard
+            someone_else.required = true;
+            text_field(out, ctx, someone_else, form, std::string{f.name} + std::string{id_suffix});
+        }
+    out += "<button type=\"submit\" class=\"button button--secondary\"";
+    if (!button_name.empty()) attribute(out, "aria-label", button_name);
+    out += '>';
+    html::append_text(out, button);
+    out += "</button>\n</form>\n";
 }
 
 }  // namespace
@@ -1399,8 +1460,8 @@ std::string render_confirmation(const page_context& ctx,
                 main += ".</p>\n";
             }
         }
-        // Someone else instead: the same rule as the route's (until the first day begins, the date not cancelled).
-        if (d.status != domain::date_status::cancelled && ctx.now < domain::first_start(d)) {
+        // Someone else instead: the same rule as the writer's, so that the form cannot only fail.
+        if (domain::may_substitute(d, ctx.now)) {
             main += "<section class=\"substitute\" aria-labelledby=\"substitute-title\">\n<h2 id=\"substitute-title\">";
             main += tr(ctx, "Ersatzteilnehmer:in benennen", "Name a substitute");
             main += "</h2>\n";
@@ -1415,29 +1476,15 @@ std::string render_confirmation(const page_context& ctx,
                        "confirmation of their own with a calendar invitation, and your link to this page stops "
                        "working."));
             main += '\n';
-            std::vector<labelled_field> fields;
-            for (const auto& f : person_fields)
-                if (f.name == "first_name" || f.name == "last_name" || f.name == "email")
-                    fields.push_back({std::string{f.name}, std::string{tr(ctx, f.label_de, f.label_en)}});
-            error_summary(main, ctx, substitute, fields);
-            main += "<form class=\"substitute-form\" method=\"post\"";
-            attribute(main, "action", page_url(ctx, registration_path(token) + "/substitute"));
-            main += ">\n";
-            if (!substitute.idempotency_key.empty()) {
-                main += "<input type=\"hidden\" name=\"idempotency_key\"";
-                attribute(main, "value", substitute.idempotency_key);
-                main += ">\n";
-            }
-            for (const auto& f : person_fields)
-                if (f.name == "first_name" || f.name == "last_name" || f.name == "email") {
-                    auto someone_else = f;
-                    someone_else.autocomplete = "off";  // not the person at the keyboard
-                    someone_else.required = true;
-                    text_field(main, ctx, someone_else, substitute);
-                }
-            main += "<button type=\"submit\" class=\"button button--secondary\">";
-            main += tr(ctx, "Platz übertragen", "Pass on my seat");
-            main += "</button>\n</form>\n</section>\n";
+            error_summary(main, ctx, substitute, substitute_summary_fields(ctx));
+            substitute_form(main,
+                            ctx,
+                            page_url(ctx, registration_path(token) + "/substitute"),
+                            substitute,
+                            {},
+                            {},
+                            tr(ctx, "Platz übertragen", "Pass on my seat"));
+            main += "</section>\n";
         }
         if (!s.cancellation_terms.empty()) {
             main += "<section class=\"terms\" aria-labelledby=\"terms-title\">\n<h2 id=\"terms-title\">";
@@ -1548,6 +1595,46 @@ void booking_cancel_button(std::string& out,
     out += "</button>\n</form>\n";
 }
 
+/// "Ersatzteilnehmer:in für Anna Alt, ": how the error summary names a seat's field.
+std::string substitute_label(const page_context& ctx, const domain::registration& r) {
+    return std::string{tr(ctx, "Ersatzteilnehmer:in für ", "Substitute for ")} + person_name(r) + ", ";
+}
+
+/// One seat's substitute form on the booker's page, folded until asked for (no script: a details element), open
+/// with `typed` after a failed attempt. Ids end in the seat's code, the form's key is the page's plus that code.
+void seat_substitute_form(std::string& out,
+                          const page_context& ctx,
+                          std::string_view token,
+                          const domain::registration& r,
+                          form_state typed,
+                          const form_state& page) {
+    const bool open = typed.error || !typed.problems.empty();
+    typed.idempotency_key = page.idempotency_key.empty() ? std::string{} : page.idempotency_key + "-" + r.code;
+    out += open ? "<details class=\"substitute\" open>\n<summary>" : "<details class=\"substitute\">\n<summary>";
+    out += tr(ctx, "Ersatzteilnehmer:in benennen", "Name a substitute");
+    out += "<span class=\"visually-hidden\">";
+    html::append_text(out, std::string{tr(ctx, " für ", " for ")} + person_name(r));
+    out += "</span></summary>\n";
+    element(out,
+            "p",
+            "hint",
+            tr(ctx,
+               "Platz und Anmeldecode bleiben. Die neue Person erhält eine eigene Bestätigung mit Kalendereinladung; "
+               "die bisherige erfährt per E-Mail, dass ihr Platz übertragen wurde.",
+               "Seat and code stay. The new person gets a confirmation of their own with a calendar invitation; the "
+               "person before is told by e-mail that the seat was passed on."));
+    out += '\n';
+    substitute_form(out,
+                    ctx,
+                    page_url(ctx, booking_path(token) + "/substitute"),
+                    typed,
+                    r.code,
+                    "-" + r.code,
+                    tr(ctx, "Platz übertragen", "Pass on the seat"),
+                    std::string{tr(ctx, "Platz übertragen: ", "Pass on the seat: ")} + person_name(r));
+    out += "</details>\n";
+}
+
 }  // namespace
 
 std::string render_booking(const page_context& ctx,
@@ -1555,7 +1642,8 @@ std::string render_booking(const page_context& ctx,
                            const domain::seminar_date& d,
                            const domain::booking& b,
                            const std::vector<domain::registration>& people,
-                           std::string_view token) {
+                           std::string_view token,
+                           const seat_substitute& substitute) {
     const auto other_language = switch_url(ctx, ctx.public_url + booking_path(token));
     const auto heading = std::string{tr(ctx, "Ihre Firmenbuchung", "Your company booking")};
     std::string main;
@@ -1565,9 +1653,27 @@ std::string render_booking(const page_context& ctx,
             "lead",
             tr(ctx,
                "Jede angemeldete Person hat eine eigene Bestätigung mit Kalendereinladung erhalten. Hier sehen Sie den "
-               "Stand aller Anmeldungen und können einzelne Personen oder die ganze Buchung stornieren.",
+               "Stand aller Anmeldungen, können für verhinderte Teilnehmende Ersatzteilnehmer:innen benennen und "
+               "einzelne Personen oder die ganze Buchung stornieren.",
                "Everyone booked has received a confirmation of their own with a calendar invitation. Here you see "
-               "where each registration stands, and can cancel single attendees or the whole booking."));
+               "where each registration stands, can name a substitute for someone who cannot attend, and can cancel "
+               "single attendees or the whole booking."));
+    // A seat's form only while the writer would accept it; a failed attempt's summary heads the page, with links into
+    // that seat's form when it is still shown.
+    const bool substitutes = domain::may_substitute(d, ctx.now);
+    auto has_form = [&](const domain::registration& r) {
+        return substitutes && r.status != domain::registration_status::cancelled;
+    };
+    const auto attempted = std::find_if(people.begin(), people.end(), [&](const domain::registration& r) {
+        return r.code == substitute.registration && has_form(r);
+    });
+    if (attempted != people.end())
+        error_summary(main,
+                      ctx,
+                      substitute.form,
+                      substitute_summary_fields(ctx, "-" + attempted->code, substitute_label(ctx, *attempted)));
+    else
+        error_summary(main, ctx, substitute.form, {});
     booking_facts(main, ctx, s, d, b);
     element(main, "h2", {}, tr(ctx, "Teilnehmende", "Attendees"));
     main += "<ul class=\"attendees\">\n";
@@ -1588,6 +1694,10 @@ std::string render_booking(const page_context& ctx,
                                   r.code,
                                   tr(ctx, "Stornieren", "Cancel"),
                                   std::string{tr(ctx, "Anmeldung stornieren: ", "Cancel the registration of ")} + name);
+        }
+        if (has_form(r)) {
+            const bool failed = attempted != people.end() && &*attempted == &r;
+            seat_substitute_form(main, ctx, token, r, failed ? substitute.form : form_state{}, substitute.form);
         }
         main += "</li>\n";
     }

@@ -88,14 +88,23 @@ std::string render_booking_form(const page_context& ctx,
                                 const seminar_listing& s,
                                 const form_state& form,
                                 std::size_t rows);
-/// The booker's private page of a company booking: the facts, every attendee with code and status and a cancel
-/// button while attendees may still cancel, and "cancel the whole booking".
+/// The booker's substitute forms, one per seat: `form` is the one of the seat `registration` (its code) as typed
+/// after a failed attempt. `form.idempotency_key`, when set, is the page's; each seat's form extends it by the seat's
+/// code, so that every form has a key of its own.
+struct seat_substitute {
+    std::string registration;
+    form_state form;
+};
+/// The booker's private page of a company booking: the facts, every attendee with code and status, a cancel button
+/// while attendees may still cancel, until the date begins a form per active seat that names a substitute
+/// (Ersatzteilnehmer:in), and "cancel the whole booking". A failed attempt's problems head the page.
 std::string render_booking(const page_context& ctx,
                            const domain::seminar& s,
                            const domain::seminar_date& d,
                            const domain::booking& b,
                            const std::vector<domain::registration>& people,
-                           std::string_view token);
+                           std::string_view token,
+                           const seat_substitute& substitute = {});
 /// "Do you really want to cancel?" for one attendee of a booking (`registration` their code) or all of them
 /// (`registration` "all"); `chosen` are the registrations it would cancel. Posts confirm=yes.
 std::string render_booking_cancel_step(const page_context& ctx,

@@ -275,6 +275,30 @@ async function run() {
     await assertNoHorizontalScroll(page);
     await page.screenshot({ path: join(artifacts, '06-booking.png'), fullPage: true });
 
+    // The booker names a substitute for Clara without JavaScript: a mistake first (the page again, her form open
+    // with the values kept), then the seat is Erika's.
+    const claraRow = page.locator('li.attendee', { hasText: 'Clara Kollegin' });
+    await claraRow.locator('summary').click();
+    await claraRow.locator('input[name=first_name]').fill('Erika');
+    await claraRow.locator('input[name=last_name]').fill('Ersatz');
+    await claraRow.locator('input[name=email]').evaluate((el) => el.setAttribute('type', 'text')); // let the server judge it
+    await claraRow.locator('input[name=email]').fill('erika@');
+    await Promise.all([page.waitForNavigation(), claraRow.getByRole('button', { name: /Platz übertragen/ }).click()]);
+    assert.equal(await page.locator('[role=alert]').count(), 1, 'the summary heads the page');
+    const again = page.locator('li.attendee', { hasText: 'Clara Kollegin' });
+    assert.equal(await again.locator('input[name=first_name]').inputValue(), 'Erika', 'kept after a mistake');
+    await assertLabelled(page);
+    await assertAccessible(page, "the booker's page with a substitute's mistake");
+    await again.locator('input[name=email]').fill('erika@beispiel.example');
+    await Promise.all([
+      page.waitForURL(/\/bookings\/[A-Za-z0-9_-]{28}$/),
+      again.getByRole('button', { name: /Platz übertragen/ }).click(),
+    ]);
+    const substituted = await page.locator('main').innerText();
+    assert.match(substituted, /Erika Ersatz/);
+    assert.doesNotMatch(substituted, /Clara Kollegin/);
+    await page.screenshot({ path: join(artifacts, '06b-booking-substitute.png'), fullPage: true });
+
     // 7. English on request, and the list of seminars.
     await page.goto(`${base}/?lang=en`);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');

@@ -2,6 +2,9 @@
 // registration and mail, the booker's mail and private token, cancelling one or all.
 #include "app_under_test.hpp"
 
+#include "server/mail/mailer.hpp"
+#include "storage/outbox.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -11,6 +14,7 @@
 using nlohmann::json;
 using seminard::testing::answer;
 using seminard::testing::app_under_test;
+using seminard::testing::form_key_of;
 using seminard::testing::quoted_printable_text;
 
 namespace {
@@ -545,4 +549,144 @@ TEST_CASE("the confirmation page names a substitute without JavaScript, and says
     REQUIRE(list.at("total") == 1);
     CHECK(list.at("items").at(0).at("email") == "bernd@beispiel.de");
     CHECK(list.at("items").at(0).at("code") == first.at("code"));
+}
+
+namespace {
+
+std::size_t count_of(std::string_view haystack, std::string_view needle) {
+    std::size_t n = 0;
+    for (auto at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1)) ++n;
+    return n;
+}
+
+/// The private token in the `registered` mail to `email`: only the mail that goes out carries it (the outbox's copy
+/// names it without giving it), so the test renders that one as the mailer would.
+std::string token_mailed_to(app_under_test& app, const std::string& email) {
+    const auto& cfg = app.services().cfg;
+    seminard::storage::connection c(cfg.db, seminard::storage::access::read_only);
+    for (const auto& m : outbox(app)) {
+        if (m.at("kind") != "registered") continue;
+        auto entry = seminard::storage::find_mail(c, m.at("id").get<std::int64_t>());
+        if (!entry) continue;
+        auto mail = seminard::server::render_outbox_mail(
+            c, *entry, cfg.site, cfg.mail, seminard::server::private_link::included);
+        if (!mail || mail->to != email) continue;
+        const std::string_view path = "/registrations/";
+        const auto at = mail->text.find(path);
+        if (at == std::string::npos) continue;
+        const auto start = at + path.size();
+        const auto end =
+            mail->text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", start);
+        return mail->text.substr(start, end - start);
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("the booker's page names a substitute per seat without JavaScript, and says what went wrong",
+          "[handlers][substitutes][company-bookings][pages]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("team", 10, false);
+    const auto html = seminard::server::header_list{{"Accept", "text/html"}};
+    auto made = app.post_json(bookings_of(date_id), booking_of(3)).json();
+    const auto token = made.at("token").get<std::string>();
+    const auto seats = made.at("registrations");
+    const auto first = seats.at(0).at("code").get<std::string>();
+    const auto gone = seats.at(2).at("code").get<std::string>();
+    REQUIRE(app.post_json("/api/v1/bookings/" + token + "/cancel", {{"registration", gone}}).status == 200);
+    const auto action = "/bookings/" + token + "/substitute";
+
+    // A form per seat still held, none for the cancelled one; each with ids and a key of its own.
+    auto page = app.get("/bookings/" + token);
+    REQUIRE(page.status == 200);
+    CHECK(count_of(page.body, "<form class=\"substitute-form\"") == 2);
+    CHECK(count_of(page.body, action + "\"") == 2);
+    CHECK(page.body.find("id=\"email-" + first + "\"") != std::string::npos);
+    CHECK(page.body.find("id=\"email-" + gone + "\"") == std::string::npos);
+    const auto key = form_key_of(page.body);  // the first seat's: the page's key and that seat's code
+    REQUIRE(key.size() > first.size() + 16);
+    CHECK(key.substr(key.size() - first.size() - 1) == "-" + first);
+    CHECK(count_of(page.body, key) == 1);
+
+    // A mistake: the page again, that seat's form open with the values kept and the field named; nothing changed.
+    auto wrong = app.post_form(action, "registration=" + first + "&first_name=Xaver&last_name=Ersatz&email=x%40", html);
+    REQUIRE(wrong.status == 422);
+    CHECK(wrong.header("Cache-Control") == "no-store");
+    CHECK(wrong.body.find("id=\"email-" + first + "-error\"") != std::string::npos);
+    CHECK(wrong.body.find("href=\"#email-" + first + "\"") != std::string::npos);
+    CHECK(wrong.body.find("Ersatzteilnehmer:in für Person1 Beispiel, E-Mail-Adresse") != std::string::npos);
+    CHECK(count_of(wrong.body, "value=\"Xaver\"") == 1);
+    CHECK(count_of(wrong.body, "<details class=\"substitute\" open>") == 1);
+    CHECK(form_key_of(wrong.body) != key);
+    // An address already on the date: 409, the reason said, the values kept.
+    auto taken = app.post_form(
+        action, "registration=" + first + "&first_name=Xaver&last_name=Ersatz&email=p2%40beispiel.de", html);
+    CHECK(taken.status == 409);
+    CHECK(taken.body.find("Mit dieser E-Mail-Adresse besteht für diesen Termin bereits eine Anmeldung.") !=
+          std::string::npos);
+    CHECK(count_of(taken.body, "value=\"Xaver\"") == 1);
+    // A cancelled seat, another booking's seat, another booking's token.
+    auto cancelled = app.post_form(
+        action, "registration=" + gone + "&first_name=Xaver&last_name=Ersatz&email=x%40beispiel.de", html);
+    CHECK(cancelled.status == 409);
+    CHECK(cancelled.body.find("Diese Anmeldung ist bereits storniert.") != std::string::npos);
+    auto other =
+        app.post_json(registrations_of(date_id),
+                      {{"first_name", "O"}, {"last_name", "T"}, {"email", "o@example.org"}, {"privacy_consent", true}})
+            .json();
+    auto foreign = app.post_form(action,
+                                 "registration=" + other.at("code").get<std::string>() +
+                                     "&first_name=Xaver&last_name=Ersatz&email=x%40beispiel.de",
+                                 html);
+    CHECK(foreign.status == 404);
+    CHECK(foreign.body.find("Ihre Firmenbuchung") != std::string::npos);
+    auto forged = token;
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    auto nowhere = app.post_form("/bookings/" + forged + "/substitute",
+                                 "registration=" + first + "&first_name=Xaver&last_name=Ersatz&email=x%40beispiel.de",
+                                 html);
+    CHECK(nowhere.status == 404);
+    CHECK(nowhere.body.find("Ihre Firmenbuchung") == std::string::npos);
+    CHECK(organiser_list(app, date_id).at("items").at(0).at("email") == "p1@beispiel.de");
+
+    // Success: back to the page, which names the new person in that seat; the old link is dead, the one before is
+    // told. The page's key makes a double click one substitute.
+    const auto old_token = token_mailed_to(app, "p1@beispiel.de");
+    REQUIRE(app.get("/registrations/" + old_token).status == 200);
+    const auto form =
+        "registration=" + first + "&first_name=Xaver&last_name=Ersatz&email=x%40beispiel.de&idempotency_key=" + key;
+    auto done = app.post_form(action, form, html);
+    REQUIRE(done.status == 303);
+    CHECK(done.header("Location").find("/bookings/" + token) != std::string_view::npos);
+    CHECK(app.post_form(action, form, html).header("Location") == done.header("Location"));
+    CHECK(app.get("/registrations/" + old_token).status == 404);
+    page = app.get("/bookings/" + token);
+    CHECK(page.body.find("Xaver Ersatz") != std::string::npos);
+    CHECK(page.body.find("Person1 Beispiel") == std::string::npos);
+    CHECK(page.body.find(first) != std::string::npos);  // the seat keeps its code
+    int told = 0;
+    for (const auto& m : outbox(app)) {
+        if (m.at("kind") != "substituted") continue;
+        ++told;
+        const auto text =
+            quoted_printable_text(app.get("/api/v1/outbox/" + std::to_string(m.at("id").get<std::int64_t>()) + ".eml",
+                                          app_under_test::organiser())
+                                      .body);
+        CHECK(text.find("To: Person1 Beispiel <p1@beispiel.de>") != std::string::npos);
+        CHECK(text.find("auf Xaver Ersatz") != std::string::npos);
+    }
+    CHECK(told == 1);
+    auto history = app.get("/api/v1/registrations/" + first + "/history", app_under_test::organiser()).json();
+    CHECK(history.at("items").at(0).at("actor") == "booker");
+
+    // Once the seminar has begun: no form, and a late post says why.
+    app.set_now(seminard::domain::instant{date::sys_days{date::year{2027} / 1 / 27}} + std::chrono::hours{10});
+    page = app.get("/bookings/" + token);
+    CHECK(page.body.find("substitute-form") == std::string::npos);
+    const auto second = seats.at(1).at("code").get<std::string>();
+    auto late =
+        app.post_form(action, "registration=" + second + "&first_name=Zu&last_name=Spaet&email=z%40beispiel.de", html);
+    CHECK(late.status == 409);
+    CHECK(late.body.find("Für diesen Termin ist keine Anmeldung mehr möglich.") != std::string::npos);
 }

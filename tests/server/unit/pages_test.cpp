@@ -119,6 +119,28 @@ domain::registration registration(domain::registration_status status, std::optio
     return r;
 }
 
+domain::booking booking() {
+    domain::booking b;
+    b.id = 7;
+    b.date_id = 2;
+    b.code = "B00K-C0DE";
+    b.booker = {"Bernd", "Bucher", "einkauf@example.com", "Müller & Partner", "", ""};
+    return b;
+}
+
+/// A booking's three seats: confirmed, waitlisted, cancelled.
+std::vector<domain::registration> seats() {
+    std::vector<domain::registration> people(3, registration(domain::registration_status::confirmed));
+    people[1].code = "1111-2222";
+    people[1].status = domain::registration_status::waitlisted;
+    people[1].waitlist_position = 1;
+    people[1].person.first_name = "Lena";
+    people[2].code = "3333-4444";
+    people[2].status = domain::registration_status::cancelled;
+    people[2].person.first_name = "Otto";
+    return people;
+}
+
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
 }
@@ -617,8 +639,9 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
         std::string{base} + "/registrations/" + t + "?lang=en",
         std::string{base} + "/registrations/" + t,
     };
-    auto strip = [&](std::string page) {
-        for (const auto& url : own) {
+    // The page without its own links: what is left must not hold the token.
+    auto strip_links = [](std::string page, const std::vector<std::string>& urls) {
+        for (const auto& url : urls) {
             for (auto attr : {"href=\"", "action=\""}) {
                 const auto needle = attr + url + "\"";
                 for (auto pos = page.find(needle); pos != std::string::npos; pos = page.find(needle))
@@ -627,6 +650,7 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
         }
         return page;
     };
+    auto strip = [&](std::string page) { return strip_links(std::move(page), own); };
     const auto confirmation = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
     // cancel, substitute, language switch: the calendar link has the read-only key
     CHECK(count(confirmation, t) == 3);
@@ -636,6 +660,16 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
     CHECK(count(step, t) == 3);  // cancel, "Nein, zurück", language switch
     CHECK_FALSE(contains(strip(step), t));
     CHECK(contains(step, "<meta name=\"referrer\" content=\"no-referrer\">"));
+
+    // The booker's page: per seat held a cancel and a substitute form, "cancel all", the language switch.
+    const std::vector<std::string> booking_own{
+        std::string{base} + "/bookings/" + t + "/cancel",
+        std::string{base} + "/bookings/" + t + "/substitute",
+        std::string{base} + "/bookings/" + t + "?lang=en",
+    };
+    const auto booked = server::render_booking(context(), l.seminar, l.dates[2].date, booking(), seats(), token);
+    CHECK(count(booked, t) == 6);  // 2 × (cancel, substitute), cancel all, language switch
+    CHECK_FALSE(contains(strip_links(booked, booking_own), t));
 }
 
 TEST_CASE("the cancel step asks once more and posts confirm=yes", "[pages]") {
@@ -771,4 +805,71 @@ TEST_CASE("the stylesheet is embedded and its version is stable", "[pages]") {
     CHECK(version.find_first_not_of("0123456789abcdef") == std::string_view::npos);
     CHECK(server::stylesheet_version() == version);
     CHECK(server::stylesheet().data() == css.data());
+}
+
+TEST_CASE("the booker's page offers a substitute form for each seat held, until the date begins", "[pages]") {
+    const auto l = listing();
+    server::seat_substitute fresh;
+    fresh.form.idempotency_key = "page-key";
+    auto page = server::render_booking(context(), l.seminar, l.dates[2].date, booking(), seats(), token, fresh);
+    check_document(page, domain::lang::de);
+    CHECK(count(page, "<form class=\"substitute-form\" method=\"post\"") == 2);
+    CHECK(count(page, "<details class=\"substitute\">\n<summary>Ersatzteilnehmer:in benennen") == 2);
+    CHECK(contains(page, "<span class=\"visually-hidden\"> für Jürgen Müller</span></summary>"));
+    // Ids and keys of their own per seat; the seat's code goes along hidden.
+    CHECK(contains(page, "<label for=\"email-04HM-ASW9\">E-Mail-Adresse</label>"));
+    CHECK(contains(page, "<input type=\"email\" id=\"email-04HM-ASW9\" name=\"email\" autocomplete=\"off\""));
+    CHECK(contains(page, "id=\"first_name-1111-2222\" name=\"first_name\" autocomplete=\"off\""));
+    CHECK(contains(page, "name=\"idempotency_key\" value=\"page-key-04HM-ASW9\""));
+    CHECK(contains(page, "name=\"idempotency_key\" value=\"page-key-1111-2222\""));
+    CHECK(contains(page,
+                   "action=\"https://seminare.example.org/bookings/tok_Abc123-xyz_456/substitute\">\n"
+                   "<input type=\"hidden\" name=\"idempotency_key\" value=\"page-key-04HM-ASW9\">\n"
+                   "<input type=\"hidden\" name=\"registration\" value=\"04HM-ASW9\">"));
+    CHECK(contains(page, "aria-label=\"Platz übertragen: Jürgen Müller\">Platz übertragen</button>"));
+    // The cancelled seat has none.
+    CHECK_FALSE(contains(page, "email-3333-4444"));
+    CHECK_FALSE(contains(page, "value=\"3333-4444\""));
+    CHECK_FALSE(contains(page, "error-summary"));
+
+    auto en = server::render_booking(context(domain::lang::en), l.seminar, l.dates[2].date, booking(), seats(), token);
+    CHECK(contains(en, "<summary>Name a substitute<span class=\"visually-hidden\"> for Jürgen Müller</span>"));
+    CHECK(contains(en, "/bookings/tok_Abc123-xyz_456/substitute?lang=en\""));
+
+    // Once the first day began, or the date is cancelled: no forms.
+    auto begun = context();
+    begun.now = at(date::year{2027} / 1 / 27, 10h);
+    CHECK_FALSE(contains(server::render_booking(begun, l.seminar, l.dates[2].date, booking(), seats(), token),
+                         "substitute-form"));
+    CHECK_FALSE(contains(server::render_booking(context(), l.seminar, l.dates[5].date, booking(), seats(), token),
+                         "substitute-form"));
+}
+
+TEST_CASE("a failed substitute on the booker's page heads it with the summary and keeps that seat's form as typed",
+          "[pages]") {
+    const auto l = listing();
+    server::seat_substitute failed;
+    failed.registration = "1111-2222";
+    failed.form.values = {{"first_name", "Xaver"}, {"last_name", "Ersatz"}, {"email", "x@"}};
+    failed.form.problems = {{"email", domain::field_problem::invalid_value}};
+    failed.form.error = domain::errc::invalid_fields;
+    auto page = server::render_booking(context(), l.seminar, l.dates[2].date, booking(), seats(), token, failed);
+    check_document(page, domain::lang::de);
+    CHECK(count(page, "role=\"alert\"") == 1);
+    CHECK(page.find("error-summary") < page.find("<ul class=\"attendees\">"));
+    CHECK(contains(page, "href=\"#email-1111-2222\">Ersatzteilnehmer:in für Lena Müller, E-Mail-Adresse: "));
+    CHECK(count(page, "<details class=\"substitute\" open>") == 1);
+    CHECK(count(page, "value=\"Xaver\"") == 1);
+    CHECK(contains(page, "<p id=\"email-1111-2222-error\" class=\"field-error\">"));
+    CHECK(contains(page, "aria-invalid=\"true\" aria-describedby=\"email-1111-2222-error\""));
+    // The other seat's form stays folded and empty.
+    CHECK(page.find("value=\"Xaver\"") > page.find("id=\"email-04HM-ASW9\""));
+
+    // A seat without a form (cancelled): the reason heads the page, no form opens.
+    server::seat_substitute late;
+    late.registration = "3333-4444";
+    late.form.error = domain::errc::already_cancelled;
+    page = server::render_booking(context(), l.seminar, l.dates[2].date, booking(), seats(), token, late);
+    CHECK(contains(page, "Diese Anmeldung ist bereits storniert."));
+    CHECK_FALSE(contains(page, "<details class=\"substitute\" open>"));
 }
