@@ -121,8 +121,8 @@ private:
 
 std::string iso(domain::instant t, const date::time_zone* zone) { return domain::to_iso8601(t, zone); }
 
-/// Builds the document json::parse would, and stops at the first key its object already holds (cheaper than the
-/// parser's callback interface with a set of keys per object: docs/performance.md).
+/// Builds the document json::parse would, and stops at the first key its object already holds: the object being
+/// built is the set of keys seen (docs/performance.md has what the callback parser with key sets cost).
 class strict_document {
 public:
     json root;
