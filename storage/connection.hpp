@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct db_options {
     /// The key outside the database (see secret_key.hpp); the server loads it from its file. Unset (tests): one
     /// random key per process, so sealed values live as long as the process.
     std::shared_ptr<const secret_key> key;
+    /// How the writer makes a commit's log durable after its COMMIT (see deferred_wal_sync): 0 or an errno. Unset:
+    /// fdatasync. Tests put a slow or failing disk here.
+    std::function<int(int fd)> sync_log;
 };
 
 enum class access { read_write, read_only };

@@ -2,9 +2,12 @@
 // the default VFS's file right behind it, every method forwarded, and only WAL writes held back.
 #include "wal_batching_vfs.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <mutex>
 #include <new>
@@ -18,6 +21,10 @@ constexpr const char* vfs_name = "seminard-wal-batching";
 /// Held frames are written once this much has gathered, so that a huge transaction does not grow memory without
 /// bound.
 constexpr std::size_t max_pending_bytes = 4 << 20;
+/// A WAL begins with a 32-byte header whose salts make older frames invalid: SQLite syncs it before the first frame
+/// after the log starts over, and that sync is never deferred (a frame durable before its header could bring back
+/// pages already checkpointed).
+constexpr sqlite3_int64 wal_header_size = 32;
 
 sqlite3_vfs* base_vfs = nullptr;  ///< the default VFS, set once at registration
 
@@ -28,7 +35,12 @@ struct batching_file {
     bool is_wal;                 ///< only WAL files are batched
     std::string* pending;        ///< held bytes of one contiguous run (owned; nullptr when not a WAL)
     sqlite3_int64 pending_offset;
+    int sync_fd;           ///< the WAL opened once more, for a sync owed to another thread; -1 when none
+    bool header_unsynced;  ///< the WAL header was written since the last real sync (or the file never synced)
 };
+
+/// The deferral in force on this thread, if any.
+thread_local deferred_wal_sync* current_deferral = nullptr;
 
 constexpr std::size_t header_size =
     (sizeof(batching_file) + alignof(std::max_align_t) - 1) / alignof(std::max_align_t) * alignof(std::max_align_t);
@@ -58,6 +70,8 @@ int x_close(sqlite3_file* f) {
     const int close_rc = real_methods(b)->xClose(b->real);
     delete b->pending;
     b->pending = nullptr;
+    if (b->sync_fd >= 0) ::close(b->sync_fd);
+    b->sync_fd = -1;
     return rc != SQLITE_OK ? rc : close_rc;
 }
 
@@ -74,6 +88,7 @@ int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
     if (!run.empty() && off != b->pending_offset + static_cast<sqlite3_int64>(run.size())) {
         if (int rc = flush(b); rc != SQLITE_OK) return rc;
     }
+    if (off < wal_header_size) b->header_unsynced = true;
     if (run.empty()) b->pending_offset = off;
     run.append(static_cast<const char*>(buf), static_cast<std::size_t>(n));
     return run.size() >= max_pending_bytes ? flush(b) : SQLITE_OK;
@@ -88,7 +103,13 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
 int x_sync(sqlite3_file* f, int flags) {
     auto* b = self(f);
     if (int rc = flush(b); rc != SQLITE_OK) return rc;
-    return real_methods(b)->xSync(b->real, flags);
+    if (b->is_wal && current_deferral && b->sync_fd >= 0 && !b->header_unsynced) {
+        current_deferral->owe(b->sync_fd);
+        return SQLITE_OK;
+    }
+    const int rc = real_methods(b)->xSync(b->real, flags);
+    if (rc == SQLITE_OK) b->header_unsynced = false;
+    return rc;
 }
 
 int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
@@ -139,6 +160,8 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
     b->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
     b->pending = nullptr;
     b->pending_offset = 0;
+    b->sync_fd = -1;
+    b->header_unsynced = true;  // the first sync is SQLite's own: it also syncs the directory of a new log
     const int rc = base_vfs->xOpen(base_vfs, name, b->real, flags, out_flags);
     if (rc != SQLITE_OK) return rc;
     if (b->is_wal) {
@@ -147,6 +170,8 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
             b->real->pMethods->xClose(b->real);
             return SQLITE_NOMEM;
         }
+        // Without it a deferral cannot be kept, and this file's syncs stay SQLite's own.
+        b->sync_fd = ::open(name, O_RDONLY | O_CLOEXEC);
     }
     const int version = b->real->pMethods->iVersion;
     b->methods = sqlite3_io_methods{version,
@@ -197,6 +222,20 @@ int x_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) { return base_vfs->xC
 sqlite3_vfs batching_vfs{};
 
 }  // namespace
+
+deferred_wal_sync::deferred_wal_sync() noexcept : previous_(current_deferral) { current_deferral = this; }
+
+deferred_wal_sync::~deferred_wal_sync() { current_deferral = previous_; }
+
+real_wal_syncs::real_wal_syncs() noexcept : previous_(current_deferral) { current_deferral = nullptr; }
+
+real_wal_syncs::~real_wal_syncs() { current_deferral = previous_; }
+
+int sync_owed_wal(int fd) noexcept {
+    while (::fdatasync(fd) != 0)
+        if (errno != EINTR) return errno;
+    return 0;
+}
 
 const char* wal_batching_vfs_name() {
     static std::once_flag once;

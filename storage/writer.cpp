@@ -3,11 +3,14 @@
 
 #include <pthread.h>
 
+#include "wal_batching_vfs.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace seminard::storage {
 
@@ -16,7 +19,9 @@ namespace {
 constexpr std::size_t max_batch = 1024;
 }  // namespace
 
-writer::writer(const db_options& options) : conn_(std::make_unique<connection>(options, access::read_write)) {
+writer::writer(const db_options& options)
+    : conn_(std::make_unique<connection>(options, access::read_write)),
+      sync_log_(options.sync_log ? options.sync_log : [](int fd) { return sync_owed_wal(fd); }) {
     migrate(*conn_);
     checkpoint_conn_ = std::make_unique<connection>(options, access::read_write);
     // Replaces SQLite's automatic checkpoint (which would run inside our COMMIT) with the hook below.
@@ -48,6 +53,7 @@ int writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) 
             run.lock();
         else if (!run.try_lock())
             return SQLITE_OK;
+        const real_wal_syncs real;  // inside the writer's COMMIT, whose own sync is deferred
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         w->checkpoints_.fetch_add(1, std::memory_order_relaxed);
     } else if (pages >= wal_soft_limit) {
@@ -190,10 +196,12 @@ void writer::loop() {
                 queue_.pop_front();
             }
         }
-        const bool committed = commit_batch(batch);
+        int owed_sync = -1;
+        // After a failed fsync nothing more is written: the log must be recovered first.
+        const bool committed = !sync_failed_.load(std::memory_order_acquire) && commit_batch(batch, owed_sync);
         {
             std::lock_guard lock(completion_mutex_);
-            completions_.push_back(finished_batch{std::move(batch), committed});
+            completions_.push_back(finished_batch{std::move(batch), committed, owed_sync});
         }
         completion_wake_.notify_one();
         batch.clear();  // moved from: a valid empty deque again
@@ -209,13 +217,32 @@ void writer::completion_loop() {
             if (completions_.empty()) return;  // stopping and drained
             ready.swap(completions_);
         }
-        for (auto& b : ready)
-            for (auto& j : b.jobs) j.finish(b.committed);
+        complete(ready);
         ready.clear();
     }
 }
 
-bool writer::commit_batch(std::deque<job>& batch) {
+void writer::complete(std::deque<finished_batch>& ready) {
+    // One fsync covers every batch written before it: the batches that piled up while the last one ran share it.
+    int owed = -1;
+    for (const auto& b : ready)
+        if (b.owed_sync >= 0) owed = b.owed_sync;
+    if (owed >= 0 && !sync_failed_.load(std::memory_order_acquire)) {
+        if (const int err = sync_log_(owed); err != 0) {
+            std::fprintf(stderr,
+                         "level=error msg=\"the database log could not be synced: no write is acknowledged until "
+                         "seminard is restarted\" error=\"%s\"\n",
+                         std::strerror(err));
+            sync_failed_.store(true, std::memory_order_release);
+            set_health(false, std::string{"fsync of the database log failed: "} + std::strerror(err));
+        }
+    }
+    const bool lost = sync_failed_.load(std::memory_order_acquire);
+    for (auto& b : ready)
+        for (auto& j : b.jobs) j.finish(b.committed && !lost);
+}
+
+bool writer::commit_batch(std::deque<job>& batch, int& owed_sync) {
     auto& db = conn_->db();
     try {
         conn_->prepare("BEGIN IMMEDIATE").exec();
@@ -240,7 +267,10 @@ bool writer::commit_batch(std::deque<job>& batch) {
             }
             conn_->prepare("RELEASE command").exec();
         }
+        // The COMMIT writes the log; its fsync is left to the completion thread, so the next batch can begin.
+        deferred_wal_sync deferral;
         conn_->prepare("COMMIT").exec();
+        owed_sync = deferral.owed();
     } catch (const SQLite::Exception& e) {
         std::fprintf(stderr, "level=error msg=\"write batch failed\" error=\"%s\"\n", e.what());
         if (db.getHandle() && !sqlite3_get_autocommit(db.getHandle())) {
@@ -265,6 +295,7 @@ bool writer::commit_batch(std::deque<job>& batch) {
 
 void writer::set_health(bool ok, std::string reason) {
     std::lock_guard lock(health_mutex_);
+    if (ok && sync_failed_.load(std::memory_order_acquire)) return;  // only a restart heals that
     if (ok == health_.ok && (ok || reason == health_.reason)) return;
     if (ok) std::fprintf(stderr, "level=info msg=\"the database takes writes again\"\n");
     health_ = {ok, std::move(reason)};

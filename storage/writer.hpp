@@ -136,6 +136,7 @@ private:
     struct finished_batch {
         std::deque<job> jobs;
         bool committed;
+        int owed_sync = -1;  ///< the WAL to fsync before anyone hears of the commit (see deferred_wal_sync)
     };
 
     struct chore {
@@ -150,7 +151,10 @@ private:
     void loop();
     void completion_loop();
     void set_health(bool ok, std::string reason);
-    bool commit_batch(std::deque<job>& batch);
+    /// Runs and commits the batch; true when it committed. `owed_sync` is the WAL that still needs its fsync.
+    bool commit_batch(std::deque<job>& batch, int& owed_sync);
+    /// Tells the jobs of `ready` how their batches ended, after the one fsync that makes them all durable.
+    void complete(std::deque<finished_batch>& ready);
     void checkpoint_loop();
     static int on_wal_commit(void* self, struct sqlite3* db, const char* name, int pages);
 
@@ -176,6 +180,10 @@ private:
     std::condition_variable completion_wake_;
     std::deque<finished_batch> completions_;
     bool completion_stopping_ = false;
+    /// A deferred fsync failed: what was committed since may be lost, so nothing more is acknowledged or written
+    /// until a restart recovers the log (the kernel may drop the pages of a failed fsync, and a later one succeed).
+    std::atomic<bool> sync_failed_{false};
+    std::function<int(int fd)> sync_log_;
     std::thread completion_thread_;
 
     std::unique_ptr<connection> checkpoint_conn_;

@@ -102,3 +102,44 @@ TEST_CASE("a process killed right after COMMIT through the WAL-batching VFS lose
     REQUIRE(WIFSIGNALED(status));
     CHECK(count_rows(opts) == committed);
 }
+
+TEST_CASE("under a deferral a COMMIT owes its log sync, and other connections read the commit at once", "[vfs]") {
+    temp_dir dir;
+    const auto opts = db_in(dir, true);
+    storage::connection w{opts, storage::access::read_write};
+    storage::connection r{opts, storage::access::read_only};
+    w.db().exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");  // the log's first sync: SQLite's own
+    auto commit_one = [&](int id) {
+        w.db().exec("BEGIN IMMEDIATE");
+        w.db().exec("INSERT INTO t(id, v) VALUES (" + std::to_string(id) + ", 'x')");
+        w.db().exec("COMMIT");
+    };
+    {
+        storage::deferred_wal_sync deferral;
+        commit_one(1);
+        REQUIRE(deferral.owed() >= 0);
+        CHECK(count_rows(opts) == 1);
+        CHECK(storage::sync_owed_wal(deferral.owed()) == 0);
+    }
+    {
+        storage::deferred_wal_sync deferral;
+        {
+            const storage::real_wal_syncs real;  // e.g. a checkpoint inside the COMMIT
+            commit_one(2);
+        }
+        CHECK(deferral.owed() == -1);
+        // A log started over: its header's sync is SQLite's own, the commit's own sync is owed again.
+        w.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        commit_one(3);
+        CHECK(deferral.owed() >= 0);
+    }
+    {
+        storage::deferred_wal_sync outer;
+        commit_one(4);
+        CHECK(outer.owed() >= 0);
+    }
+    commit_one(5);  // no deferral: nothing owed anywhere, SQLite syncs as always
+    auto seen = r.prepare("SELECT COUNT(*) FROM t");
+    REQUIRE(seen.executeStep());
+    CHECK(seen.getColumn(0).getInt() == 5);
+}

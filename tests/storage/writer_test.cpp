@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "storage/store.hpp"
+#include "storage/wal_batching_vfs.hpp"
 #include "temp_db.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -535,4 +537,92 @@ TEST_CASE("a chore runs on the writer every interval, in a transaction, and a fa
     const int after_stop = runs;
     std::this_thread::sleep_for(std::chrono::milliseconds{60});
     CHECK(runs == after_stop);
+}
+
+TEST_CASE("a commit is acknowledged only after its log sync, which the next batch does not wait for",
+          "[writer][durability]") {
+    temp_dir dir;
+    auto opts = db_in(dir);
+    // A slow disk: the first sync that matters blocks until the test releases it.
+    std::promise<void> syncing, release_sync;
+    auto release = release_sync.get_future().share();
+    std::atomic<int> syncs{0};
+    std::atomic<bool> blocking{false};
+    opts.sync_log = [&](int fd) {
+        ++syncs;
+        if (blocking.exchange(false)) {
+            syncing.set_value();
+            release.wait();
+        }
+        return storage::sync_owed_wal(fd);
+    };
+    storage::writer w(opts);
+    REQUIRE(w.run<domain::done>(put("warm-up")).ok());  // the log's first sync is SQLite's own
+    const int syncs_before = syncs.load();
+
+    blocking = true;
+    std::promise<bool> first_done;
+    w.submit<domain::done>(put("first"), [&](domain::result<domain::done> r) { first_done.set_value(r.ok()); });
+    REQUIRE(syncing.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    auto first = first_done.get_future();
+    // Committed and readable by others, but not yet on disk: nobody has been told.
+    {
+        storage::connection reader(opts, storage::access::read_only);
+        CHECK(storage::get_setting(reader, "first") == "v");
+    }
+    CHECK(first.wait_for(std::chrono::milliseconds{200}) == std::future_status::timeout);
+    // The writer goes on meanwhile: the next command runs while the first batch's sync is still under way.
+    std::promise<void> second_ran;
+    std::promise<bool> second_done;
+    w.submit<domain::done>(
+        [&](storage::connection& c) {
+            second_ran.set_value();
+            return put("second")(c);
+        },
+        [&](domain::result<domain::done> r) { second_done.set_value(r.ok()); });
+    CHECK(second_ran.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    auto second = second_done.get_future();
+    CHECK(second.wait_for(std::chrono::milliseconds{100}) == std::future_status::timeout);
+
+    release_sync.set_value();
+    REQUIRE(first.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    CHECK(first.get());
+    REQUIRE(second.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    CHECK(second.get());
+    CHECK(syncs.load() > syncs_before);
+}
+
+TEST_CASE("a failed log sync: its commands hear unavailable, nothing more is written, health says why",
+          "[writer][durability]") {
+    temp_dir dir;
+    auto opts = db_in(dir);
+    std::atomic<bool> fail{false};
+    opts.sync_log = [&](int fd) { return fail ? EIO : storage::sync_owed_wal(fd); };
+    storage::writer w(opts);
+    REQUIRE(w.run<domain::done>(put("before")).ok());
+    REQUIRE(w.health().ok);
+
+    fail = true;
+    auto lost = w.run<domain::done>(put("lost"));
+    REQUIRE_FALSE(lost.ok());
+    CHECK(lost.err().code == domain::errc::unavailable);
+    CHECK_FALSE(w.health().ok);
+    CHECK(w.health().reason.find("fsync") != std::string::npos);
+
+    // Even with the disk well again, nothing is run or acknowledged until a restart recovers the log.
+    fail = false;
+    std::atomic<bool> ran{false};
+    auto after = w.run<domain::done>([&](storage::connection& c) {
+        ran = true;
+        return put("after")(c);
+    });
+    CHECK_FALSE(after.ok());
+    CHECK_FALSE(ran.load());
+    w.probe();
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    CHECK_FALSE(w.health().ok);
+    w.stop();
+    storage::connection reader(opts, storage::access::read_only);
+    CHECK(storage::get_setting(reader, "before") == "v");
+    CHECK_FALSE(storage::get_setting(reader, "after").has_value());
 }
