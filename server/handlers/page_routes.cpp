@@ -80,7 +80,11 @@ void add_page_routes(router& r, services& svc) {
 
     r.add("GET", "/registrations/{token}", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
         const auto& token = ex->param("token");
-        svc.read(ex, [&svc, ex, token](storage::connection& c) { return confirmation_page(svc, ex->lang, c, token); });
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            form_state substitute;  // its own key from the first view on: a double click names nobody twice
+            substitute.idempotency_key = fresh_form_key();
+            return confirmation_page(svc, ex->lang, c, token, substitute);
+        });
     });
 
     r.add("POST", "/registrations/{token}/cancel", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {

@@ -372,15 +372,23 @@ struct labelled_field {
     std::string anchor = {};  ///< the field's id when it is not its name (one of several forms on a page)
 };
 
+/// What the failed form wanted: its summary's heading says that, not a registration's failure.
+enum class attempt { registration, substitute };
+
 void error_summary(std::string& out,
                    const page_context& ctx,
                    const form_state& form,
-                   const std::vector<labelled_field>& fields) {
+                   const std::vector<labelled_field>& fields,
+                   attempt what = attempt::registration) {
     if (!form.error && form.problems.empty()) return;
     out += "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">\n";
     out += "<h3 id=\"error-summary-title\">";
-    out += form.problems.empty() ? tr(ctx, "Die Anmeldung war nicht möglich", "Your registration did not go through")
-                                 : tr(ctx, "Bitte prüfen Sie Ihre Angaben", "Please check your details");
+    if (!form.problems.empty())
+        out += tr(ctx, "Bitte prüfen Sie Ihre Angaben", "Please check your details");
+    else if (what == attempt::substitute)
+        out += tr(ctx, "Der Platz wurde nicht übertragen", "The seat was not handed over");
+    else
+        out += tr(ctx, "Die Anmeldung war nicht möglich", "Your registration did not go through");
     out += "</h3>\n";
     // invalid_fields says no more than the heading does.
     if (form.error && *form.error != domain::errc::invalid_fields) {
@@ -1476,7 +1484,7 @@ std::string render_confirmation(const page_context& ctx,
                        "confirmation of their own with a calendar invitation, and your link to this page stops "
                        "working."));
             main += '\n';
-            error_summary(main, ctx, substitute, substitute_summary_fields(ctx));
+            error_summary(main, ctx, substitute, substitute_summary_fields(ctx), attempt::substitute);
             substitute_form(main,
                             ctx,
                             page_url(ctx, registration_path(token) + "/substitute"),
@@ -1671,9 +1679,10 @@ std::string render_booking(const page_context& ctx,
         error_summary(main,
                       ctx,
                       substitute.form,
-                      substitute_summary_fields(ctx, "-" + attempted->code, substitute_label(ctx, *attempted)));
+                      substitute_summary_fields(ctx, "-" + attempted->code, substitute_label(ctx, *attempted)),
+                      attempt::substitute);
     else
-        error_summary(main, ctx, substitute.form, {});
+        error_summary(main, ctx, substitute.form, {}, attempt::substitute);
     booking_facts(main, ctx, s, d, b);
     element(main, "h2", {}, tr(ctx, "Teilnehmende", "Attendees"));
     main += "<ul class=\"attendees\">\n";

@@ -525,6 +525,10 @@ TEST_CASE("the confirmation page names a substitute without JavaScript, and says
     REQUIRE(page.status == 200);
     CHECK(page.body.find("Ersatzteilnehmer:in benennen") != std::string::npos);
     CHECK(page.body.find("/registrations/" + token + "/substitute\"") != std::string::npos);
+    // The form carries a key of its own from the first view on, a new one each time.
+    const auto key = form_key_of(page.body);
+    CHECK(key.size() >= 16);
+    CHECK(form_key_of(app.get("/registrations/" + token).body) != key);
 
     // A mistake: the page again, the field named, nothing changed.
     auto wrong =
@@ -537,16 +541,31 @@ TEST_CASE("the confirmation page names a substitute without JavaScript, and says
         "/registrations/" + token + "/substitute", "first_name=Anna&last_name=Alt&email=anna%40beispiel.de", html);
     CHECK(self.status == 422);
     CHECK(app.get("/registrations/" + token).status == 200);
+    // An address already on the date: refused, and the heading says what did not happen.
+    REQUIRE(
+        app.post_json(
+               registrations_of(date_id),
+               {{"first_name", "Carl"}, {"last_name", "Da"}, {"email", "carl@beispiel.de"}, {"privacy_consent", true}})
+            .status == 201);
+    auto taken = app.post_form(
+        "/registrations/" + token + "/substitute", "first_name=Carl&last_name=Da&email=carl%40beispiel.de", html);
+    CHECK(taken.status == 409);
+    CHECK(taken.body.find("Der Platz wurde nicht übertragen") != std::string::npos);
+    CHECK(taken.body.find("Die Anmeldung war nicht möglich") == std::string::npos);
 
-    auto done = app.post_form(
-        "/registrations/" + token + "/substitute", "first_name=Bernd&last_name=Neu&email=bernd%40beispiel.de", html);
+    const auto filled = "first_name=Bernd&last_name=Neu&email=bernd%40beispiel.de&idempotency_key=" + key;
+    auto done = app.post_form("/registrations/" + token + "/substitute", filled, html);
     REQUIRE(done.status == 200);
+    // A double click with the page's key: the same answer, no second change.
+    auto again = app.post_form("/registrations/" + token + "/substitute", filled, html);
+    CHECK(again.status == 200);
+    CHECK(again.body == done.body);
     CHECK(done.body.find("Platz übertragen") != std::string::npos);
     CHECK(done.body.find("Bernd Neu") != std::string::npos);
     CHECK(done.header("Cache-Control") == "no-store");
     CHECK(app.get("/registrations/" + token).status == 404);  // the old link is gone
     const auto list = organiser_list(app, date_id);
-    REQUIRE(list.at("total") == 1);
+    REQUIRE(list.at("total") == 2);
     CHECK(list.at("items").at(0).at("email") == "bernd@beispiel.de");
     CHECK(list.at("items").at(0).at("code") == first.at("code"));
 }
