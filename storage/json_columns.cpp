@@ -212,6 +212,13 @@ std::string substitution_detail(const domain::attendee& from, const domain::atte
     return json{{"from", person_json(from)}, {"to", person_json(to)}}.dump();
 }
 
+std::string substitution_detail_to(std::string_view detail) {
+    const auto j = parse(detail, "history detail");
+    json out = json::object();
+    if (j.is_object() && j.contains("to")) out["to"] = j.at("to");
+    return out.dump();
+}
+
 std::string moved_detail(std::int64_t from_date,
                          std::int64_t to_date,
                          std::string_view from_status,

@@ -23,6 +23,8 @@ std::string person_column(const domain::attendee& p);
 domain::attendee person_from_column(std::string_view text);
 /// A history entry's detail for a substitution: {"from": person, "to": person}.
 std::string substitution_detail(const domain::attendee& from, const domain::attendee& to);
+/// A substitution's detail with only the person who took the seat: what the new holder may see of it.
+std::string substitution_detail_to(std::string_view detail);
 
 /// A history entry's detail for a rebooking: {"from_date", "to_date", "from_status", "to_status"}.
 std::string moved_detail(std::int64_t from_date,

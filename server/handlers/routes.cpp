@@ -21,6 +21,7 @@ void add_routes(router& r, services& svc) {
     add_booking_routes(r, svc);
     add_substitute_route(r, svc);
     add_history_route(r, svc);
+    add_data_protection_routes(r, svc);
     add_calendar_routes(r, svc);
     add_export_routes(r, svc);
     add_outbox_routes(r, svc);

@@ -15,6 +15,7 @@ void add_booking_routes(router& r, services& svc);
 void add_booking_pages(router& r, services& svc);
 void add_substitute_route(router& r, services& svc);
 void add_history_route(router& r, services& svc);
+void add_data_protection_routes(router& r, services& svc);
 void add_calendar_routes(router& r, services& svc);
 void add_export_routes(router& r, services& svc);
 void add_outbox_routes(router& r, services& svc);

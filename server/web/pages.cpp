@@ -1502,6 +1502,24 @@ std::string render_confirmation(const page_context& ctx,
             main += "</section>\n";
         }
     }
+    // Also on a cancelled registration: what is stored stays the person's to see until it is erased.
+    main += "<section class=\"own-data\" aria-labelledby=\"own-data-title\">\n<h2 id=\"own-data-title\">";
+    main += tr(ctx, "Ihre Daten", "Your data");
+    main += "</h2>\n";
+    element(main,
+            "p",
+            "hint",
+            tr(ctx,
+               "Alles, was zu Ihrer E-Mail-Adresse gespeichert ist – Ihre Anmeldungen, Rechnungsangaben, Antworten, "
+               "Einwilligung, die Ihnen gesendeten E-Mails und der Verlauf –, als Datei im JSON-Format.",
+               "Everything stored under your e-mail address – your registrations, billing details, answers, consent, "
+               "the e-mails sent to you and the history – as a file in JSON format."));
+    main += "\n<p>";
+    link(main,
+         ctx.public_url + "/api/v1" + registration_path(token) + "/export",
+         tr(ctx, "Meine Daten herunterladen", "Download my data"),
+         "button button--secondary");
+    main += "</p>\n</section>\n";
     main += "<p class=\"back\">";
     link(main, page_url(ctx, seminar_path(s)), tr(ctx, "Zur Seminarseite", "To the seminar page"));
     main += "</p>\n";
@@ -1851,9 +1869,12 @@ std::string render_privacy(const page_context& ctx) {
          "Your rights",
          "Verantwortlich ist der auf der Seminarseite genannte Veranstalter. Bei ihm können Sie Auskunft über Ihre "
          "gespeicherten Angaben verlangen und sie berichtigen oder löschen lassen. Ihre Einwilligung können Sie "
-         "jederzeit widerrufen.",
+         "jederzeit widerrufen. Über den persönlichen Link zu Ihrer Anmeldung laden Sie alle zu Ihrer E-Mail-Adresse "
+         "gespeicherten Angaben auch selbst herunter („Meine Daten herunterladen“).",
          "The organiser named on the seminar page is responsible. You can ask them what details are stored about you "
-         "and have them corrected or deleted. You can withdraw your consent at any time."},
+         "and have them corrected or deleted. You can withdraw your consent at any time. With the personal link to "
+         "your registration you can also download everything stored under your e-mail address yourself (“Download "
+         "my data”)."},
     }};
     const auto heading = tr(ctx, "Datenschutzhinweise", "Privacy notice");
     std::string main;

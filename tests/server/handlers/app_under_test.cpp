@@ -5,7 +5,9 @@
 
 #include "domain/schedule.hpp"
 #include "server/handlers/routes.hpp"
+#include "server/mail/mailer.hpp"
 #include "storage/crypto.hpp"
+#include "storage/outbox.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -159,6 +161,27 @@ std::string quoted_printable_text(const std::string& message) {
         }
     }
     return out;
+}
+
+std::string token_mailed_to(app_under_test& app, const std::string& email) {
+    const auto& cfg = app.services().cfg;
+    storage::connection c(cfg.db, storage::access::read_only);
+    const auto outbox = app.get("/api/v1/outbox", app_under_test::organiser()).json();  // kept: the loop walks it
+    for (const auto& m : outbox.at("items")) {
+        if (m.at("kind") != "registered") continue;
+        auto entry = storage::find_mail(c, m.at("id").get<std::int64_t>());
+        if (!entry) continue;
+        auto mail = server::render_outbox_mail(c, *entry, cfg.site, cfg.mail, server::private_link::included);
+        if (!mail || mail->to != email) continue;
+        const std::string_view path = "/registrations/";
+        const auto at = mail->text.find(path);
+        if (at == std::string::npos) continue;
+        const auto start = at + path.size();
+        const auto end =
+            mail->text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", start);
+        return mail->text.substr(start, end - start);
+    }
+    return {};
 }
 
 }  // namespace seminard::testing

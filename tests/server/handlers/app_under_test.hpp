@@ -33,6 +33,11 @@ struct answer {
     nlohmann::json json() const;
 };
 
+class app_under_test;
+/// The private token in the `registered` mail to `email`: only the mail that goes out carries it (the outbox's copy
+/// names it without giving it), so the test renders that one as the mailer would. Empty when there is none.
+std::string token_mailed_to(app_under_test& app, const std::string& email);
+
 /// The value of the idempotency_key field of a page's registration form, or "" when it has none.
 std::string form_key_of(std::string_view page);
 

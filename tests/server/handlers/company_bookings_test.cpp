@@ -578,29 +578,6 @@ std::size_t count_of(std::string_view haystack, std::string_view needle) {
     return n;
 }
 
-/// The private token in the `registered` mail to `email`: only the mail that goes out carries it (the outbox's copy
-/// names it without giving it), so the test renders that one as the mailer would.
-std::string token_mailed_to(app_under_test& app, const std::string& email) {
-    const auto& cfg = app.services().cfg;
-    seminard::storage::connection c(cfg.db, seminard::storage::access::read_only);
-    for (const auto& m : outbox(app)) {
-        if (m.at("kind") != "registered") continue;
-        auto entry = seminard::storage::find_mail(c, m.at("id").get<std::int64_t>());
-        if (!entry) continue;
-        auto mail = seminard::server::render_outbox_mail(
-            c, *entry, cfg.site, cfg.mail, seminard::server::private_link::included);
-        if (!mail || mail->to != email) continue;
-        const std::string_view path = "/registrations/";
-        const auto at = mail->text.find(path);
-        if (at == std::string::npos) continue;
-        const auto start = at + path.size();
-        const auto end =
-            mail->text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", start);
-        return mail->text.substr(start, end - start);
-    }
-    return {};
-}
-
 }  // namespace
 
 TEST_CASE("the booker's page names a substitute per seat without JavaScript, and says what went wrong",

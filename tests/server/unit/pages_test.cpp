@@ -638,6 +638,7 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
         std::string{base} + "/registrations/" + t + "/substitute",
         std::string{base} + "/registrations/" + t + "?lang=en",
         std::string{base} + "/registrations/" + t,
+        std::string{base} + "/api/v1/registrations/" + t + "/export",
     };
     // The page without its own links: what is left must not hold the token.
     auto strip_links = [](std::string page, const std::vector<std::string>& urls) {
@@ -652,8 +653,11 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
     };
     auto strip = [&](std::string page) { return strip_links(std::move(page), own); };
     const auto confirmation = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
-    // cancel, substitute, language switch: the calendar link has the read-only key
-    CHECK(count(confirmation, t) == 3);
+    // cancel, substitute, language switch, own data: the calendar link has the read-only key
+    CHECK(count(confirmation, t) == 4);
+    CHECK(
+        contains(confirmation,
+                 std::string{"href=\""} + base + "/api/v1/registrations/" + t + "/export\">Meine Daten herunterladen"));
     CHECK(contains(confirmation, std::string{"href=\""} + base + "/api/v1/invites/" + invite_key + ".ics\""));
     CHECK_FALSE(contains(strip(confirmation), t));
     const auto step = server::render_cancel_step(context(), l.seminar, l.dates[2].date, r, token);

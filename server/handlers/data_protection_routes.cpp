@@ -1,0 +1,114 @@
+// The data-protection routes: a person's own data for download (GDPR Art. 15 and 20).
+#include "domain/format_de.hpp"
+#include "domain/schedule.hpp"
+#include "server/handlers/json_codec.hpp"
+#include "server/handlers/routes.hpp"
+#include "storage/personal_data.hpp"
+#include "storage/store.hpp"
+
+#include <optional>
+
+namespace seminard::server {
+
+namespace {
+
+json person_json(const domain::attendee& p) {
+    return {{"first_name", p.first_name},
+            {"last_name", p.last_name},
+            {"email", p.email},
+            {"company", p.company},
+            {"job_title", p.job_title},
+            {"phone", p.phone}};
+}
+
+json date_facts(const domain::seminar& s, const domain::seminar_date& d, domain::lang lang) {
+    json days = json::array();
+    for (const auto& day : d.days)
+        days.push_back({{"date", domain::format_day(day.day)},
+                        {"start", domain::format_clock(day.start)},
+                        {"end", domain::format_clock(day.end)}});
+    return {{"seminar", {{"slug", s.slug}, {"title", s.title}, {"location", s.location}}},
+            {"date",
+             {{"id", d.id},
+              {"timezone", d.timezone},
+              {"days", std::move(days)},
+              {"schedule", domain::format_schedule(d.days, lang)},
+              {"status", domain::to_string(d.status)}}}};
+}
+
+json mails_json(const std::vector<storage::mail_summary>& mails) {
+    json out = json::array();
+    for (const auto& m : mails) {
+        json j = {{"kind", m.kind}, {"state", m.state}, {"created_at", domain::to_iso8601(m.created_at)}};
+        j["subject"] = m.subject.empty() ? json(nullptr) : json(m.subject);
+        j["sent_at"] = m.sent_at ? json(domain::to_iso8601(*m.sent_at)) : json(nullptr);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+json personal_data_json(const storage::personal_data& data, domain::instant now, domain::lang lang) {
+    json registrations = json::array();
+    for (const auto& own : data.registrations) {
+        const auto& r = own.registration;
+        auto j = date_facts(own.seminar, own.date, lang);
+        j["code"] = r.code;
+        j["status"] = domain::to_string(r.status);
+        if (r.waitlist_position) j["waitlist_position"] = *r.waitlist_position;
+        j["attendee"] = person_json(r.person);
+        j["billing"] = billing_json(r.billing);
+        j["answers"] = answers_json(r.answers);
+        j["answered"] = answered_json(r.answers);
+        j["booking"] = r.booking_code.empty() ? json(nullptr) : json(r.booking_code);
+        j["consent"] = {{"privacy_consent_at", domain::to_iso8601(r.consent_at)}};
+        j["created_at"] = domain::to_iso8601(r.created_at);
+        j["updated_at"] = domain::to_iso8601(r.updated_at);
+        j["cancelled_at"] = r.cancelled_at ? json(domain::to_iso8601(*r.cancelled_at)) : json(nullptr);
+        j["mails"] = mails_json(own.mails);
+        json history = json::array();
+        for (const auto& h : own.history)
+            history.push_back({{"at", domain::to_iso8601(h.at)},
+                               {"actor", h.actor},
+                               {"event", h.event},
+                               {"detail", json::parse(h.detail)}});
+        j["history"] = std::move(history);
+        registrations.push_back(std::move(j));
+    }
+    json bookings = json::array();
+    for (const auto& own : data.bookings) {
+        const auto& b = own.booking;
+        auto j = date_facts(own.seminar, own.date, lang);
+        j["code"] = b.code;
+        j["booker"] = person_json(b.booker);
+        j["billing"] = billing_json(b.billing);
+        j["attendee_codes"] = own.attendee_codes;
+        j["consent"] = {{"privacy_consent_at", domain::to_iso8601(b.consent_at)}};
+        j["created_at"] = domain::to_iso8601(b.created_at);
+        j["mails"] = mails_json(own.mails);
+        bookings.push_back(std::move(j));
+    }
+    return {{"email", data.email},
+            {"generated_at", domain::to_iso8601(now)},
+            {"registrations", std::move(registrations)},
+            {"bookings", std::move(bookings)}};
+}
+
+}  // namespace
+
+void add_data_protection_routes(router& r, services& svc) {
+    // The private link opens the person's data: every registration under its address, not only this one.
+    r.add("GET", "/api/v1/registrations/{token}/export", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            auto reg = storage::find_registration_by_token(c, token);
+            if (!reg) return error_response(domain::errc::not_found, ex->lang);
+            const auto data = storage::personal_data_of(c, reg->person.email);
+            auto res = json_response(200, personal_data_json(data, svc.now(), ex->lang));
+            res.set("Cache-Control", "no-store");
+            res.set("Content-Disposition", "attachment; filename=\"meine-daten-" + reg->code + ".json\"");
+            return res;
+        });
+    });
+}
+
+}  // namespace seminard::server
