@@ -28,7 +28,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 12> migrations = {
+constexpr std::array<std::string_view, 13> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -392,6 +392,21 @@ ALTER TABLE outbox_v12 RENAME TO outbox;
 CREATE INDEX outbox_by_state ON outbox(state, id);
 CREATE INDEX outbox_by_registration ON outbox(registration_id, id);
 CREATE INDEX outbox_by_booking ON outbox(booking_id, id) WHERE booking_id IS NOT NULL;
+)sql",
+    // 13: erasure (storage/erasure.hpp). An erased registration or booking keeps its row, status and place (seat
+    // counts and the waiting list stay right) without anything personal; `erasures` records each erasure: when, by
+    // whom, how many rows, never whose.
+    R"sql(
+ALTER TABLE registrations ADD COLUMN erased_at INTEGER;
+ALTER TABLE bookings ADD COLUMN erased_at INTEGER;
+CREATE TABLE erasures (
+    id            INTEGER PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    actor         TEXT NOT NULL,
+    scope         TEXT NOT NULL CHECK (scope = 'registration' OR scope = 'address' OR scope = 'retention'),
+    registrations INTEGER NOT NULL,
+    bookings      INTEGER NOT NULL
+);
 )sql",
 };
 

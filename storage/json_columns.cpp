@@ -219,6 +219,12 @@ std::string substitution_detail_to(std::string_view detail) {
     return out.dump();
 }
 
+std::string substitution_from_email(std::string_view detail) {
+    const auto j = parse(detail, "history detail");
+    if (!j.is_object() || !j.contains("from") || !j.at("from").is_object()) return {};
+    return j.at("from").value("email", std::string{});
+}
+
 std::string moved_detail(std::int64_t from_date,
                          std::int64_t to_date,
                          std::string_view from_status,

@@ -25,6 +25,8 @@ domain::attendee person_from_column(std::string_view text);
 std::string substitution_detail(const domain::attendee& from, const domain::attendee& to);
 /// A substitution's detail with only the person who took the seat: what the new holder may see of it.
 std::string substitution_detail_to(std::string_view detail);
+/// The address of the person a substitution took the seat from; empty when the detail names none (erased).
+std::string substitution_from_email(std::string_view detail);
 
 /// A history entry's detail for a rebooking: {"from_date", "to_date", "from_status", "to_status"}.
 std::string moved_detail(std::int64_t from_date,

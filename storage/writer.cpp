@@ -74,6 +74,7 @@ void writer::checkpoint_loop() {
             restarts_seen = restarts;  // the log started over since: its pages are all new
             log_at_last = 0;
         }
+        if (truncate_wanted_.load(std::memory_order_acquire)) return true;
         const int pages = wal_pages_.load(std::memory_order_relaxed);
         return pages >= wal_soft_limit && pages - log_at_last >= wal_soft_limit;
     };
@@ -85,19 +86,38 @@ void writer::checkpoint_loop() {
             if (checkpoint_stopping_) return;
             if (!due()) continue;
         }
-        // PASSIVE: copies what no reader still needs, never blocks the writer or readers.
+        // PASSIVE: copies what no reader still needs, never blocks the writer or readers. TRUNCATE (asked for after
+        // an erasure) waits for both, copies everything and leaves a log of zero bytes.
+        const bool truncate = truncate_wanted_.exchange(false, std::memory_order_acq_rel);
         int log_frames = 0;
         int rc = 0;
         {
             std::lock_guard run{checkpoint_run_mutex_};
-            rc = sqlite3_wal_checkpoint_v2(
-                checkpoint_conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, nullptr);
+            rc = sqlite3_wal_checkpoint_v2(checkpoint_conn_->db().getHandle(),
+                                           nullptr,
+                                           truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+                                           &log_frames,
+                                           nullptr);
+        }
+        if (truncate) {
+            if (rc == SQLITE_OK)
+                log_truncations_.fetch_add(1, std::memory_order_relaxed);
+            else {
+                truncate_wanted_.store(true, std::memory_order_release);  // again in a second
+                std::unique_lock lock(checkpoint_mutex_);
+                checkpoint_wake_.wait_for(lock, std::chrono::seconds{1}, [this] { return checkpoint_stopping_; });
+            }
         }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             std::fprintf(stderr, "level=warn msg=\"checkpoint failed\" error=\"%s\"\n", sqlite3_errstr(rc));
         checkpoints_.fetch_add(1, std::memory_order_relaxed);
         log_at_last = std::max(log_frames, 0);
     }
+}
+
+void writer::truncate_log_soon() {
+    truncate_wanted_.store(true, std::memory_order_release);
+    checkpoint_wake_.notify_one();
 }
 
 writer::~writer() { stop(); }

@@ -120,6 +120,13 @@ public:
     static constexpr int wal_emergency_limit = 2 * wal_hard_limit;
     std::uint64_t checkpoints() const noexcept { return checkpoints_.load(std::memory_order_relaxed); }
 
+    /// Asks the checkpoint thread to copy the whole log into the database file and truncate it to zero bytes, so
+    /// that old page versions (erased personal data) leave the files. Tried every second until it succeeds (it
+    /// waits for readers on older snapshots); the writer waits meanwhile, so only for rare commands.
+    void truncate_log_soon();
+    /// Truncations done so far (tests wait for one).
+    std::uint64_t log_truncations() const noexcept { return log_truncations_.load(std::memory_order_relaxed); }
+
 private:
     /// What running a command did: changed the database, or not; `storage_error` says the database itself failed
     /// (as opposed to a refusal such as "full").
@@ -196,6 +203,8 @@ private:
     std::atomic<int> wal_pages_{0};               ///< the log's size after the last commit
     std::atomic<std::uint64_t> wal_restarts_{0};  ///< times the log started over (its size went down)
     std::atomic<std::uint64_t> checkpoints_{0};
+    std::atomic<bool> truncate_wanted_{false};
+    std::atomic<std::uint64_t> log_truncations_{0};
     std::thread checkpoint_thread_;
 };
 

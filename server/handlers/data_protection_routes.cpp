@@ -1,8 +1,10 @@
 // The data-protection routes: a person's own data for download (GDPR Art. 15 and 20).
+#include "domain/admission.hpp"
 #include "domain/format_de.hpp"
 #include "domain/schedule.hpp"
 #include "server/handlers/json_codec.hpp"
 #include "server/handlers/routes.hpp"
+#include "storage/erasure.hpp"
 #include "storage/personal_data.hpp"
 #include "storage/store.hpp"
 
@@ -93,9 +95,60 @@ json personal_data_json(const storage::personal_data& data, domain::instant now,
             {"bookings", std::move(bookings)}};
 }
 
+json erased_json(const storage::erasure_count& n) {
+    return {{"erased", {{"registrations", n.registrations}, {"bookings", n.bookings}}}};
+}
+
 }  // namespace
 
 void add_data_protection_routes(router& r, services& svc) {
+    // Erasure: the rows stay (seats, waiting list, statistics), what names the person goes; then the log is
+    // truncated so that no older page version keeps it in the files.
+    r.add("POST", "/api/v1/registrations/{code}/erase", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto code = domain::canonical_code(ex->param("code"));
+        if (code.empty()) return ex->respond(error_response(domain::errc::not_found, ex->lang));
+        svc.write<storage::erasure_count>(
+            ex,
+            [code, now = svc.now()](storage::connection& c) {
+                return storage::erase_registration(c, code, "organiser", now);
+            },
+            [&svc](const storage::erasure_count& n) {
+                if (n.registrations > 0) svc.writer.truncate_log_soon();
+                auto res = json_response(200, erased_json(n));
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+    });
+
+    r.add("POST", "/api/v1/erasures", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto body = body_object(ex->request(), false);
+        if (!body) return ex->respond(error_response(body.err(), ex->lang));
+        domain::error refused{domain::errc::invalid_fields};
+        auto& problems = refused.fields;
+        std::string email;
+        for (const auto& [k, v] : body->items()) {
+            if (k != "email")
+                problems.emplace(k, domain::field_problem::not_allowed);
+            else if (!v.is_string() || v.get<std::string>().find('@') == std::string::npos)
+                problems.emplace(k, domain::field_problem::invalid_email);
+            else
+                email = v.get<std::string>();
+        }
+        if (problems.empty() && email.empty()) problems.emplace("email", domain::field_problem::required);
+        if (!problems.empty()) return ex->respond(error_response(refused, ex->lang));
+        svc.write<storage::erasure_count>(
+            ex,
+            [email, now = svc.now()](storage::connection& c) -> domain::result<storage::erasure_count> {
+                return storage::erase_address(c, email, "organiser", now);
+            },
+            [&svc](const storage::erasure_count& n) {
+                if (n.registrations > 0 || n.bookings > 0) svc.writer.truncate_log_soon();
+                auto res = json_response(200, erased_json(n));
+                res.set("Cache-Control", "no-store");
+                return res;
+            });
+    });
+
     // The private link opens the person's data: every registration under its address, not only this one.
     r.add("GET", "/api/v1/registrations/{token}/export", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
         const auto& token = ex->param("token");

@@ -3,8 +3,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
+#include <thread>
 
 using nlohmann::json;
 using seminard::testing::app_under_test;
@@ -139,4 +144,143 @@ TEST_CASE("a booker who is also an attendee finds the booking, its billing addre
     CHECK(b.at("attendee_codes").size() == 2);
     REQUIRE(b.at("mails").size() == 1);
     CHECK(b.at("mails").at(0).at("kind") == "booking");
+}
+
+namespace {
+
+/// Whether any of the database's files (main, -wal, -shm) holds `needle`, byte for byte.
+bool files_hold(const std::filesystem::path& db, const std::string& needle) {
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+        std::ifstream in(db.string() + suffix, std::ios::binary);
+        if (!in) continue;
+        const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (bytes.find(needle) != std::string::npos) return true;
+    }
+    return false;
+}
+
+/// Waits (up to 60 s, the promise in the docs) until the writer has truncated the log `n` times.
+bool log_truncated(app_under_test& app, std::uint64_t n) {
+    for (int i = 0; i < 600 && app.services().writer.log_truncations() < n; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    return app.services().writer.log_truncations() >= n;
+}
+
+json date_of(app_under_test& app, std::int64_t id) { return app.get("/api/v1/dates/" + std::to_string(id)).json(); }
+
+}  // namespace
+
+TEST_CASE("erasing a registration blanks the person in place and leaves nothing of them in the database files",
+          "[handlers][data_protection][erasure]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("loeschen", 2, true);
+    auto anna = app.post_json(registrations_of(date_id),
+                              {{"first_name", "Annabelle"},
+                               {"last_name", "Zwetschgenbaum"},
+                               {"email", "annabelle.erase@beispiel.de"},
+                               {"company", "Pflaumen & Söhne KG"},
+                               {"phone", "+49 89 5550199"},
+                               {"privacy_consent", true}});
+    REQUIRE(anna.status == 201);
+    REQUIRE(app.post_json(registrations_of(date_id), person("Bruno", "bruno@example.org")).status == 201);
+    REQUIRE(app.post_json(registrations_of(date_id), person("Carla", "carla@example.org")).status == 201);
+    const auto code = anna.json().at("code").get<std::string>();
+    const auto token = anna.json().at("token").get<std::string>();
+    REQUIRE(files_hold(app.db_path(), "Zwetschgenbaum"));  // the grep below can find what it looks for
+
+    const auto before = app.services().writer.log_truncations();
+    auto erased = app.request("POST", "/api/v1/registrations/" + code + "/erase", app_under_test::organiser());
+    REQUIRE(erased.status == 200);
+    CHECK(erased.json() == json{{"erased", {{"registrations", 1}, {"bookings", 0}}}});
+
+    // The seat, the waiting list and the code stay; the person is gone from every view.
+    const auto d = date_of(app, date_id);
+    CHECK(d.at("confirmed") == 2);
+    CHECK(d.at("waitlist_length") == 1);
+    CHECK(app.get("/api/v1/registrations/" + token).status == 404);
+    const auto list = app.get(registrations_of(date_id) + "?limit=10", app_under_test::organiser()).json();
+    REQUIRE(list.at("total") == 3);
+    CHECK(list.at("items").at(0).at("code") == code);
+    CHECK(list.at("items").at(0).at("last_name") == "");
+    CHECK(list.at("items").at(0).at("email") == "");
+    CHECK(list.at("items").at(1).at("last_name") == "Muster");  // the others are untouched
+    const auto csv = app.get(registrations_of(date_id) + ".csv", app_under_test::organiser()).body;
+    CHECK(csv.find("Zwetschgenbaum") == std::string::npos);
+    CHECK(csv.find(code) != std::string::npos);
+    auto history = app.get("/api/v1/registrations/" + code + "/history", app_under_test::organiser()).json();
+    CHECK(history.at("items").back().at("event") == "erased");
+    for (const auto& m : app.get("/api/v1/outbox?code=" + code, app_under_test::organiser()).json().at("items"))
+        CHECK(m.at("state") != "pending");  // nothing more goes out to the address
+
+    REQUIRE(log_truncated(app, before + 1));
+    for (const auto* needle : {"Zwetschgenbaum", "Annabelle", "annabelle.erase", "Pflaumen", "5550199"}) {
+        INFO(needle);
+        CHECK_FALSE(files_hold(app.db_path(), needle));
+    }
+    CHECK(files_hold(app.db_path(), "carla@example.org"));
+
+    // Again: nothing left to erase, and unknown codes are 404.
+    auto again = app.request("POST", "/api/v1/registrations/" + code + "/erase", app_under_test::organiser());
+    CHECK(again.json() == json{{"erased", {{"registrations", 0}, {"bookings", 0}}}});
+    CHECK(app.request("POST", "/api/v1/registrations/ZZZZ-ZZZZ/erase", app_under_test::organiser()).status == 404);
+    CHECK(app.request("POST", "/api/v1/registrations/" + code + "/erase").status == 401);
+}
+
+TEST_CASE("erasing an address takes its registrations on every date, its bookings and its past seats",
+          "[handlers][data_protection][erasure]") {
+    app_under_test app;
+    const auto january = app.seminar_with_date("adresse", 5, true);
+    const auto march = march_date(app, "adresse");
+    const json dora = {{"first_name", "Dorothea"},
+                       {"last_name", "Quastenflosser"},
+                       {"email", "dora.q@beispiel.de"},
+                       {"privacy_consent", true}};
+    REQUIRE(app.post_json(registrations_of(january), dora).status == 201);
+    auto other_case = dora;
+    other_case["email"] = "Dora.Q@Beispiel.DE";
+    REQUIRE(app.post_json(registrations_of(march), other_case).status == 201);
+    // Her company booking for two colleagues, and a seat she held until a substitute took it.
+    REQUIRE(app.post_json("/api/v1/dates/" + std::to_string(march) + "/bookings",
+                          {{"booker",
+                            {{"first_name", "Dorothea"},
+                             {"last_name", "Quastenflosser"},
+                             {"email", "dora.q@beispiel.de"},
+                             {"company", "Quasten AG"}}},
+                           {"attendees",
+                            {{{"first_name", "Kai"}, {"last_name", "Kollege"}, {"email", "kai@beispiel.de"}},
+                             {{"first_name", "Lea"}, {"last_name", "Kollegin"}, {"email", "lea@beispiel.de"}}}},
+                           {"privacy_consent", true}})
+                .status == 201);
+    auto third = app.seminar_with_date("ersatz", 5, true);
+    auto seat = app.post_json(registrations_of(third),
+                              {{"first_name", "Dorothea"},
+                               {"last_name", "Quastenflosser"},
+                               {"email", "dora.q@beispiel.de"},
+                               {"privacy_consent", true}})
+                    .json();
+    REQUIRE(app.post_json("/api/v1/registrations/" + seat.at("token").get<std::string>() + "/substitute",
+                          {{"first_name", "Finn"}, {"last_name", "Folger"}, {"email", "finn@beispiel.de"}})
+                .status == 200);
+
+    const auto before = app.services().writer.log_truncations();
+    auto erased = app.post_json("/api/v1/erasures", {{"email", " DORA.Q@beispiel.de "}}, app_under_test::organiser());
+    REQUIRE(erased.status == 200);
+    CHECK(erased.json() == json{{"erased", {{"registrations", 2}, {"bookings", 1}}}});
+    REQUIRE(log_truncated(app, before + 1));
+    // Not the company: it is her colleagues' employer too, on their registrations.
+    for (const auto* needle : {"Quastenflosser", "Dorothea", "dora.q@", "Dora.Q@"}) {
+        INFO(needle);
+        CHECK_FALSE(files_hold(app.db_path(), needle));
+    }
+    // Her colleagues and the substitute keep their seats and data.
+    CHECK(files_hold(app.db_path(), "kai@beispiel.de"));
+    CHECK(files_hold(app.db_path(), "finn@beispiel.de"));
+    CHECK(date_of(app, march).at("confirmed") == 3);
+    CHECK(date_of(app, third).at("confirmed") == 1);
+
+    CHECK(app.post_json("/api/v1/erasures", json::object(), app_under_test::organiser()).status == 422);
+    CHECK(app.post_json("/api/v1/erasures", {{"email", 5}}, app_under_test::organiser()).status == 422);
+    CHECK(app.post_json("/api/v1/erasures", {{"email", "a@b.de"}, {"name", "x"}}, app_under_test::organiser()).status ==
+          422);
+    CHECK(app.post_json("/api/v1/erasures", {{"email", "dora.q@beispiel.de"}}).status == 401);
 }
