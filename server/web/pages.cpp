@@ -1870,11 +1870,16 @@ std::string render_privacy(const page_context& ctx) {
          "Verantwortlich ist der auf der Seminarseite genannte Veranstalter. Bei ihm können Sie Auskunft über Ihre "
          "gespeicherten Angaben verlangen und sie berichtigen oder löschen lassen. Ihre Einwilligung können Sie "
          "jederzeit widerrufen. Über den persönlichen Link zu Ihrer Anmeldung laden Sie alle zu Ihrer E-Mail-Adresse "
-         "gespeicherten Angaben auch selbst herunter („Meine Daten herunterladen“).",
+         "gespeicherten Angaben auch selbst herunter („Meine Daten herunterladen“). Auf Ihren Wunsch löscht der "
+         "Veranstalter alle Angaben zu Ihrer E-Mail-Adresse: Name, Adresse, Rechnungsangaben, Antworten und die Texte "
+         "der Ihnen gesendeten E-Mails sind dann binnen einer Minute auch aus den Dateien der Datenbank entfernt; "
+         "nur die Zahl der belegten Plätze bleibt.",
          "The organiser named on the seminar page is responsible. You can ask them what details are stored about you "
          "and have them corrected or deleted. You can withdraw your consent at any time. With the personal link to "
          "your registration you can also download everything stored under your e-mail address yourself (“Download "
-         "my data”)."},
+         "my data”). At your request the organiser erases everything under your e-mail address: name, address, "
+         "billing details, answers and the texts of the e-mails sent to you are then gone from the database's files "
+         "within a minute as well; only the number of seats taken stays."},
     }};
     const auto heading = tr(ctx, "Datenschutzhinweise", "Privacy notice");
     std::string main;

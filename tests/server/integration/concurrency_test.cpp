@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -421,4 +422,91 @@ TEST_CASE(
     // Seats freed on A: 6 moved out and 2 cancelled = 8, taken by 4 moved in and 4 of those waiting; on B: 4 moved
     // out and 1 cancelled, newcomers take none of them while someone waits. Whoever moved up got one mail each.
     CHECK(!promotions.empty());
+}
+
+TEST_CASE("erasures racing with registrations and own-data exports: nothing lost, nothing half-erased") {
+    server_process server;
+    http_client admin{server.port()};
+    const auto first = seminar_with_date(admin, slug, 20, true);
+    const auto second = create_date(admin, slug, 20, true);
+    constexpr int victims = 10;
+    auto victim = [](int i) { return "victim" + std::to_string(i) + "@example.org"; };
+    for (int i = 0; i < victims; ++i)
+        for (auto d : {first, second}) REQUIRE(register_json(admin, d, person(victim(i), "Opfer")).status == 201);
+    auto keeper = register_json(admin, first, person("keeper@example.org", "Bleibt"));
+    REQUIRE(keeper.status == 201);
+    const auto keeper_token = keeper.json().at("token").get<std::string>();
+
+    // 8 threads register newcomers, 2 erase the victims (5 each), 2 download the keeper's data, all at once.
+    std::mutex m;
+    std::vector<std::string> created;  // codes acknowledged with 201
+    std::vector<int> erased_counts;
+    std::atomic<int> failures{0};
+    std::latch start{12};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 12; ++t) {
+        pool.emplace_back([&, t] {
+            start.arrive_and_wait();
+            try {
+                http_client c{server.port()};
+                for (int k = 0; k < 6; ++k) {
+                    if (t < 8) {
+                        const auto email = "new" + std::to_string(t) + "-" + std::to_string(k) + "@example.org";
+                        auto r = register_json(c, k % 2 ? second : first, person(email, "Neu"));
+                        if (r.status != 201) {
+                            ++failures;
+                            continue;
+                        }
+                        std::lock_guard lock(m);
+                        created.push_back(r.json().at("code").get<std::string>());
+                    } else if (t < 10) {
+                        if (k == 5) continue;
+                        auto r = c.post_json("/api/v1/erasures", json{{"email", victim((t - 8) * 5 + k)}}, organiser());
+                        if (r.status != 200) {
+                            ++failures;
+                            continue;
+                        }
+                        std::lock_guard lock(m);
+                        erased_counts.push_back(r.json().at("erased").at("registrations").get<int>());
+                    } else {
+                        auto r = c.get("/api/v1/registrations/" + keeper_token + "/export");
+                        if (r.status != 200 || r.json().at("registrations").size() != 1 ||
+                            r.body.find("victim") != std::string::npos)
+                            ++failures;
+                    }
+                }
+            } catch (const std::exception&) {
+                ++failures;
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    REQUIRE(failures == 0);
+    REQUIRE(created.size() == 48);
+    CHECK(erased_counts == std::vector<int>(victims, 2));
+
+    std::set<std::string> stored;
+    int blank = 0;
+    for (auto d : {first, second}) {
+        const auto all = list_registrations(admin, d);
+        for (const auto& r : all) {
+            const auto email = r.at("email").get<std::string>();
+            CHECK(email.find("victim") == std::string::npos);
+            // Either a person in every field or in none: no row half erased.
+            const bool empty = email.empty();
+            CHECK(r.at("first_name").get<std::string>().empty() == empty);
+            CHECK(r.at("last_name").get<std::string>().empty() == empty);
+            if (empty)
+                ++blank;
+            else
+                stored.insert(r.at("code").get<std::string>());
+        }
+        // Erased rows keep their seats: the counts match the rows.
+        const auto date = get_date(admin, d);
+        CHECK(date.at("confirmed").get<std::size_t>() == list_registrations(admin, d, "confirmed").size());
+        const auto waiting = list_registrations(admin, d, "waitlisted");
+        for (std::size_t i = 0; i < waiting.size(); ++i) CHECK(waiting[i].at("waitlist_position") == int(i + 1));
+    }
+    CHECK(blank == 2 * victims);
+    for (const auto& code : created) CHECK(stored.count(code) == 1);  // every acknowledged registration is there
 }
