@@ -28,7 +28,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 13> migrations = {
+constexpr std::array<std::string_view, 14> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -408,6 +408,19 @@ CREATE TABLE erasures (
     bookings      INTEGER NOT NULL
 );
 )sql",
+    // 14: consent proof. Each version of the privacy notice and the consent wording shown on the form, with the
+    // SHA-256 of both texts; a registration and a booking name the version they agreed to (NULL: before schema 14).
+    R"sql(
+CREATE TABLE consent_versions (
+    id         INTEGER PRIMARY KEY,
+    sha256     TEXT NOT NULL UNIQUE,
+    notice     TEXT NOT NULL,
+    wording    TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+ALTER TABLE registrations ADD COLUMN consent_version INTEGER REFERENCES consent_versions(id);
+ALTER TABLE bookings ADD COLUMN consent_version INTEGER REFERENCES consent_versions(id);
+)sql",
 };
 
 /// The VFS a connection opens with: the connections that write frames with every COMMIT synced batch their WAL
@@ -471,6 +484,15 @@ std::unordered_map<std::int64_t, domain::seminar>* connection::seminar_cache() {
 void connection::forget_cached_rows() noexcept {
     seminars_.clear();
     legacy_codes_.reset();
+    consent_version_.reset();
+}
+
+std::optional<std::int64_t> connection::consent_version() {
+    if (!consent_version_) {
+        auto q = prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'consent_version'");
+        consent_version_ = q.executeStep() ? std::optional{q.getColumn(0).getInt64()} : std::nullopt;
+    }
+    return *consent_version_;
 }
 
 bool connection::has_legacy_codes() {

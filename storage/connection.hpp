@@ -83,6 +83,9 @@ public:
     void forget_cached_rows() noexcept;
     /// Whether any registration still holds a random code from before schema 5 (asked once: no new ones come).
     bool has_legacy_codes();
+    /// The privacy notice version new registrations agree to (settings `consent_version`, kept by
+    /// record_consent_version); nullopt before one is recorded. Asked once, forgotten with the cached rows.
+    std::optional<std::int64_t> consent_version();
 
 private:
     /// SQLite's process-wide settings (see connection.cpp). The first member, so that they are applied before the
@@ -99,6 +102,7 @@ private:
     std::int64_t data_version_ = -1;
     std::unordered_map<std::int64_t, domain::seminar> seminars_;
     std::optional<bool> legacy_codes_;
+    std::optional<std::optional<std::int64_t>> consent_version_;
 };
 
 /// The highest schema version this build knows.

@@ -73,7 +73,8 @@ personal_data personal_data_of(connection& c, const std::string& email) {
         auto d = r ? find_date(c, r->date_id) : std::nullopt;
         auto s = d ? find_seminar_by_id(c, d->seminar_id) : std::nullopt;
         if (!s) continue;
-        own_registration own{std::move(*s), std::move(*d), std::move(*r), {}, {}};
+        own_registration own{std::move(*s), std::move(*d), std::move(*r), {}, {}, {}};
+        if (auto v = consent_version_of_registration(c, id)) own.consent = find_consent_version(c, *v);
         own.history = own_history(c, own.registration);
         own.mails = mails_of(c, owner::registration, id);
         out.registrations.push_back(std::move(own));
@@ -91,7 +92,8 @@ personal_data personal_data_of(connection& c, const std::string& email) {
         auto d = b ? find_date(c, b->date_id) : std::nullopt;
         auto s = d ? find_seminar_by_id(c, d->seminar_id) : std::nullopt;
         if (!s) continue;
-        own_booking own{std::move(*s), std::move(*d), std::move(*b), {}, {}};
+        own_booking own{std::move(*s), std::move(*d), std::move(*b), {}, {}, {}};
+        if (auto v = consent_version_of_booking(c, id)) own.consent = find_consent_version(c, *v);
         for (const auto& r : registrations_of_booking(c, id)) own.attendee_codes.push_back(r.code);
         own.mails = mails_of(c, owner::booking, id);
         out.bookings.push_back(std::move(own));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "consent.hpp"
 #include "domain/model.hpp"
 
 #include <optional>
@@ -31,6 +32,7 @@ struct own_registration {
     domain::seminar seminar;
     domain::seminar_date date;
     domain::registration registration;
+    std::optional<consent_version> consent;  ///< the notice agreed to (none before schema 14)
     std::vector<mail_summary> mails;
     std::vector<own_history_entry> history;
 };
@@ -40,6 +42,7 @@ struct own_booking {
     domain::seminar_date date;
     domain::booking booking;
     std::vector<std::string> attendee_codes;  ///< the seats booked (their people are others' data)
+    std::optional<consent_version> consent;
     std::vector<mail_summary> mails;
 };
 

@@ -528,8 +528,8 @@ domain::result<std::pair<domain::registration, std::string>> insert_registration
     auto q = c.prepare(
         "INSERT INTO registrations(date_id, code, token_hash, status, first_name, last_name, email, email_norm, "
         "company, job_title, phone, consent_at, created_at, updated_at, lang, id, billing, answers, booking_id, "
-        "arrival) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?16)");
+        "arrival, consent_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?16, ?20)");
     q.bind(1, date_id);
     q.bind(2, r.code);
     q.bind(3, hash.data(), static_cast<int>(hash.size()));
@@ -558,6 +558,10 @@ domain::result<std::pair<domain::registration, std::string>> insert_registration
         q.bind(19, *booking_id);
     else
         q.bind(19);
+    if (const auto version = c.consent_version())
+        q.bind(20, *version);
+    else
+        q.bind(20);
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
@@ -728,7 +732,8 @@ domain::result<booking_change> register_booking(connection& c,
     const auto hash = sha256(out.token);
     auto q = c.prepare(
         "INSERT INTO bookings(id, date_id, code, token_hash, first_name, last_name, email, company, phone, billing, "
-        "lang, consent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "lang, consent_at, created_at, updated_at, consent_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?)");
     q.bind(1, b.id);
     q.bind(2, date_id);
     q.bind(3, b.code);
@@ -746,6 +751,10 @@ domain::result<booking_change> register_booking(connection& c,
     q.bind(12, to_db(now));
     q.bind(13, to_db(now));
     q.bind(14, to_db(now));
+    if (const auto version = c.consent_version())
+        q.bind(15, *version);
+    else
+        q.bind(15);
     q.exec();
 
     int waiting = counts.waitlisted;

@@ -4,6 +4,9 @@
 #include "domain/schedule.hpp"
 #include "server/handlers/json_codec.hpp"
 #include "server/handlers/routes.hpp"
+#include "server/log/log.hpp"
+#include "server/web/pages.hpp"
+#include "storage/consent.hpp"
 #include "storage/erasure.hpp"
 #include "storage/personal_data.hpp"
 #include "storage/store.hpp"
@@ -38,6 +41,13 @@ json date_facts(const domain::seminar& s, const domain::seminar_date& d, domain:
               {"status", domain::to_string(d.status)}}}};
 }
 
+json consent_json(domain::instant at, const std::optional<storage::consent_version>& v) {
+    json j = {{"privacy_consent_at", domain::to_iso8601(at)}};
+    j["notice_version"] = v ? json(v->id) : json(nullptr);
+    j["notice_sha256"] = v ? json(v->sha256) : json(nullptr);
+    return j;
+}
+
 json mails_json(const std::vector<storage::mail_summary>& mails) {
     json out = json::array();
     for (const auto& m : mails) {
@@ -62,7 +72,7 @@ json personal_data_json(const storage::personal_data& data, domain::instant now,
         j["answers"] = answers_json(r.answers);
         j["answered"] = answered_json(r.answers);
         j["booking"] = r.booking_code.empty() ? json(nullptr) : json(r.booking_code);
-        j["consent"] = {{"privacy_consent_at", domain::to_iso8601(r.consent_at)}};
+        j["consent"] = consent_json(r.consent_at, own.consent);
         j["created_at"] = domain::to_iso8601(r.created_at);
         j["updated_at"] = domain::to_iso8601(r.updated_at);
         j["cancelled_at"] = r.cancelled_at ? json(domain::to_iso8601(*r.cancelled_at)) : json(nullptr);
@@ -84,7 +94,7 @@ json personal_data_json(const storage::personal_data& data, domain::instant now,
         j["booker"] = person_json(b.booker);
         j["billing"] = billing_json(b.billing);
         j["attendee_codes"] = own.attendee_codes;
-        j["consent"] = {{"privacy_consent_at", domain::to_iso8601(b.consent_at)}};
+        j["consent"] = consent_json(b.consent_at, own.consent);
         j["created_at"] = domain::to_iso8601(b.created_at);
         j["mails"] = mails_json(own.mails);
         bookings.push_back(std::move(j));
@@ -95,6 +105,17 @@ json personal_data_json(const storage::personal_data& data, domain::instant now,
             {"bookings", std::move(bookings)}};
 }
 
+/// The texts a registration agrees to, in both languages; a changed text is a new version.
+void keep_consent_version(services& svc) {
+    const auto notice = privacy_notice_text(domain::lang::de) + "\n" + privacy_notice_text(domain::lang::en);
+    const auto wording = consent_wording(domain::lang::de) + "\n" + consent_wording(domain::lang::en);
+    auto kept = svc.writer.run<std::int64_t>(
+        [notice, wording, now = svc.now()](storage::connection& c) -> domain::result<std::int64_t> {
+            return storage::record_consent_version(c, notice, wording, now);
+        });
+    if (!kept) log_event("warn", "the privacy notice's version could not be recorded: registrations name none");
+}
+
 json erased_json(const storage::erasure_count& n) {
     return {{"erased", {{"registrations", n.registrations}, {"bookings", n.bookings}}}};
 }
@@ -102,6 +123,20 @@ json erased_json(const storage::erasure_count& n) {
 }  // namespace
 
 void add_data_protection_routes(router& r, services& svc) {
+    keep_consent_version(svc);
+    r.add("GET", "/api/v1/consent-versions", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
+        svc.read(ex, [](storage::connection& c) {
+            json items = json::array();
+            for (const auto& v : storage::list_consent_versions(c))
+                items.push_back({{"id", v.id},
+                                 {"sha256", v.sha256},
+                                 {"created_at", domain::to_iso8601(v.created_at)},
+                                 {"notice", v.notice},
+                                 {"wording", v.wording}});
+            return json_response(200, json{{"items", std::move(items)}});
+        });
+    });
+
     // Erasure: the rows stay (seats, waiting list, statistics), what names the person goes; then the log is
     // truncated so that no older page version keeps it in the files.
     r.add("POST", "/api/v1/registrations/{code}/erase", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {

@@ -1817,11 +1817,14 @@ std::string render_cancel_closed(const page_context& ctx,
         ctx, heading, switch_url(ctx, ctx.public_url + registration_path(token)), main, {.is_private = true});
 }
 
-std::string render_privacy(const page_context& ctx) {
-    struct section {
-        std::string_view heading_de, heading_en, text_de, text_en;
-    };
-    static constexpr std::array<section, 6> sections{{
+namespace {
+
+struct privacy_section {
+    std::string_view heading_de, heading_en, text_de, text_en;
+};
+
+const std::array<privacy_section, 6>& privacy_sections() {
+    static constexpr std::array<privacy_section, 6> sections{{
         {"Was gespeichert wird",
          "What is stored",
          "Wenn Sie sich zu einem Seminar anmelden, speichert dieser Server die Angaben aus dem Formular: Vorname, "
@@ -1881,11 +1884,37 @@ std::string render_privacy(const page_context& ctx) {
          "billing details, answers and the texts of the e-mails sent to you are then gone from the database's files "
          "within a minute as well; only the number of seats taken stays."},
     }};
+    return sections;
+}
+
+}  // namespace
+
+std::string privacy_notice_text(domain::lang l) {
+    const bool de = l == domain::lang::de;
+    std::string out = de ? "Datenschutzhinweise\n" : "Privacy notice\n";
+    for (const auto& s : privacy_sections()) {
+        out += '\n';
+        out += de ? s.heading_de : s.heading_en;
+        out += '\n';
+        out += de ? s.text_de : s.text_en;
+        out += '\n';
+    }
+    return out;
+}
+
+std::string consent_wording(domain::lang l) {
+    return l == domain::lang::de ? "Ich habe die Datenschutzhinweise gelesen und bin einverstanden, dass meine Angaben "
+                                   "zur Bearbeitung meiner Anmeldung gespeichert werden."
+                                 : "I have read the privacy notice and agree that my details are stored to handle my "
+                                   "registration.";
+}
+
+std::string render_privacy(const page_context& ctx) {
     const auto heading = tr(ctx, "Datenschutzhinweise", "Privacy notice");
     std::string main;
     main += "<article class=\"prose\">\n";
     element(main, "h1", {}, heading);
-    for (const auto& s : sections) {
+    for (const auto& s : privacy_sections()) {
         element(main, "h2", {}, tr(ctx, s.heading_de, s.heading_en));
         element(main, "p", {}, tr(ctx, s.text_de, s.text_en));
     }

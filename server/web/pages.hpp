@@ -123,6 +123,10 @@ std::string render_cancel_closed(const page_context& ctx,
                                  std::string_view token);
 /// Our own privacy notice: what this server stores, why, how long, and how to cancel.
 std::string render_privacy(const page_context& ctx);
+/// The privacy notice and the consent checkbox's wording as plain text: what a registration agrees to (its hash
+/// is the consent version; a changed text makes a new one).
+std::string privacy_notice_text(domain::lang l);
+std::string consent_wording(domain::lang l);
 /// A page with one heading and one paragraph, e.g. 404 "Seite nicht gefunden". Both are plain text.
 std::string render_message(const page_context& ctx, std::string_view title, std::string_view text);
 

@@ -1,5 +1,6 @@
 // A person's own data through the routes: everything under their address, on every date, and nobody else's.
 #include "app_under_test.hpp"
+#include "storage/consent.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -283,4 +284,43 @@ TEST_CASE("erasing an address takes its registrations on every date, its booking
     CHECK(app.post_json("/api/v1/erasures", {{"email", "a@b.de"}, {"name", "x"}}, app_under_test::organiser()).status ==
           422);
     CHECK(app.post_json("/api/v1/erasures", {{"email", "dora.q@beispiel.de"}}).status == 401);
+}
+
+TEST_CASE("each registration keeps the privacy notice version it agreed to, and a changed notice is a new version",
+          "[handlers][data_protection][consent]") {
+    app_under_test app;
+    const auto date_id = app.seminar_with_date("einwilligung", 5, true);
+    auto first = app.post_json(registrations_of(date_id), person("Anna", "anna@beispiel.de"));
+    REQUIRE(first.status == 201);
+    auto versions = app.get("/api/v1/consent-versions", app_under_test::organiser()).json().at("items");
+    REQUIRE(versions.size() == 1);
+    CHECK(versions.at(0).at("notice").get<std::string>().find("Datenschutzhinweise") != std::string::npos);
+    CHECK(versions.at(0).at("wording").get<std::string>().find("Ich habe die Datenschutzhinweise gelesen") !=
+          std::string::npos);
+    CHECK(versions.at(0).at("sha256").get<std::string>().size() == 64);
+    CHECK(app.get("/api/v1/consent-versions").status == 401);
+
+    // The same texts again (a restart) are the same version; another text makes the next one.
+    auto& writer = app.services().writer;
+    auto record = [&](std::string notice) {
+        return writer
+            .run<std::int64_t>([notice](seminard::storage::connection& c) -> seminard::domain::result<std::int64_t> {
+                return seminard::storage::record_consent_version(c, notice, "Einverstanden.", {});
+            })
+            .value();
+    };
+    const auto changed = record("Neue Datenschutzhinweise");
+    CHECK(changed == versions.at(0).at("id").get<std::int64_t>() + 1);
+    CHECK(record("Neue Datenschutzhinweise") == changed);
+    auto second = app.post_json(registrations_of(date_id), person("Bruno", "bruno@beispiel.de"));
+    REQUIRE(second.status == 201);
+
+    const auto anna = app.get(export_of(first.json().at("token").get<std::string>())).json();
+    const auto& anna_consent = anna.at("registrations").at(0).at("consent");
+    CHECK(anna_consent.at("notice_version") == versions.at(0).at("id"));
+    CHECK(anna_consent.at("notice_sha256") == versions.at(0).at("sha256"));
+    CHECK(anna_consent.at("privacy_consent_at").is_string());
+    const auto bruno = app.get(export_of(second.json().at("token").get<std::string>())).json();
+    CHECK(bruno.at("registrations").at(0).at("consent").at("notice_version") == changed);
+    CHECK(app.get("/api/v1/consent-versions", app_under_test::organiser()).json().at("items").size() == 2);
 }

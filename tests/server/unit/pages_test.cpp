@@ -877,3 +877,29 @@ TEST_CASE("a failed substitute on the booker's page heads it with the summary an
     CHECK(contains(page, "Diese Anmeldung ist bereits storniert."));
     CHECK_FALSE(contains(page, "<details class=\"substitute\" open>"));
 }
+
+TEST_CASE("the consent wording kept as proof is what the form's checkbox says", "[pages][consent]") {
+    for (auto l : {domain::lang::de, domain::lang::en}) {
+        auto ctx = context();
+        ctx.lang = l;
+        const auto page = server::render_seminar(ctx, listing(), {});
+        const auto start = page.find("<label for=\"privacy_consent\">");
+        REQUIRE(start != std::string::npos);
+        const auto end = page.find("</label>", start);
+        std::string label = page.substr(start, end - start);
+        // What a reader sees: the text without its tags and without the screen reader's "opens in a new window".
+        const auto hidden = label.find("<span class=\"visually-hidden\">");
+        REQUIRE(hidden != std::string::npos);
+        label.erase(hidden, label.find("</span>", hidden) + 7 - hidden);
+        std::string text;
+        bool in_tag = false;
+        for (char c : label) {
+            if (c == '<') in_tag = true;
+            if (!in_tag) text += c;
+            if (c == '>') in_tag = false;
+        }
+        CHECK(text == server::consent_wording(l));
+        CHECK(server::privacy_notice_text(l).find(l == domain::lang::de ? "Ihre Rechte" : "Your rights") !=
+              std::string::npos);
+    }
+}
