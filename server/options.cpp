@@ -112,6 +112,9 @@ Usage: seminard [options]
   --mail-retry SEC        first retry after a temporary SMTP failure (default 30; doubles up to an hour,
                           12 attempts in all)
   --smtp-timeout SEC      time for each step of an SMTP conversation (default 30)
+  --retention-days N      anonymise the registrations of a date N days after its last day (default 365;
+                          0: keep until erased)
+  --mail-retention-days N delete the body of a sent mail N days after sending (default 30; 0: keep)
   --help                  show this text
 
 The organiser token is read from SEMINARD_ADMIN_TOKEN (or --admin-token-file). Without one, seminard generates a
@@ -244,6 +247,12 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
             cfg.app.mail.from_address = v;
         } else if (a == "--mail-retry") {
             if (!seconds(cfg.app.mail.retry_base)) return fail("--mail-retry needs 1..86400 seconds");
+        } else if (a == "--retention-days") {
+            if (!value(v) || !to_number(v, cfg.app.retention_days, 0, 36500))
+                return fail("--retention-days needs 0..36500 days");
+        } else if (a == "--mail-retention-days") {
+            if (!value(v) || !to_number(v, cfg.app.mail_retention_days, 0, 36500))
+                return fail("--mail-retention-days needs 0..36500 days");
         } else if (a == "--smtp-timeout") {
             if (!seconds(cfg.app.mail.smtp_timeout)) return fail("--smtp-timeout needs 1..86400 seconds");
         } else {

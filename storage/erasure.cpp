@@ -1,9 +1,11 @@
 // Erasure by anonymising in place (see erasure.hpp).
 #include "erasure.hpp"
 
+#include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "json_columns.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -155,6 +157,55 @@ erasure_count erase_address(connection& c, const std::string& email, std::string
     n.bookings = static_cast<int>(bookings.size());
     record(c, "address", actor, n, now);
     return n;
+}
+
+erasure_count erase_ended_dates(connection& c, date::year_month_day last_day_before, int limit, domain::instant now) {
+    std::vector<std::int64_t> dates;
+    {
+        auto q = c.prepare("SELECT date_id FROM date_days GROUP BY date_id HAVING MAX(day) < ? ORDER BY date_id");
+        q.bind(1, domain::format_day(last_day_before));
+        while (q.executeStep()) dates.push_back(q.getColumn(0).getInt64());
+    }
+    erasure_count n;
+    for (const auto date_id : dates) {
+        if (n.registrations + n.bookings >= limit) break;
+        std::vector<std::int64_t> regs;
+        {
+            auto q =
+                c.prepare("SELECT id FROM registrations WHERE date_id = ? AND erased_at IS NULL ORDER BY id LIMIT ?");
+            q.bind(1, date_id);
+            q.bind(2, limit - n.registrations - n.bookings);
+            regs = ids_of(q);
+        }
+        for (const auto id : regs) blank_registration(c, id, now);
+        n.registrations += static_cast<int>(regs.size());
+        std::vector<std::int64_t> bookings;
+        {
+            auto q = c.prepare("SELECT id FROM bookings WHERE date_id = ? AND erased_at IS NULL ORDER BY id LIMIT ?");
+            q.bind(1, date_id);
+            q.bind(2, std::max(limit - n.registrations - n.bookings, 0));
+            bookings = ids_of(q);
+        }
+        for (const auto id : bookings) blank_booking(c, id, now);
+        n.bookings += static_cast<int>(bookings.size());
+    }
+    if (n.registrations + n.bookings > 0) record(c, "retention", "retention", n, now);
+    return n;
+}
+
+int drop_sent_mail_bodies(connection& c, domain::instant cutoff, int limit) {
+    auto q = c.prepare(
+        "UPDATE outbox SET message = NULL WHERE id IN (SELECT id FROM outbox WHERE state = 'sent' AND sent_at < ? "
+        "AND message IS NOT NULL ORDER BY id LIMIT ?)");
+    q.bind(1, to_db(cutoff));
+    q.bind(2, limit);
+    return q.exec();
+}
+
+std::optional<domain::instant> newest_registration_at(connection& c) {
+    auto q = c.prepare("SELECT created_at FROM registrations ORDER BY id DESC LIMIT 1");
+    if (!q.executeStep()) return std::nullopt;
+    return domain::instant{std::chrono::seconds{q.getColumn(0).getInt64()}};
 }
 
 }  // namespace seminard::storage

@@ -6,6 +6,7 @@
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,16 @@ domain::result<erasure_count> erase_registration(connection& c,
 /// bookings it made as the booker, and where it is named as a seat's holder before a substitute (history detail and
 /// the mail that told them).
 erasure_count erase_address(connection& c, const std::string& email, std::string_view actor, domain::instant now);
+
+/// Retention: anonymises, as erase_registration does, at most `limit` registrations and bookings of dates whose
+/// last day is before `last_day_before` (so they ended at least a day earlier); records a `retention` erasure when
+/// it erased any. Idempotent: what is erased is not found again.
+erasure_count erase_ended_dates(connection& c, date::year_month_day last_day_before, int limit, domain::instant now);
+
+/// Deletes the bodies of at most `limit` mails sent before `cutoff` (their summary stays); returns how many.
+int drop_sent_mail_bodies(connection& c, domain::instant cutoff, int limit);
+
+/// When the newest registration was made (none: nullopt); retention waits while one came in a moment ago.
+std::optional<domain::instant> newest_registration_at(connection& c);
 
 }  // namespace seminard::storage

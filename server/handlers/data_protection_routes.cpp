@@ -107,7 +107,9 @@ json personal_data_json(const storage::personal_data& data, domain::instant now,
 
 /// The texts a registration agrees to, in both languages; a changed text is a new version.
 void keep_consent_version(services& svc) {
-    const auto notice = privacy_notice_text(domain::lang::de) + "\n" + privacy_notice_text(domain::lang::en);
+    const retention_terms terms{svc.cfg.retention_days, svc.cfg.mail_retention_days};
+    const auto notice =
+        privacy_notice_text(domain::lang::de, terms) + "\n" + privacy_notice_text(domain::lang::en, terms);
     const auto wording = consent_wording(domain::lang::de) + "\n" + consent_wording(domain::lang::en);
     auto kept = svc.writer.run<std::int64_t>(
         [notice, wording, now = svc.now()](storage::connection& c) -> domain::result<std::int64_t> {
@@ -120,9 +122,38 @@ json erased_json(const storage::erasure_count& n) {
     return {{"erased", {{"registrations", n.registrations}, {"bookings", n.bookings}}}};
 }
 
+/// Retention runs in small rounds on the writer, so that a round never holds registrations up for long.
+constexpr auto retention_interval = std::chrono::minutes{5};
+constexpr int retention_batch = 200;
+
+void enable_retention(services& svc) {
+    const int days = svc.cfg.retention_days;
+    const int mail_days = svc.cfg.mail_retention_days;
+    if (days == 0 && mail_days == 0) return;
+    // Copies, not the services: the writer may run a last chore while they are taken down.
+    svc.writer.every(retention_interval, [clock = svc.clock, w = &svc.writer, days, mail_days](storage::connection& c) {
+        const auto now = clock();
+        // Never during a rush: a registration in the last minute puts the round off to the next one.
+        if (auto newest = storage::newest_registration_at(c); newest && now - *newest < std::chrono::minutes{1})
+            return false;
+        bool changed = false;
+        if (days > 0) {
+            const auto today = date::sys_days{date::floor<date::days>(now)};
+            const auto n =
+                storage::erase_ended_dates(c, date::year_month_day{today - date::days{days}}, retention_batch, now);
+            changed = n.registrations + n.bookings > 0;
+        }
+        if (mail_days > 0 && storage::drop_sent_mail_bodies(c, now - date::days{mail_days}, retention_batch) > 0)
+            changed = true;
+        if (changed) w->truncate_log_soon();  // the old page versions leave the files too
+        return changed;
+    });
+}
+
 }  // namespace
 
 void add_data_protection_routes(router& r, services& svc) {
+    enable_retention(svc);
     keep_consent_version(svc);
     r.add("GET", "/api/v1/consent-versions", access::organiser, [&svc](const std::shared_ptr<exchange>& ex) {
         svc.read(ex, [](storage::connection& c) {

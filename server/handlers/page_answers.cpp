@@ -52,6 +52,7 @@ page_context page_context_of(const services& svc, domain::lang lang) {
     ctx.privacy_url =
         svc.cfg.site.privacy_url.empty() ? svc.urls.privacy_page() + lang_suffix(lang) : svc.cfg.site.privacy_url;
     ctx.now = svc.now();
+    ctx.retention = {svc.cfg.retention_days, svc.cfg.mail_retention_days};
     return ctx;
 }
 

@@ -19,6 +19,10 @@ struct app_settings {
     rate_limit_config rate_limit;
     std::vector<std::string> cors_origins;   ///< exact origins (normalised "scheme://host[:port]") allowed by CORS
     std::vector<std::string> frame_origins;  ///< origins whose pages may show ours in a frame; none: nobody may
+    /// Days after a date's last day until its registrations are anonymised, and after sending until a mail's body
+    /// is deleted; 0: never (--retention-days, --mail-retention-days).
+    int retention_days = 365;
+    int mail_retention_days = 30;
     std::string admin_token;  ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: the stored hash
 };
 

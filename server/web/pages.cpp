@@ -1887,16 +1887,45 @@ const std::array<privacy_section, 6>& privacy_sections() {
     return sections;
 }
 
+/// A section's text; "How long" from the configured retention.
+std::string section_text(const privacy_section& s, domain::lang l, const retention_terms& r) {
+    const bool de = l == domain::lang::de;
+    if (s.heading_de != "Wie lange") return std::string{de ? s.text_de : s.text_en};
+    std::string out;
+    if (r.registration_days > 0) {
+        const auto n = std::to_string(r.registration_days);
+        out = de ? "Ihre Angaben werden " + n +
+                       " Tage nach dem letzten Tag Ihres Seminartermins automatisch gelöscht, auch die einer "
+                       "stornierten Anmeldung; es bleibt nur die Zahl der belegten Plätze."
+                 : "Your details are erased automatically " + n +
+                       " days after the last day of your seminar date, those of a cancelled registration too; only "
+                       "the number of seats taken remains.";
+    } else {
+        out = de ? "Ihre Angaben bleiben gespeichert, bis der Veranstalter sie löscht."
+                 : "Your details are kept until the organiser erases them.";
+    }
+    out += ' ';
+    if (r.mail_days > 0) {
+        const auto m = std::to_string(r.mail_days);
+        out += de ? "Die Texte der Ihnen gesendeten E-Mails werden " + m + " Tage nach dem Versand gelöscht."
+                  : "The texts of the e-mails sent to you are deleted " + m + " days after sending.";
+    } else {
+        out += de ? "Die Texte der Ihnen gesendeten E-Mails bleiben, bis der Veranstalter sie löscht."
+                  : "The texts of the e-mails sent to you are kept until the organiser erases them.";
+    }
+    return out;
+}
+
 }  // namespace
 
-std::string privacy_notice_text(domain::lang l) {
+std::string privacy_notice_text(domain::lang l, const retention_terms& retention) {
     const bool de = l == domain::lang::de;
     std::string out = de ? "Datenschutzhinweise\n" : "Privacy notice\n";
     for (const auto& s : privacy_sections()) {
         out += '\n';
         out += de ? s.heading_de : s.heading_en;
         out += '\n';
-        out += de ? s.text_de : s.text_en;
+        out += section_text(s, l, retention);
         out += '\n';
     }
     return out;
@@ -1916,7 +1945,7 @@ std::string render_privacy(const page_context& ctx) {
     element(main, "h1", {}, heading);
     for (const auto& s : privacy_sections()) {
         element(main, "h2", {}, tr(ctx, s.heading_de, s.heading_en));
-        element(main, "p", {}, tr(ctx, s.text_de, s.text_en));
+        element(main, "p", {}, section_text(s, ctx.lang, ctx.retention));
     }
     main += "</article>\n";
     const auto self = ctx.path.empty() ? ctx.privacy_url : ctx.public_url + ctx.path;

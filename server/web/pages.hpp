@@ -16,6 +16,13 @@
 namespace seminard::server {
 
 /// What every page needs to know about the request it answers.
+/// How long personal data is kept (--retention-days, --mail-retention-days; 0: until the organiser erases it): the
+/// privacy notice says so.
+struct retention_terms {
+    int registration_days = 365;
+    int mail_days = 30;
+};
+
 struct page_context {
     domain::lang lang = domain::lang::de;
     std::string public_url;   ///< base of every link; no trailing slash
@@ -24,6 +31,7 @@ struct page_context {
     /// Path of the requested page (no query), for the language switch of render_message() and render_privacy(),
     /// whose URL only the caller knows. Empty: they link the other language of the index page.
     std::string path;
+    retention_terms retention;
 };
 
 /// A date with its live seat figures.
@@ -125,7 +133,7 @@ std::string render_cancel_closed(const page_context& ctx,
 std::string render_privacy(const page_context& ctx);
 /// The privacy notice and the consent checkbox's wording as plain text: what a registration agrees to (its hash
 /// is the consent version; a changed text makes a new one).
-std::string privacy_notice_text(domain::lang l);
+std::string privacy_notice_text(domain::lang l, const retention_terms& retention);
 std::string consent_wording(domain::lang l);
 /// A page with one heading and one paragraph, e.g. 404 "Seite nicht gefunden". Both are plain text.
 std::string render_message(const page_context& ctx, std::string_view title, std::string_view text);

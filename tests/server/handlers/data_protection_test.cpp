@@ -1,6 +1,8 @@
 // A person's own data through the routes: everything under their address, on every date, and nobody else's.
 #include "app_under_test.hpp"
 #include "storage/consent.hpp"
+#include "storage/erasure.hpp"
+#include "storage/outbox.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -169,6 +171,10 @@ bool log_truncated(app_under_test& app, std::uint64_t n) {
 
 json date_of(app_under_test& app, std::int64_t id) { return app.get("/api/v1/dates/" + std::to_string(id)).json(); }
 
+json list_of(app_under_test& app, std::int64_t date_id) {
+    return app.get(registrations_of(date_id) + "?limit=100", app_under_test::organiser()).json().at("items");
+}
+
 }  // namespace
 
 TEST_CASE("erasing a registration blanks the person in place and leaves nothing of them in the database files",
@@ -323,4 +329,56 @@ TEST_CASE("each registration keeps the privacy notice version it agreed to, and 
     const auto bruno = app.get(export_of(second.json().at("token").get<std::string>())).json();
     CHECK(bruno.at("registrations").at(0).at("consent").at("notice_version") == changed);
     CHECK(app.get("/api/v1/consent-versions", app_under_test::organiser()).json().at("items").size() == 2);
+}
+
+TEST_CASE("retention anonymises the registrations of ended dates in bounded rounds, and drops old mail bodies",
+          "[handlers][data_protection][retention]") {
+    app_under_test app;
+    const auto january = app.seminar_with_date("aufbewahrung", 1, true);
+    const auto march = march_date(app, "aufbewahrung");
+    REQUIRE(app.post_json(registrations_of(january), person("Anna", "anna@beispiel.de")).status == 201);
+    REQUIRE(app.post_json(registrations_of(january), person("Bruno", "bruno@beispiel.de")).status == 201);
+    auto carla = app.post_json(registrations_of(january), person("Carla", "carla@beispiel.de"));
+    REQUIRE(carla.status == 201);
+    REQUIRE(app.request("DELETE", "/api/v1/registrations/" + carla.json().at("token").get<std::string>()).status ==
+            200);
+    REQUIRE(app.post_json(registrations_of(march), person("Dora", "dora@beispiel.de")).status == 201);
+    auto& writer = app.services().writer;
+    auto erase_before = [&](date::year_month_day day, int limit) {
+        return writer
+            .run<seminard::storage::erasure_count>([day, limit](seminard::storage::connection& c)
+                                                       -> seminard::domain::result<seminard::storage::erasure_count> {
+                return seminard::storage::erase_ended_dates(c, day, limit, {});
+            })
+            .value();
+    };
+    using namespace date::literals;
+    // January's date has ended before 1 February, March's has not.
+    CHECK(erase_before(2027_y / date::February / 1, 1).registrations == 1);  // a round is bounded
+    CHECK(erase_before(2027_y / date::February / 1, 200).registrations == 2);
+    CHECK(erase_before(2027_y / date::February / 1, 200).registrations == 0);  // nothing twice
+    const auto jan = date_of(app, january);
+    CHECK(jan.at("confirmed") == 1);  // seats and queue as they were
+    CHECK(jan.at("waitlist_length") == 1);
+    for (const auto& r : list_of(app, january)) CHECK(r.at("email") == "");
+    CHECK(list_of(app, march).at(0).at("email") == "dora@beispiel.de");
+
+    // A sent mail's body goes after the mail retention; its summary stays. Dora's, the last one, is still due.
+    const auto outbox = app.get("/api/v1/outbox", app_under_test::organiser()).json();
+    const auto mail_id = outbox.at("items").back().at("id").get<std::int64_t>();
+    const seminard::domain::instant sent{std::chrono::seconds{1'800'000'000}};
+    auto dropped = writer.run<int>([&](seminard::storage::connection& c) -> seminard::domain::result<int> {
+        seminard::storage::store_rendered_mail(c, mail_id, "a@b.de", "c@d.de", "Betreff", "BODY-TO-DROP");
+        seminard::storage::mark_mail_sent(c, mail_id, sent);
+        const int early = seminard::storage::drop_sent_mail_bodies(c, sent, 10);  // sent at that very second
+        return early * 100 + seminard::storage::drop_sent_mail_bodies(c, sent + std::chrono::seconds{1}, 10);
+    });
+    CHECK(dropped.value() == 1);
+    {
+        seminard::storage::connection reader(app.services().cfg.db, seminard::storage::access::read_only);
+        CHECK_FALSE(seminard::storage::mail_message(reader, mail_id).has_value());
+    }
+    CHECK(app.get("/api/v1/outbox/" + std::to_string(mail_id), app_under_test::organiser()).json().at("state") ==
+          "sent");
+    CHECK(erase_before(2027_y / date::April / 1, 200).registrations == 1);
 }

@@ -259,3 +259,18 @@ TEST_CASE("trusted proxies are repeatable and the per-client cap takes 0 for non
           "--trusted-proxy needs an address or network like 127.0.0.1 or 10.0.0.0/8");
     CHECK(error_of({"--max-connections-per-client", "-1"}) == "--max-connections-per-client needs 0..100000");
 }
+
+TEST_CASE("retention is 365 days for registrations and 30 for mail bodies unless told, 0 switching it off",
+          "[options]") {
+    const auto defaults = ok({});
+    CHECK(defaults.cfg.app.retention_days == 365);
+    CHECK(defaults.cfg.app.mail_retention_days == 30);
+    const auto set = ok({"--retention-days", "0", "--mail-retention-days", "7"});
+    CHECK(set.cfg.app.retention_days == 0);
+    CHECK(set.cfg.app.mail_retention_days == 7);
+    for (const char* v : {"-1", "36501", "x", ""}) {
+        INFO(v);
+        CHECK(error_of({"--retention-days", v}) == "--retention-days needs 0..36500 days");
+        CHECK(error_of({"--mail-retention-days", v}) == "--mail-retention-days needs 0..36500 days");
+    }
+}

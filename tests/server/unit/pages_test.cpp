@@ -770,7 +770,7 @@ TEST_CASE("the privacy notice says what is stored, why, how long and how to canc
     CHECK(contains(page, "Vorname, Nachname, E-Mail-Adresse und, falls angegeben, Firma, Position und Telefonnummer"));
     CHECK(contains(page, "Zeitpunkt Ihrer Anmeldung und Ihrer Einwilligung"));
     CHECK(contains(page, "IP-Adresse"));
-    CHECK(contains(page, "bis der Veranstalter sie löscht"));
+    CHECK(contains(page, "365 Tage nach dem letzten Tag Ihres Seminartermins automatisch gelöscht"));
     CHECK(contains(page, "„Anmeldung stornieren“"));
     CHECK(contains(page, "href=\"https://www.example.org/datenschutz?lang=en\" hreflang=\"en\""));
 
@@ -784,7 +784,7 @@ TEST_CASE("the privacy notice says what is stored, why, how long and how to canc
     page = server::render_privacy(ctx);
     check_document(page, domain::lang::en);
     CHECK(contains(page, "<h1>Privacy notice</h1>"));
-    CHECK(contains(page, "until the organiser deletes"));
+    CHECK(contains(page, "erased automatically 365 days after the last day of your seminar date"));
     CHECK(contains(page, "href=\"https://seminare.example.org/privacy?lang=de\" hreflang=\"de\""));
 }
 
@@ -899,7 +899,22 @@ TEST_CASE("the consent wording kept as proof is what the form's checkbox says", 
             if (c == '>') in_tag = false;
         }
         CHECK(text == server::consent_wording(l));
-        CHECK(server::privacy_notice_text(l).find(l == domain::lang::de ? "Ihre Rechte" : "Your rights") !=
+        CHECK(server::privacy_notice_text(l, {}).find(l == domain::lang::de ? "Ihre Rechte" : "Your rights") !=
               std::string::npos);
     }
+}
+
+TEST_CASE("the privacy notice says how long data is kept, from the configured retention", "[pages][retention]") {
+    auto ctx = context();
+    ctx.retention = {90, 14};
+    const auto page = server::render_privacy(ctx);
+    CHECK(contains(page, "90 Tage nach dem letzten Tag Ihres Seminartermins automatisch gelöscht"));
+    CHECK(contains(page, "14 Tage nach dem Versand gelöscht"));
+    CHECK(contains(page, "Meine Daten herunterladen"));
+    ctx.retention = {0, 0};
+    const auto kept = server::render_privacy(ctx);
+    CHECK(contains(kept, "bleiben gespeichert, bis der Veranstalter sie löscht"));
+    CHECK_FALSE(contains(kept, "automatisch gelöscht"));
+    // Another retention is another notice, so another consent version.
+    CHECK(server::privacy_notice_text(domain::lang::de, {90, 14}) != server::privacy_notice_text(domain::lang::de, {}));
 }
