@@ -3,6 +3,7 @@
 #include "domain/format_de.hpp"
 #include "domain/schedule.hpp"
 #include "server/handlers/json_codec.hpp"
+#include "server/handlers/page_answers.hpp"
 #include "server/handlers/routes.hpp"
 #include "server/log/log.hpp"
 #include "server/web/pages.hpp"
@@ -122,6 +123,21 @@ json erased_json(const storage::erasure_count& n) {
     return {{"erased", {{"registrations", n.registrations}, {"bookings", n.bookings}}}};
 }
 
+own_data_page page_of(storage::personal_data data) {
+    own_data_page page;
+    page.email = std::move(data.email);
+    for (auto& own : data.registrations) {
+        own_data_page::entry e{std::move(own.seminar), std::move(own.date), std::move(own.registration), {}, {}, {}};
+        if (own.consent) e.notice_sha256 = own.consent->sha256;
+        for (auto& m : own.mails)
+            e.mails.push_back({std::move(m.kind), std::move(m.state), std::move(m.subject), m.created_at});
+        for (auto& h : own.history) e.history.push_back({h.at, std::move(h.event)});
+        page.registrations.push_back(std::move(e));
+    }
+    for (const auto& b : data.bookings) page.booking_codes.push_back(b.booking.code);
+    return page;
+}
+
 /// Retention runs in small rounds on the writer, so that a round never holds registrations up for long.
 constexpr auto retention_interval = std::chrono::minutes{5};
 constexpr int retention_batch = 200;
@@ -213,6 +229,18 @@ void add_data_protection_routes(router& r, services& svc) {
                 res.set("Cache-Control", "no-store");
                 return res;
             });
+    });
+
+    r.add("GET", "/registrations/{token}/daten", access::attendee, [&svc](const std::shared_ptr<exchange>& ex) {
+        const auto& token = ex->param("token");
+        svc.read(ex, [&svc, ex, token](storage::connection& c) {
+            auto reg = storage::find_registration_by_token(c, token);
+            if (!reg) return not_found_page(svc, ex->lang);
+            return private_page(
+                render_own_data(
+                    page_context_of(svc, ex->lang), page_of(storage::personal_data_of(c, reg->person.email)), token),
+                svc);
+        });
     });
 
     // The private link opens the person's data: every registration under its address, not only this one.

@@ -1516,6 +1516,11 @@ std::string render_confirmation(const page_context& ctx,
                "the e-mails sent to you and the history – as a file in JSON format."));
     main += "\n<p>";
     link(main,
+         page_url(ctx, registration_path(token) + "/daten"),
+         tr(ctx, "Meine Daten ansehen", "View my data"),
+         "button button--secondary");
+    main += ' ';
+    link(main,
          ctx.public_url + "/api/v1" + registration_path(token) + "/export",
          tr(ctx, "Meine Daten herunterladen", "Download my data"),
          "button button--secondary");
@@ -1950,6 +1955,88 @@ std::string render_privacy(const page_context& ctx) {
     main += "</article>\n";
     const auto self = ctx.path.empty() ? ctx.privacy_url : ctx.public_url + ctx.path;
     return document(ctx, heading, switch_url(ctx, self), main);
+}
+
+namespace {
+
+std::string when(const page_context& ctx, const domain::seminar_date& d, domain::instant t) {
+    const auto* zone = domain::find_zone(d.timezone);
+    return zone ? domain::format_datetime(t, *zone, ctx.lang) : domain::to_iso8601(t);
+}
+
+std::string_view mail_state_text(const page_context& ctx, std::string_view state) {
+    if (state == "sent") return tr(ctx, "gesendet", "sent");
+    if (state == "failed") return tr(ctx, "nicht gesendet", "not sent");
+    return tr(ctx, "wartet auf den Versand", "waiting to be sent");
+}
+
+}  // namespace
+
+std::string render_own_data(const page_context& ctx, const own_data_page& data, std::string_view token) {
+    const auto heading = tr(ctx, "Ihre gespeicherten Daten", "Your stored data");
+    std::string main;
+    element(main, "h1", {}, heading);
+    element(main,
+            "p",
+            "lead",
+            std::string{tr(ctx, "Alles, was zu der E-Mail-Adresse ", "Everything stored under the e-mail address ")} +
+                data.email + std::string{tr(ctx, " gespeichert ist.", ".")});
+    main += "\n<p>";
+    link(main,
+         ctx.public_url + "/api/v1" + registration_path(token) + "/export",
+         tr(ctx, "Als Datei herunterladen (JSON)", "Download as a file (JSON)"),
+         "button button--secondary");
+    main += "</p>\n";
+    for (const auto& e : data.registrations) {
+        const auto& r = e.registration;
+        main += "<section class=\"own-registration\">\n";
+        element(main, "h2", {}, e.seminar.title);
+        registration_facts(main, ctx, e.seminar, e.date, r);
+        main += "<dl class=\"facts\">\n";
+        fact(main, tr(ctx, "Anmeldecode", "Registration code"), r.code);
+        fact(main, tr(ctx, "Status", "Status"), std::string{status_text(ctx, r)});
+        fact(main, tr(ctx, "Angemeldet am", "Registered on"), when(ctx, e.date, r.created_at));
+        fact(main,
+             tr(ctx, "Einwilligung", "Consent"),
+             when(ctx, e.date, r.consent_at) +
+                 (e.notice_sha256.empty()
+                      ? std::string{}
+                      : std::string{tr(ctx, ", Datenschutzhinweise Fassung ", ", privacy notice version ")} +
+                            e.notice_sha256.substr(0, 12)));
+        main += "</dl>\n";
+        element(main, "h3", {}, tr(ctx, "E-Mails an Sie", "E-mails to you"));
+        main += "<ul>\n";
+        for (const auto& m : e.mails) {
+            const auto subject =
+                m.subject.empty() ? std::string{tr(ctx, "(noch ohne Betreff)", "(no subject yet)")} : m.subject;
+            element(main,
+                    "li",
+                    {},
+                    when(ctx, e.date, m.created_at) + ": " + subject + " (" +
+                        std::string{mail_state_text(ctx, m.state)} + ")");
+        }
+        main += "</ul>\n";
+        element(main, "h3", {}, tr(ctx, "Verlauf", "History"));
+        main += "<ul>\n";
+        element(
+            main, "li", {}, when(ctx, e.date, r.created_at) + ": " + std::string{tr(ctx, "angemeldet", "registered")});
+        for (const auto& h : e.history) element(main, "li", {}, when(ctx, e.date, h.at) + ": " + h.event);
+        main += "</ul>\n</section>\n";
+    }
+    if (!data.booking_codes.empty()) {
+        element(main, "h2", {}, tr(ctx, "Ihre Firmenbuchungen", "Your company bookings"));
+        main += "<ul>\n";
+        for (const auto& code : data.booking_codes) element(main, "li", {}, code);
+        main += "</ul>\n";
+    }
+    main += "<p class=\"back\">";
+    link(main, page_url(ctx, registration_path(token)), tr(ctx, "Zurück zur Anmeldung", "Back to the registration"));
+    main += "</p>\n";
+    return document(ctx,
+                    heading,
+                    switch_url(ctx, ctx.public_url + registration_path(token) + "/daten"),
+                    main,
+                    {.is_private = true});
 }
 
 std::string render_message(const page_context& ctx, std::string_view title, std::string_view text) {

@@ -83,6 +83,31 @@ std::string render_confirmation(const page_context& ctx,
                                 std::string_view token,
                                 std::string_view invite_key,
                                 const form_state& substitute = {});
+/// What the own-data page shows: the own-data export, readable.
+struct own_data_page {
+    struct mail {
+        std::string kind, state, subject;
+        domain::instant created_at{};
+    };
+    struct event {
+        domain::instant at{};
+        std::string event;
+    };
+    struct entry {
+        domain::seminar seminar;
+        domain::seminar_date date;
+        domain::registration registration;
+        std::string notice_sha256;  ///< empty: from before consent versions were kept
+        std::vector<mail> mails;
+        std::vector<event> history;
+    };
+    std::string email;
+    std::vector<entry> registrations;
+    std::vector<std::string> booking_codes;  ///< company bookings made with the address as the booker
+};
+/// The page behind "Meine Daten ansehen": everything stored under the address, with the JSON download.
+std::string render_own_data(const page_context& ctx, const own_data_page& data, std::string_view token);
+
 /// "Do you really want to cancel?" with a form that posts confirm=yes.
 std::string render_cancel_step(const page_context& ctx,
                                const domain::seminar& s,

@@ -228,6 +228,26 @@ async function run() {
     assert.ok(!ics.includes(token), 'the private token is not in calendar data');
     assert.match(download.suggestedFilename(), /\.ics$/);
 
+    // 4b. "Meine Daten ansehen": the stored data as a page (axe-checked), and the same as a JSON download.
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Meine Daten ansehen/ }).click()]);
+    const ownData = await page.locator('main').innerText();
+    assert.match(ownData, /Ihre gespeicherten Daten/);
+    assert.ok(ownData.includes(code), 'the own-data page names the registration');
+    assert.match(ownData, /Einwilligung/i);  // the terms are set in capitals
+    await assertAccessible(page, 'the own-data page');
+    await assertNoHorizontalScroll(page);
+    await page.screenshot({ path: join(artifacts, '03b-own-data.png'), fullPage: true });
+    const [dataDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Als Datei herunterladen/ }).click(),
+    ]);
+    const dataPath = join(dir, 'meine-daten.json');
+    await dataDownload.saveAs(dataPath);
+    const exported = JSON.parse(readFileSync(dataPath, 'utf8'));
+    assert.equal(exported.registrations[0].code, code);
+    assert.ok(!readFileSync(dataPath, 'utf8').includes(token), 'the private token is not in the file');
+    await Promise.all([page.waitForURL(confirmationUrl), page.getByRole('link', { name: /Zurück zur Anmeldung/ }).click()]);
+
     // 5. Cancel: the button asks first, then cancels.
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Anmeldung stornieren/ }).click()]);
     assert.match(await page.locator('main').innerText(), /wirklich stornieren/);

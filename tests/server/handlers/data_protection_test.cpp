@@ -88,6 +88,17 @@ TEST_CASE("the own-data export holds every registration under the address, on ev
     CHECK(data.at("bookings").empty());
 
     CHECK(app.get(export_of("not-a-token-of-anyone-here-xyz")).status == 404);
+
+    // The same, readable: the page behind "Meine Daten ansehen".
+    auto page = app.get("/registrations/" + token + "/daten");
+    REQUIRE(page.status == 200);
+    CHECK(page.header("Cache-Control") == "no-store");
+    CHECK(page.body.find("Ihre gespeicherten Daten") != std::string::npos);
+    CHECK(page.body.find(first.json().at("code").get<std::string>()) != std::string::npos);
+    CHECK(page.body.find(second.json().at("code").get<std::string>()) != std::string::npos);
+    CHECK(page.body.find("bruno") == std::string::npos);
+    CHECK(page.body.find("/api/v1/registrations/" + token + "/export") != std::string::npos);
+    CHECK(app.get("/registrations/not-a-token-of-anyone-here-xyz/daten").status == 404);
 }
 
 TEST_CASE("after a substitute the seat's export is the new holder's: nothing of the person before",

@@ -639,6 +639,8 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
         std::string{base} + "/registrations/" + t + "?lang=en",
         std::string{base} + "/registrations/" + t,
         std::string{base} + "/api/v1/registrations/" + t + "/export",
+        std::string{base} + "/registrations/" + t + "/daten",
+        std::string{base} + "/registrations/" + t + "/daten?lang=en",
     };
     // The page without its own links: what is left must not hold the token.
     auto strip_links = [](std::string page, const std::vector<std::string>& urls) {
@@ -653,13 +655,22 @@ TEST_CASE("the token appears only in the page's own links", "[pages]") {
     };
     auto strip = [&](std::string page) { return strip_links(std::move(page), own); };
     const auto confirmation = server::render_confirmation(context(), l.seminar, l.dates[2].date, r, token, invite_key);
-    // cancel, substitute, language switch, own data: the calendar link has the read-only key
-    CHECK(count(confirmation, t) == 4);
+    // cancel, substitute, language switch, own data to view and to download: the calendar link has the read-only key
+    CHECK(count(confirmation, t) == 5);
     CHECK(
         contains(confirmation,
                  std::string{"href=\""} + base + "/api/v1/registrations/" + t + "/export\">Meine Daten herunterladen"));
     CHECK(contains(confirmation, std::string{"href=\""} + base + "/api/v1/invites/" + invite_key + ".ics\""));
     CHECK_FALSE(contains(strip(confirmation), t));
+    server::own_data_page data;
+    data.email = r.person.email;
+    data.registrations.push_back({l.seminar, l.dates[2].date, r, "0123456789abcdef", {}, {}});
+    const auto own_data = server::render_own_data(context(), data, token);
+    CHECK(count(own_data, t) == 3);  // the download, back to the registration, language switch
+    CHECK(contains(own_data, "Ihre gespeicherten Daten"));
+    CHECK(contains(own_data, "Datenschutzhinweise Fassung 0123456789ab"));
+    CHECK(contains(own_data, "<meta name=\"referrer\" content=\"no-referrer\">"));
+    CHECK_FALSE(contains(strip(own_data), t));
     const auto step = server::render_cancel_step(context(), l.seminar, l.dates[2].date, r, token);
     CHECK(count(step, t) == 3);  // cancel, "Nein, zurück", language switch
     CHECK_FALSE(contains(strip(step), t));
