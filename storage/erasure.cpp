@@ -4,6 +4,7 @@
 #include "domain/schedule.hpp"
 #include "domain/text.hpp"
 #include "json_columns.hpp"
+#include "personal_data.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -19,11 +20,12 @@ std::int64_t to_db(domain::instant t) {
 
 // Mails keep kind, state and times (what happened, for the statistics), never to whom or what. One not sent yet
 // is not sent: the mailer's later writes check the state they expect.
-constexpr const char* blank_mails_sql =
-    "UPDATE outbox SET recipient = NULL, subject = NULL, message = NULL, person = NULL, token = NULL, "
-    "token_sealed = NULL, next_attempt_at = NULL, "
-    "last_error = CASE WHEN state = 'pending' OR state = 'ready' THEN 'erased' ELSE NULL END, "
-    "state = CASE WHEN state = 'pending' OR state = 'ready' THEN 'failed' ELSE state END ";
+// A macro so that each use is one string literal, which the connection's statement cache is keyed by.
+#define SEMINARD_BLANK_MAILS                                                                            \
+    "UPDATE outbox SET recipient = NULL, subject = NULL, message = NULL, person = NULL, token = NULL, " \
+    "token_sealed = NULL, next_attempt_at = NULL, "                                                     \
+    "last_error = CASE WHEN state = 'pending' OR state = 'ready' THEN 'erased' ELSE NULL END, "         \
+    "state = CASE WHEN state = 'pending' OR state = 'ready' THEN 'failed' ELSE state END "
 
 void blank_registration(connection& c, std::int64_t id, domain::instant now) {
     // A random hash: the private link stops working. The address key stays unique without naming anyone.
@@ -34,8 +36,7 @@ void blank_registration(connection& c, std::int64_t id, domain::instant now) {
     r.bind(1, to_db(now));
     r.bind(2, id);
     r.exec();
-    static const std::string mails = std::string{blank_mails_sql} + "WHERE registration_id = ?";
-    auto m = c.prepare(mails.c_str());
+    auto m = c.prepare(SEMINARD_BLANK_MAILS "WHERE registration_id = ?");
     m.bind(1, id);
     m.exec();
     auto h = c.prepare("UPDATE history SET detail = '{}' WHERE registration_id = ?");
@@ -56,8 +57,7 @@ void blank_booking(connection& c, std::int64_t id, domain::instant now) {
     b.bind(1, to_db(now));
     b.bind(2, id);
     b.exec();
-    static const std::string mails = std::string{blank_mails_sql} + "WHERE booking_id = ? AND registration_id IS NULL";
-    auto m = c.prepare(mails.c_str());
+    auto m = c.prepare(SEMINARD_BLANK_MAILS "WHERE booking_id = ? AND registration_id IS NULL");
     m.bind(1, id);
     m.exec();
 }
@@ -102,9 +102,8 @@ void blank_former_holder(connection& c, const std::string& email_norm) {
             if (domain::normalize_email(person_from_column(q.getColumn(1).getString()).email) == email_norm)
                 mails.push_back(q.getColumn(0).getInt64());
     }
-    static const std::string blank = std::string{blank_mails_sql} + "WHERE id = ?";
     for (const auto id : mails) {
-        auto u = c.prepare(blank.c_str());
+        auto u = c.prepare(SEMINARD_BLANK_MAILS "WHERE id = ?");
         u.bind(1, id);
         u.exec();
     }
@@ -137,20 +136,10 @@ erasure_count erase_address(connection& c, const std::string& email, std::string
     const auto norm = domain::normalize_email(email);
     erasure_count n;
     if (norm.empty()) return n;
-    auto regs = [&] {
-        auto q = c.prepare("SELECT id FROM registrations WHERE email_norm = ? AND erased_at IS NULL");
-        q.bind(1, norm);
-        return ids_of(q);
-    }();
+    // An erased row holds no address: what is found is what is left to erase.
+    const auto regs = registrations_of_address(c, norm);
     for (const auto id : regs) blank_registration(c, id, now);
-    // The booker's address has no normalised column (as in personal_data_of).
-    std::vector<std::int64_t> bookings;
-    {
-        auto q = c.prepare("SELECT id, email FROM bookings WHERE erased_at IS NULL");
-        while (q.executeStep())
-            if (domain::normalize_email(q.getColumn(1).getString()) == norm)
-                bookings.push_back(q.getColumn(0).getInt64());
-    }
+    const auto bookings = bookings_of_address(c, norm);
     for (const auto id : bookings) blank_booking(c, id, now);
     blank_former_holder(c, norm);
     n.registrations = static_cast<int>(regs.size());

@@ -59,15 +59,27 @@ std::vector<own_history_entry> own_history(connection& c, const domain::registra
 
 }  // namespace
 
+std::vector<std::int64_t> registrations_of_address(connection& c, const std::string& email_norm) {
+    auto q = c.prepare("SELECT id FROM registrations WHERE email_norm = ? ORDER BY id");
+    q.bind(1, email_norm);
+    std::vector<std::int64_t> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return out;
+}
+
+std::vector<std::int64_t> bookings_of_address(connection& c, const std::string& email_norm) {
+    std::vector<std::int64_t> out;
+    if (email_norm.empty()) return out;  // erased bookings hold an empty address
+    auto q = c.prepare("SELECT id, email FROM bookings ORDER BY id");
+    while (q.executeStep())
+        if (domain::normalize_email(q.getColumn(1).getString()) == email_norm) out.push_back(q.getColumn(0).getInt64());
+    return out;
+}
+
 personal_data personal_data_of(connection& c, const std::string& email) {
     personal_data out;
     out.email = domain::normalize_email(email);
-    std::vector<std::int64_t> ids;
-    {
-        auto q = c.prepare("SELECT id FROM registrations WHERE email_norm = ? ORDER BY id");
-        q.bind(1, out.email);
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
-    }
+    const auto ids = registrations_of_address(c, out.email);
     for (const auto id : ids) {
         auto r = find_registration(c, id);
         auto d = r ? find_date(c, r->date_id) : std::nullopt;
@@ -79,14 +91,7 @@ personal_data personal_data_of(connection& c, const std::string& email) {
         own.mails = mails_of(c, owner::registration, id);
         out.registrations.push_back(std::move(own));
     }
-    // The booker's address has no normalised column: compared here, the way registrations normalise theirs.
-    std::vector<std::int64_t> booking_ids;
-    {
-        auto q = c.prepare("SELECT id, email FROM bookings ORDER BY id");
-        while (q.executeStep())
-            if (domain::normalize_email(q.getColumn(1).getString()) == out.email)
-                booking_ids.push_back(q.getColumn(0).getInt64());
-    }
+    const auto booking_ids = bookings_of_address(c, out.email);
     for (const auto id : booking_ids) {
         auto b = find_booking(c, id);
         auto d = b ? find_date(c, b->date_id) : std::nullopt;

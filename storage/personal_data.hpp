@@ -52,6 +52,11 @@ struct personal_data {
     std::vector<own_booking> bookings;
 };
 
+/// The registrations (oldest first) and the bookings made as booker under an address already normalised. Erased
+/// rows hold no address and are never found. Scans `bookings` (its booker address has no normalised column).
+std::vector<std::int64_t> registrations_of_address(connection& c, const std::string& email_norm);
+std::vector<std::int64_t> bookings_of_address(connection& c, const std::string& email_norm);
+
 /// Everything stored under an e-mail address (normalised with domain::normalize_email): its registrations on every
 /// date, oldest first, and the bookings it made. Of a seat that changed hands only what happened since this person
 /// holds it: the mails and history before are the previous holder's. Scans the tables (rare; no index over

@@ -18,15 +18,6 @@ namespace seminard::server {
 
 namespace {
 
-json person_json(const domain::attendee& p) {
-    return {{"first_name", p.first_name},
-            {"last_name", p.last_name},
-            {"email", p.email},
-            {"company", p.company},
-            {"job_title", p.job_title},
-            {"phone", p.phone}};
-}
-
 json date_facts(const domain::seminar& s, const domain::seminar_date& d, domain::lang lang) {
     json days = json::array();
     for (const auto& day : d.days)

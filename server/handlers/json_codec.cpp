@@ -733,6 +733,15 @@ json page_json(json items, std::int64_t total, std::optional<std::int64_t> next_
                 {"next_cursor", next_cursor ? json(std::to_string(*next_cursor)) : json(nullptr)}};
 }
 
+json person_json(const domain::attendee& p) {
+    return {{"first_name", p.first_name},
+            {"last_name", p.last_name},
+            {"email", p.email},
+            {"company", p.company},
+            {"job_title", p.job_title},
+            {"phone", p.phone}};
+}
+
 json registration_json(const domain::registration& r) {
     return json{{"code", r.code},
                 {"date_id", r.date_id},
@@ -869,12 +878,7 @@ json attendee_view_json(const domain::seminar& s,
     auto j = confirmation_json(s, d, r, token, invite_key, lang, links);
     auto date = date_json(s, d, {}, now, lang, links);
     for (auto key : {"seats_left", "confirmed", "waitlist_length", "capacity"}) date.erase(key);
-    j["attendee"] = {{"first_name", r.person.first_name},
-                     {"last_name", r.person.last_name},
-                     {"email", r.person.email},
-                     {"company", r.person.company},
-                     {"job_title", r.person.job_title},
-                     {"phone", r.person.phone}};
+    j["attendee"] = person_json(r.person);
     j["billing"] = billing_json(r.billing);
     j["answers"] = answers_json(r.answers);
     j["answered"] = answered_json(r.answers);

@@ -54,6 +54,8 @@ json seminar_json(const domain::seminar& s);
 /// The seminar's questions as the API takes and gives them: `[{key, type, label: {de, en?}, help?, required,
 /// options?: [{key, label}]}]`.
 json questions_json(const std::vector<domain::question>& questions);
+/// A person's fields: first_name, last_name, email, company, job_title, phone.
+json person_json(const domain::attendee& p);
 /// A billing address, or null.
 json billing_json(const std::optional<domain::billing_address>& b);
 /// Answers by question key: text for text and textarea, the option key for choice, a list of keys for multi, a

@@ -757,6 +757,20 @@ void billing_markup(std::string& out, const page_context& ctx, const domain::sem
     out += "</fieldset>\n";
 }
 
+/// The consent checkbox's wording around its link: the form shows it, consent_wording() keeps it as proof.
+struct consent_text {
+    std::string_view before, link, after;
+};
+const consent_text& consent_words(lang l) {
+    static constexpr consent_text de{
+        "Ich habe die ",
+        "Datenschutzhinweise",
+        " gelesen und bin einverstanden, dass meine Angaben zur Bearbeitung meiner Anmeldung gespeichert werden."};
+    static constexpr consent_text en{
+        "I have read the ", "privacy notice", " and agree that my details are stored to handle my registration."};
+    return l == lang::en ? en : de;
+}
+
 void consent_field_markup(std::string& out, const page_context& ctx, const form_state& form) {
     const auto* problem = problem_of(form, consent_field);
     out += "<div class=\"field field--check";
@@ -769,17 +783,16 @@ void consent_field_markup(std::string& out, const page_context& ctx, const form_
     if (form.consent) out += " checked";
     if (problem) invalid_attributes(out, consent_field);
     out += ">\n<label for=\"privacy_consent\">";
-    out += tr(ctx, "Ich habe die ", "I have read the ");
+    const auto& words = consent_words(ctx.lang);
+    out += words.before;
     out += "<a";
     attribute(out, "href", ctx.privacy_url);
     out += " rel=\"noopener\" target=\"_blank\">";
-    out += tr(ctx, "Datenschutzhinweise", "privacy notice");
+    out += words.link;
     out += "<span class=\"visually-hidden\">";
     out += tr(ctx, " (öffnet in neuem Fenster)", " (opens in a new window)");
     out += "</span></a>";
-    out += tr(ctx,
-              " gelesen und bin einverstanden, dass meine Angaben zur Bearbeitung meiner Anmeldung gespeichert werden.",
-              " and agree that my details are stored to handle my registration.");
+    out += words.after;
     out += "</label>\n</div>\n</div>\n";
 }
 
@@ -1826,6 +1839,7 @@ namespace {
 
 struct privacy_section {
     std::string_view heading_de, heading_en, text_de, text_en;
+    bool from_retention = false;  ///< its text says the configured retention (section_text)
 };
 
 const std::array<privacy_section, 6>& privacy_sections() {
@@ -1859,12 +1873,7 @@ const std::array<privacy_section, 6>& privacy_sections() {
          "confirm it, provide the calendar file and reach you if the date changes or is cancelled. The organiser of "
          "the seminar sees the list of attendees. These pages use no cookies, no tracking and no content from other "
          "providers."},
-        {"Wie lange",
-         "How long",
-         "Die Angaben bleiben gespeichert, bis der Veranstalter sie löscht. Auch eine stornierte Anmeldung bleibt mit "
-         "dem Vermerk „storniert“ gespeichert, bis der Veranstalter sie löscht.",
-         "The details are kept until the organiser deletes them. A cancelled registration is kept too, marked as "
-         "cancelled, until the organiser deletes it."},
+        {"Wie lange", "How long", {}, {}, true},
         {"Anmeldung stornieren",
          "Cancelling a registration",
          "Nach der Anmeldung erhalten Sie einen persönlichen Link zu Ihrer Anmeldung. Dort können Sie sie mit "
@@ -1892,10 +1901,10 @@ const std::array<privacy_section, 6>& privacy_sections() {
     return sections;
 }
 
-/// A section's text; "How long" from the configured retention.
+/// A section's text; "How long" is made from the configured retention.
 std::string section_text(const privacy_section& s, domain::lang l, const retention_terms& r) {
     const bool de = l == domain::lang::de;
-    if (s.heading_de != "Wie lange") return std::string{de ? s.text_de : s.text_en};
+    if (!s.from_retention) return std::string{de ? s.text_de : s.text_en};
     std::string out;
     if (r.registration_days > 0) {
         const auto n = std::to_string(r.registration_days);
@@ -1937,10 +1946,8 @@ std::string privacy_notice_text(domain::lang l, const retention_terms& retention
 }
 
 std::string consent_wording(domain::lang l) {
-    return l == domain::lang::de ? "Ich habe die Datenschutzhinweise gelesen und bin einverstanden, dass meine Angaben "
-                                   "zur Bearbeitung meiner Anmeldung gespeichert werden."
-                                 : "I have read the privacy notice and agree that my details are stored to handle my "
-                                   "registration.";
+    const auto& words = consent_words(l);
+    return std::string{words.before} + std::string{words.link} + std::string{words.after};
 }
 
 std::string render_privacy(const page_context& ctx) {
