@@ -31,6 +31,8 @@ error_info describe(errc e) noexcept {
             return {409, "cancellation_closed"};
         case errc::slug_taken:
             return {409, "slug_taken"};
+        case errc::account_exists:
+            return {409, "account_exists"};
         case errc::capacity_below_confirmed:
             return {409, "capacity_below_confirmed"};
         case errc::date_cancelled:

@@ -35,6 +35,9 @@ std::string_view message(errc e, lang l) noexcept {
                       : "The deadline for cancelling yourself has passed. Please contact the organiser.";
         case errc::slug_taken:
             return de ? "Diese Kurzbezeichnung ist bereits vergeben." : "This slug is already taken.";
+        case errc::account_exists:
+            return de ? "Für diese E-Mail-Adresse gibt es bereits ein Konto."
+                      : "An account with this e-mail address exists.";
         case errc::capacity_below_confirmed:
             return de ? "Die Platzzahl darf nicht unter die Zahl der bestätigten Anmeldungen sinken."
                       : "Capacity cannot go below the number of confirmed registrations.";

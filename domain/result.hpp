@@ -26,6 +26,7 @@ enum class errc {
     already_cancelled,         ///< 409 the registration is cancelled already
     cancellation_closed,       ///< 409 past the attendee's own cancel deadline: only the organiser cancels now
     slug_taken,                ///< 409 a seminar with this slug exists
+    account_exists,            ///< 409 an organiser account with this e-mail address exists
     capacity_below_confirmed,  ///< 409 capacity lower than the confirmed count (we never cancel people silently)
     date_cancelled,            ///< 409 the date is cancelled and cannot change any more
     request_in_progress,       ///< 409 a request with this Idempotency-Key is still being handled; retry shortly

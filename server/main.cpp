@@ -7,6 +7,7 @@
 #include "server/log/log.hpp"
 #include "server/mail/mailer.hpp"
 #include "server/options.hpp"
+#include "server/user_command.hpp"
 
 #include <malloc.h>
 #include <sys/resource.h>
@@ -62,6 +63,9 @@ int main(int argc, char** argv) {
     // A file size limit (ulimit -f) reached is a write error for SQLite to report, like a full disk, not a reason
     // for the kernel to kill the server mid-answer.
     std::signal(SIGXFSZ, SIG_IGN);
+    if (argc > 1 && std::string_view{argv[1]} == "user")
+        return server::run_user_command(
+            {argv + 2, argv + argc}, std::getenv("SEMINARD_PASSWORD"), std::cin, std::cout, std::cerr);
     const char* env_token = std::getenv("SEMINARD_ADMIN_TOKEN");
     auto opts = server::parse_options({argv + 1, argv + argc}, env_token ? env_token : "");
     if (!opts.error.empty()) {

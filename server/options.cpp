@@ -62,6 +62,7 @@ std::string usage_text() {
     return R"(seminard - seminar and event registration server
 
 Usage: seminard [options]
+       seminard user add|list|remove|password …   organiser accounts (seminard user --help)
 
   --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
   --db PATH               SQLite database file (default var/seminard.db; created if missing)
@@ -115,6 +116,8 @@ Usage: seminard [options]
   --retention-days N      anonymise the registrations of a date N days after its last day (default 365;
                           0: keep until erased)
   --mail-retention-days N delete the body of a sent mail N days after sending (default 30; 0: keep)
+  --session-idle MIN      a workspace login ends after this many minutes without a request (default 60)
+  --session-lifetime MIN  and this many minutes after it began, however busy (default 720)
   --help                  show this text
 
 The organiser token is read from SEMINARD_ADMIN_TOKEN (or --admin-token-file). Without one, seminard generates a
@@ -253,6 +256,10 @@ parsed_options parse_options(const std::vector<std::string>& args, const std::st
         } else if (a == "--mail-retention-days") {
             if (!value(v) || !to_number(v, cfg.app.mail_retention_days, 0, 36500))
                 return fail("--mail-retention-days needs 0..36500 days");
+        } else if (a == "--session-idle" || a == "--session-lifetime") {
+            long minutes = 0;
+            if (!value(v) || !to_number(v, minutes, 1L, 60L * 24 * 30)) return fail(a + " needs 1..43200 minutes");
+            (a == "--session-idle" ? cfg.app.session_idle : cfg.app.session_lifetime) = std::chrono::minutes{minutes};
         } else if (a == "--smtp-timeout") {
             if (!seconds(cfg.app.mail.smtp_timeout)) return fail("--smtp-timeout needs 1..86400 seconds");
         } else {

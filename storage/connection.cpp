@@ -28,7 +28,7 @@ int open_flags(access mode) {
 
 // Each entry is applied once, in order, in its own transaction; never edit an entry that has shipped,
 // append a new one instead.
-constexpr std::array<std::string_view, 14> migrations = {
+constexpr std::array<std::string_view, 15> migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -420,6 +420,34 @@ CREATE TABLE consent_versions (
 );
 ALTER TABLE registrations ADD COLUMN consent_version INTEGER REFERENCES consent_versions(id);
 ALTER TABLE bookings ADD COLUMN consent_version INTEGER REFERENCES consent_versions(id);
+)sql",
+    // 15: organiser accounts (storage/accounts.hpp). Sessions and API tokens are kept as SHA-256 hashes of their
+    // secrets; they go with their user.
+    R"sql(
+CREATE TABLE users (
+    id                  INTEGER PRIMARY KEY,
+    email               TEXT NOT NULL UNIQUE,
+    role                TEXT NOT NULL CHECK (role = 'owner' OR role = 'staff'),
+    password_hash       TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    id_hash    BLOB PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    seen_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    token_hash   BLOB NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
 )sql",
 };
 

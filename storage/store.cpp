@@ -386,6 +386,16 @@ registration_page list_registrations(connection& c,
     return page;
 }
 
+std::map<std::int64_t, int> registrations_per_date_since(connection& c, domain::instant since) {
+    auto q = c.prepare(
+        "SELECT date_id, COUNT(*) FROM registrations WHERE created_at >= ?1 AND id > COALESCE("
+        "(SELECT id FROM registrations WHERE created_at < ?1 ORDER BY id DESC LIMIT 1), 0) GROUP BY date_id");
+    q.bind(1, std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count());
+    std::map<std::int64_t, int> out;
+    while (q.executeStep()) out[q.getColumn(0).getInt64()] = q.getColumn(1).getInt();
+    return out;
+}
+
 std::optional<std::string> get_setting(connection& c, std::string_view key) {
     auto q = c.prepare("SELECT value FROM settings WHERE key = ?");
     q.bind(1, std::string{key});

@@ -12,6 +12,7 @@
 #include "domain/validation.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,10 @@ registration_page list_registrations(connection& c,
                                      std::int64_t after_id);
 
 std::optional<std::string> get_setting(connection& c, std::string_view key);
+/// How many registrations (in any state now) each date received at or after `since`. Costs what was registered
+/// since then, not the whole table: ids rise with time, so the scan starts at the newest row and stops at the first
+/// older one.
+std::map<std::int64_t, int> registrations_per_date_since(connection& c, domain::instant since);
 
 // ---- commands (writer only) ----------------------------------------------------------------------------------
 

@@ -12,7 +12,9 @@ void add_routes(router& r, services& svc) {
     // The registration form embedded on the organiser's own site posts from another origin: the router answers its
     // preflight, the session adds the CORS headers to answers of the public routes.
     r.set_cors(cors_policy{svc.cfg.cors_origins});
-    r.set_access_check([&svc](access level, const std::shared_ptr<exchange>& ex) { return svc.allow(level, ex); });
+    r.set_access_check([&svc](access level, const std::shared_ptr<exchange>& ex, access_granted grant) {
+        svc.allow(level, ex, std::move(grant));
+    });
     // Every POST, PATCH and DELETE below honours an Idempotency-Key, without its handler doing anything.
     enable_idempotency(r, svc);
     add_health_routes(r, svc);
@@ -27,6 +29,7 @@ void add_routes(router& r, services& svc) {
     add_outbox_routes(r, svc);
     add_page_routes(r, svc);
     add_booking_pages(r, svc);
+    add_workspace_routes(r, svc);
 }
 
 http_response too_many_requests(std::chrono::seconds retry_after, domain::lang lang) {

@@ -20,6 +20,7 @@ void add_calendar_routes(router& r, services& svc);
 void add_export_routes(router& r, services& svc);
 void add_outbox_routes(router& r, services& svc);
 void add_page_routes(router& r, services& svc);
+void add_workspace_routes(router& r, services& svc);
 
 /// All routes of the HTTP contract, with the access check and CORS policy they need.
 void add_routes(router& r, services& svc);

@@ -31,7 +31,8 @@ struct services {
           writer(w),
           readers(r),
           submissions(c.rate_limit),
-          failed_logins(organiser_guessing_limit()) {}
+          failed_logins(organiser_guessing_limit()),
+          failed_account_logins(organiser_guessing_limit()) {}
 
     const app_settings& cfg;
     const site_urls urls;
@@ -39,8 +40,9 @@ struct services {
     storage::reader_pool& readers;
     storage::digest admin_token_hash{};
     response_cache cache;
-    rate_limiter submissions;    ///< public registration POSTs per client address
-    rate_limiter failed_logins;  ///< wrong organiser credentials per client address (loopback too)
+    rate_limiter submissions;            ///< public registration POSTs per client address
+    rate_limiter failed_logins;          ///< wrong organiser credentials per client address (loopback too)
+    rate_limiter failed_account_logins;  ///< wrong passwords per workspace account (keyed "account <address>")
 
     /// How many wrong organiser credentials one client address may present: ten at once, then one a minute. Per
     /// address, so that somebody guessing from one address cannot lock the organiser out of another.
@@ -58,10 +60,12 @@ struct services {
 
     domain::instant now() const { return clock(); }
 
-    /// The router's access check (see access_check): an organiser route needs the organiser's bearer token (401
-    /// without one, 403 for a wrong one); an attendee route's {token} must have a token's shape (a 404 otherwise,
-    /// as JSON for the API and as a page for pages, without a database lookup).
-    bool allow(access level, const std::shared_ptr<exchange>& ex);
+    /// The router's access check (see access_check): an organiser route needs the bootstrap organiser token or a
+    /// personal API token as Bearer (401 without one, 403 for a wrong one); a workspace route a login session (303 to
+    /// the login without one; 403 for a form without the session's CSRF token or from a foreign origin, and for
+    /// staff on an owner's route); an attendee route's {token} must have a token's shape (a 404 otherwise, as JSON
+    /// for the API and as a page for pages, without a database lookup).
+    void allow(access level, const std::shared_ptr<exchange>& ex, access_granted grant);
 
     /// The server's secret key (the same the connections use).
     const storage::secret_key& key() const {
@@ -69,24 +73,45 @@ struct services {
         return *cfg.db.key;
     }
 
-    /// Runs `f(connection&) -> http_response` on a reader thread and answers with its result. A throw becomes a
-    /// 503 (storage) or 500, never a hung request.
+    /// Runs `f(connection&)` on a reader thread; `f` answers the exchange or hands it on. A throw, or a task the
+    /// pool cannot run, answers 503 (storage) or 500.
     template <class F>
-    void read(const std::shared_ptr<exchange>& ex, F f) {
-        // A task the pool cannot run (its connection cannot be reopened) is destroyed unrun: then 503, not the
-        // dropped exchange's 500.
-        auto unanswered = std::shared_ptr<void>(nullptr, [ex](void*) {
-            if (!ex->answered()) ex->respond(error_response(domain::errc::unavailable, ex->lang));
+    void on_reader(const std::shared_ptr<exchange>& ex, F f) {
+        // A task the pool cannot run (its connection cannot be reopened) is destroyed unrun: then 503. One that ran
+        // may have handed the exchange on (to the writer), so only an unrun task answers.
+        auto ran = std::make_shared<bool>(false);
+        auto unrun = std::shared_ptr<void>(nullptr, [ex, ran](void*) {
+            if (!*ran && !ex->answered()) ex->respond(error_response(domain::errc::unavailable, ex->lang));
         });
-        readers.post([ex, f = std::move(f), unanswered](storage::connection& c) mutable {
+        readers.post([ex, f = std::move(f), ran, unrun](storage::connection& c) mutable {
+            *ran = true;
             try {
-                ex->respond(f(c));
+                f(c);
             } catch (const SQLite::Exception&) {
                 ex->respond(error_response(domain::errc::unavailable, ex->lang));
             } catch (const std::exception&) {
                 ex->respond(error_response(domain::errc::internal, ex->lang));
             }
         });
+    }
+
+    /// Runs `f(connection&) -> http_response` on a reader thread and answers with its result. A throw becomes a
+    /// 503 (storage) or 500, never a hung request.
+    template <class F>
+    void read(const std::shared_ptr<exchange>& ex, F f) {
+        on_reader(ex, [ex, f = std::move(f)](storage::connection& c) mutable { ex->respond(f(c)); });
+    }
+
+    /// Runs `op(connection&)` on the writer for its effect alone (a session's last use): nobody waits for it, and
+    /// a refusal changes no answer.
+    template <class Op>
+    void write_later(Op op) {
+        writer.submit<domain::done>(
+            [op = std::move(op)](storage::connection& c) -> domain::result<domain::done> {
+                op(c);
+                return domain::done{};
+            },
+            [](const domain::result<domain::done>&) {});
     }
 
     /// Like read(), for public answers that are the same for everyone: served from the cache while nothing was

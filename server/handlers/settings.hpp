@@ -6,6 +6,9 @@
 #include "server/mail/mail_config.hpp"
 #include "server/web/site.hpp"
 #include "storage/connection.hpp"
+#include "storage/passwords.hpp"
+
+#include <chrono>
 
 #include <string>
 #include <vector>
@@ -24,6 +27,12 @@ struct app_settings {
     int retention_days = 365;
     int mail_retention_days = 30;
     std::string admin_token;  ///< from SEMINARD_ADMIN_TOKEN or --admin-token-file; empty: the stored hash
+    /// A workspace login ends after this long without a request, and this long after it began, whatever happens
+    /// (--session-idle, --session-lifetime).
+    std::chrono::minutes session_idle{60};
+    std::chrono::minutes session_lifetime{12 * 60};
+    /// The cost of password hashes made by the workspace (tests lower it; passwords set with the CLI use the default).
+    storage::password_cost password_cost = storage::password_cost::interactive();
 };
 
 }  // namespace seminard::server

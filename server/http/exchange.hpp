@@ -53,6 +53,13 @@ public:
     /// Who the access check found the caller to be ("organiser"); empty on public routes. Idempotency keys are
     /// scoped to it (or, when empty, to the client address).
     std::string principal;
+    /// The organiser account behind a workspace session or a personal API token, as the access check found it.
+    /// user_id 0: none (the bootstrap organiser token, or a public route). `actor` names who did a change in the
+    /// history: the account's address, or "organiser" for the bootstrap token.
+    std::int64_t user_id = 0;
+    std::string actor;
+    bool owner = false;
+    std::string csrf_token;  ///< the session's CSRF token, for the forms a workspace page renders
 
 private:
     http_request request_;

@@ -61,6 +61,28 @@ void router::run_handler(const route& r, const std::shared_ptr<exchange>& ex) {
     }
 }
 
+void router::proceed(const route& r, const std::shared_ptr<exchange>& ex) const {
+    try {
+        // After the access check: a caller who may not write never learns what a key was used for.
+        if (idempotency_) {
+            if (auto key = idempotency_key_of(ex->request())) {
+                auto scope = ex->principal.empty() ? "client " + ex->request().remote_address : ex->principal;
+                idempotency_->run(ex, scope, std::move(*key), [&r, ex] { run_handler(r, ex); });
+                return;
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(
+            stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(), e.what());
+        ex->respond(error_response(domain::errc::internal, ex->lang));
+        return;
+    } catch (...) {
+        ex->respond(error_response(domain::errc::internal, ex->lang));
+        return;
+    }
+    run_handler(r, ex);
+}
+
 void router::dispatch(const std::shared_ptr<exchange>& ex) const {
     const auto& req = ex->request();
     ex->lang = negotiate_language(req);
@@ -114,32 +136,25 @@ void router::dispatch(const std::shared_ptr<exchange>& ex) const {
         ex->params = std::move(params);
         ex->route = r.pattern;
         ex->cross_origin = r.cross_origin;
-        try {
-            if (r.level != access::anyone) {
-                if (!check_) {
-                    ex->respond(error_response(domain::errc::forbidden, ex->lang));
-                    return;
-                }
-                if (!check_(r.level, ex)) return;  // the check has answered
-            }
-            // After the access check: a caller who may not write never learns what a key was used for.
-            if (idempotency_) {
-                if (auto key = idempotency_key_of(req)) {
-                    auto scope = ex->principal.empty() ? "client " + req.remote_address : ex->principal;
-                    idempotency_->run(ex, scope, std::move(*key), [&r, ex] { run_handler(r, ex); });
-                    return;
-                }
-            }
-        } catch (const std::exception& e) {
-            std::fprintf(
-                stderr, "level=error msg=\"handler threw\" route=\"%s\" error=\"%s\"\n", r.pattern.c_str(), e.what());
-            ex->respond(error_response(domain::errc::internal, ex->lang));
-            return;
-        } catch (...) {
-            ex->respond(error_response(domain::errc::internal, ex->lang));
+        if (r.level == access::anyone) {
+            proceed(r, ex);
             return;
         }
-        run_handler(r, ex);
+        if (!check_) {
+            ex->respond(error_response(domain::errc::forbidden, ex->lang));
+            return;
+        }
+        try {
+            check_(r.level, ex, [this, &r, ex] { proceed(r, ex); });
+        } catch (const std::exception& e) {
+            std::fprintf(stderr,
+                         "level=error msg=\"access check threw\" route=\"%s\" error=\"%s\"\n",
+                         r.pattern.c_str(),
+                         e.what());
+            ex->respond(error_response(domain::errc::internal, ex->lang));
+        } catch (...) {
+            ex->respond(error_response(domain::errc::internal, ex->lang));
+        }
         return;
     }
     if (!matched.empty() && method == "OPTIONS") {

@@ -18,15 +18,20 @@ using handler = std::function<void(const std::shared_ptr<exchange>&)>;
 /// Who may call a route. Every route declares it; the router checks it before the handler runs, and CORS follows
 /// from it (the public API is open to allowed origins, organiser routes never are).
 enum class access {
-    anyone,      ///< pages, the public API, health
-    attendee,    ///< whoever holds the private token in the path segment {token}
-    invite_key,  ///< whoever holds a registration's read-only calendar key in the path segment {key}
-    organiser,   ///< an organiser's credentials (Authorization: Bearer)
+    anyone,           ///< pages, the public API, health
+    attendee,         ///< whoever holds the private token in the path segment {token}
+    invite_key,       ///< whoever holds a registration's read-only calendar key in the path segment {key}
+    organiser,        ///< an organiser's credentials (Authorization: Bearer)
+    workspace,        ///< a workspace login session (cookie); its forms carry the session's CSRF token
+    workspace_owner,  ///< the same, of an account with the owner role
 };
 
-/// Decides whether a request may reach a route of a level other than anyone: true lets it through; otherwise
-/// the check has answered the exchange itself (401, 403, 404, 429). Runs on the IO thread, so it must not block.
-using access_check = std::function<bool(access, const std::shared_ptr<exchange>&)>;
+/// Lets a request through to its route.
+using access_granted = std::function<void()>;
+/// Decides whether a request may reach a route of a level other than anyone: it calls `grant` exactly once to let it
+/// through (now, or later from any thread, e.g. after a database lookup), or answers the exchange itself (303, 401,
+/// 403, 404, 429) and never calls `grant`. Runs on the IO thread, so it must not block.
+using access_check = std::function<void(access, const std::shared_ptr<exchange>&, access_granted grant)>;
 
 /// Routes are added at start-up and then only read: dispatch() is thread-safe once add() calls are done.
 class router {
@@ -69,6 +74,8 @@ private:
     };
     /// Runs the handler, turning a throw into a JSON 500.
     static void run_handler(const route& r, const std::shared_ptr<exchange>& ex);
+    /// The route's handler once access is granted, through the idempotency guard when the request has a key.
+    void proceed(const route& r, const std::shared_ptr<exchange>& ex) const;
 
     std::vector<route> routes_;
     cors_policy cors_;

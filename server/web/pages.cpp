@@ -11,6 +11,7 @@
 #include "domain/text.hpp"
 #include "domain/validation.hpp"
 #include "server/web/html.hpp"
+#include "server/web/markup.hpp"
 #include "server/web/urls.hpp"
 
 #include <algorithm>
@@ -60,51 +61,11 @@ std::string invite_url(const page_context& ctx, std::string_view token) {
 // ---------------------------------------------------------------------------------------------------------------
 // Markup helpers
 
-/// Appends ` name="value"` with the value escaped.
-void attribute(std::string& out, std::string_view name, std::string_view value) {
-    out += ' ';
-    out += name;
-    out += "=\"";
-    html::append_attr(out, value);
-    out += '"';
-}
-
-/// Appends `<tag class="…">text</tag>` with the text escaped; no class attribute when `cls` is empty.
-void element(std::string& out, std::string_view tag, std::string_view cls, std::string_view text) {
-    out += '<';
-    out += tag;
-    if (!cls.empty()) attribute(out, "class", cls);
-    out += '>';
-    html::append_text(out, text);
-    out += "</";
-    out += tag;
-    out += '>';
-}
-
-/// Appends `<a href="…">text</a>`.
-void link(std::string& out, std::string_view href, std::string_view text, std::string_view cls = {}) {
-    out += "<a";
-    if (!cls.empty()) attribute(out, "class", cls);
-    attribute(out, "href", href);
-    out += '>';
-    html::append_text(out, text);
-    out += "</a>";
-}
-
-/// Appends the lines escaped and separated by `<br>`.
-void lines(std::string& out, const std::vector<std::string>& ls) {
-    for (std::size_t i = 0; i < ls.size(); ++i) {
-        if (i) out += "<br>";
-        html::append_text(out, ls[i]);
-    }
-}
-
-/// Appends one `<dt>`/`<dd>` pair of a fact list; nothing when the value is empty.
-void fact(std::string& out, std::string_view term, std::string_view value) {
-    if (value.empty()) return;
-    element(out, "dt", {}, term);
-    element(out, "dd", {}, value);
-}
+using markup::attribute;
+using markup::element;
+using markup::fact;
+using markup::lines;
+using markup::link;
 
 struct document_options {
     /// The page holds a private token: keep it out of search engines and out of Referer headers sent to

@@ -6,8 +6,11 @@
 #include "domain/schedule.hpp"
 #include "server/handlers/routes.hpp"
 #include "server/mail/mailer.hpp"
+#include "server/web/urls.hpp"
+#include "storage/accounts.hpp"
 #include "storage/crypto.hpp"
 #include "storage/outbox.hpp"
+#include "storage/passwords.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -54,6 +57,7 @@ app_under_test::app_under_test()
     settings_.db.synchronous_full = false;  // a crash of the test loses nothing anybody needs
     settings_.db.busy_timeout_ms = 200;     // a lock held elsewhere fails a write quickly
     settings_.db.key = std::make_shared<const storage::secret_key>(storage::secret_key::generate());
+    settings_.password_cost = storage::password_cost::minimal();
     writer_ = std::make_unique<storage::writer>(settings_.db);
     readers_ = std::make_unique<storage::reader_pool>(settings_.db, 2);
     svc_ = std::make_unique<server::services>(settings_, *writer_, *readers_);
@@ -119,6 +123,28 @@ answer app_under_test::post_form(std::string target, std::string body, server::h
 answer app_under_test::patch_json(std::string target, const nlohmann::json& body, server::header_list headers) {
     headers.emplace_back("Content-Type", "application/json");
     return request("PATCH", std::move(target), std::move(headers), body.dump());
+}
+
+void app_under_test::add_user(const std::string& email, const std::string& role, const std::string& password) {
+    auto r = writer_->run<storage::user>([&](storage::connection& c) {
+        return storage::add_user(c,
+                                 email,
+                                 *storage::parse_role(role),
+                                 storage::hash_password(password, storage::password_cost::minimal()),
+                                 now_);
+    });
+    REQUIRE(r);
+}
+
+std::string app_under_test::login(const std::string& email, const std::string& password, const std::string& cookie) {
+    server::header_list headers{{"Origin", "http://seminard.test"}};
+    if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
+    auto res = post_form("/admin/login",
+                         "email=" + server::percent_encode(email) + "&password=" + server::percent_encode(password),
+                         headers);
+    if (res.status != 303) return {};
+    auto set = std::string{res.header("Set-Cookie")};
+    return set.substr(0, set.find(';'));
 }
 
 server::header_list app_under_test::organiser() {

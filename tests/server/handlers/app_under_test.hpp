@@ -67,7 +67,13 @@ public:
     /// A seminar (slug) with one two-day date in January 2027 of `capacity` seats; returns the date's id.
     std::int64_t seminar_with_date(const std::string& slug, int capacity, bool waitlist);
 
+    /// An organiser account (its password hashed at the least cost: tests make many).
+    void add_user(const std::string& email, const std::string& role, const std::string& password);
+    /// Logs in through the login form; returns the Cookie header value of the new session ("" when refused).
+    std::string login(const std::string& email, const std::string& password, const std::string& cookie = {});
+
     void set_now(domain::instant t) { now_ = t; }
+    domain::instant now() const { return now_; }
     const server::services& services() const { return *svc_; }
     const server::router& routes() const { return router_; }
     const std::filesystem::path& db_path() const { return db_; }

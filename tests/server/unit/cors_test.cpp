@@ -49,7 +49,8 @@ server::router make_router(std::vector<std::string> origins) {
     r.add("PATCH", "/api/v1/dates/{id}", access::organiser, ok);
     r.add("GET", "/seminars/{slug}", access::anyone, ok);
     r.set_cors(server::cors_policy{std::move(origins)});
-    r.set_access_check([](access, const std::shared_ptr<server::exchange>&) { return true; });
+    r.set_access_check(
+        [](access, const std::shared_ptr<server::exchange>&, const server::access_granted& grant) { grant(); });
     return r;
 }
 
@@ -116,7 +117,8 @@ TEST_CASE("configured origins must be scheme://host[:port] and are kept as brows
 TEST_CASE("public routes are the /api/v1 routes without the organiser token", "[cors]") {
     using server::access;
     server::router r;
-    r.set_access_check([](access, const std::shared_ptr<server::exchange>&) { return true; });
+    r.set_access_check(
+        [](access, const std::shared_ptr<server::exchange>&, const server::access_granted& grant) { grant(); });
     auto ok = [](const std::shared_ptr<server::exchange>& ex) { ex->respond(server::http_response{}); };
     const std::vector<std::tuple<std::string, std::string, access, std::string>> routes{
         {"GET", "/api/v1/seminars", access::anyone, "/api/v1/seminars"},

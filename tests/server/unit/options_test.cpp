@@ -274,3 +274,17 @@ TEST_CASE("retention is 365 days for registrations and 30 for mail bodies unless
         CHECK(error_of({"--mail-retention-days", v}) == "--mail-retention-days needs 0..36500 days");
     }
 }
+
+TEST_CASE("a workspace login lasts 60 idle minutes and 12 hours at most unless told", "[options]") {
+    const auto defaults = ok({});
+    CHECK(defaults.cfg.app.session_idle == std::chrono::minutes{60});
+    CHECK(defaults.cfg.app.session_lifetime == std::chrono::hours{12});
+    const auto set = ok({"--session-idle", "15", "--session-lifetime", "480"});
+    CHECK(set.cfg.app.session_idle == std::chrono::minutes{15});
+    CHECK(set.cfg.app.session_lifetime == std::chrono::hours{8});
+    for (const char* v : {"0", "43201", "x", ""}) {
+        INFO(v);
+        CHECK(error_of({"--session-idle", v}) == "--session-idle needs 1..43200 minutes");
+        CHECK(error_of({"--session-lifetime", v}) == "--session-lifetime needs 1..43200 minutes");
+    }
+}

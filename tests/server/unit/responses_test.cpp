@@ -55,6 +55,7 @@ TEST_CASE("each domain error has its documented status and machine code", "[resp
         {errc::already_cancelled, 409, "already_cancelled"},
         {errc::cancellation_closed, 409, "cancellation_closed"},
         {errc::slug_taken, 409, "slug_taken"},
+        {errc::account_exists, 409, "account_exists"},
         {errc::capacity_below_confirmed, 409, "capacity_below_confirmed"},
         {errc::date_cancelled, 409, "date_cancelled"},
         {errc::request_in_progress, 409, "request_in_progress"},

@@ -343,14 +343,14 @@ TEST_CASE("a route's access level is checked before its handler runs", "[router]
 
     SECTION("the check sees the level and the matched route, and its own answer goes out when it refuses") {
         std::vector<std::pair<access, std::string>> asked;
-        r.set_access_check([&asked](access level, const std::shared_ptr<server::exchange>& ex) {
-            asked.emplace_back(level, ex->route);
-            if (ex->param("token") == "good") return true;
-            server::http_response res;
-            res.status = 401;
-            ex->respond(std::move(res));
-            return false;
-        });
+        r.set_access_check(
+            [&asked](access level, const std::shared_ptr<server::exchange>& ex, const server::access_granted& grant) {
+                asked.emplace_back(level, ex->route);
+                if (ex->param("token") == "good") return grant();
+                server::http_response res;
+                res.status = 401;
+                ex->respond(std::move(res));
+            });
         CHECK(dispatch(r, "GET", "/api/v1/seminars").at(0).status == 200);
         CHECK(asked.empty());  // open routes ask nobody
         CHECK(dispatch(r, "GET", "/api/v1/registrations/good").at(0).status == 200);
@@ -363,6 +363,27 @@ TEST_CASE("a route's access level is checked before its handler runs", "[router]
         CHECK(asked[0] == std::pair{access::attendee, std::string{"/api/v1/registrations/{token}"}});
         CHECK(asked[1] == std::pair{access::organiser, std::string{"/api/v1/outbox"}});
     }
+}
+
+TEST_CASE("a check may grant later, from another thread, and the handler then runs once", "[router][access]") {
+    using server::access;
+    server::router r;
+    seen organiser;
+    r.add("GET", "/api/v1/outbox", access::organiser, recording(organiser));
+    std::thread lookup;
+    r.set_access_check([&lookup](access, const std::shared_ptr<server::exchange>&, server::access_granted grant) {
+        lookup = std::thread{[grant = std::move(grant)] {
+            std::this_thread::sleep_for(std::chrono::milliseconds{20});
+            grant();
+        }};
+    });
+    auto out = std::make_shared<replies>();
+    r.dispatch(make_exchange(make_request("GET", "/api/v1/outbox"), out));
+    CHECK(out->sent.empty());  // not answered while the lookup runs
+    lookup.join();
+    CHECK(organiser.calls == 1);
+    REQUIRE(out->sent.size() == 1);
+    CHECK(out->sent[0].status == 200);
 }
 
 TEST_CASE("an attendee route must name the token it is reached with", "[router][access]") {
