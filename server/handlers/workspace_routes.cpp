@@ -257,9 +257,107 @@ void add_account_routes(router& r, services& svc) {
     });
 }
 
+users_page users_of(storage::connection& c) {
+    users_page p;
+    for (const auto& u : storage::list_users(c))
+        p.users.push_back({u.id, u.email, u.role == storage::role::owner, u.created_at});
+    return p;
+}
+
+http_response users_answer(const services& svc, const exchange& ex, const users_page& p, int status) {
+    return page(svc, render_users(page_context_of(svc, de), frame_of(ex), p), status);
+}
+
+/// Owners only (access::workspace_owner): the accounts, adding one, removing one.
+void add_user_routes(router& r, services& svc) {
+    r.add("GET", "/admin/users", access::workspace_owner, [&svc](const std::shared_ptr<exchange>& ex) {
+        svc.read(ex, [&svc, ex](storage::connection& c) {
+            auto p = users_of(c);
+            if (auto added = query_param(ex->request().query, "added")) p.notice = *added + " ist hinzugefügt.";
+            if (auto removed = query_param(ex->request().query, "removed")) p.notice = *removed + " ist entfernt.";
+            return users_answer(svc, *ex, p, 200);
+        });
+    });
+
+    r.add("POST", "/admin/users", access::workspace_owner, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto fields = form_of(ex->request());
+        if (!fields) return ex->respond(error_response(domain::errc::bad_request, de));
+        auto email = domain::trim(field(*fields, "email"));
+        auto role_text = field(*fields, "role");
+        auto password = field(*fields, "password");
+        std::map<std::string, domain::field_problem> problems;
+        const auto role = storage::parse_role(role_text);
+        if (!role) problems.emplace("role", domain::field_problem::invalid_value);
+        if (password.size() < storage::min_password_size)
+            problems.emplace(
+                "password", password.empty() ? domain::field_problem::required : domain::field_problem::invalid_format);
+        else if (password.size() > storage::max_password_size)
+            problems.emplace("password", domain::field_problem::too_long);
+        const auto address = domain::normalize_email(email);
+        if (address.empty())
+            problems.emplace("email", domain::field_problem::required);
+        else if (!domain::plausible_email(address))
+            problems.emplace("email", domain::field_problem::invalid_email);
+        auto again = [&svc, ex, email, role_text](domain::error err) {
+            svc.read(ex, [&svc, ex, email, role_text, err](storage::connection& c) {
+                auto p = users_of(c);
+                p.email = email;
+                p.role = role_text;
+                p.problems = err.fields;
+                if (err.code != domain::errc::invalid_fields) p.error = err.code;
+                return users_answer(svc, *ex, p, domain::describe(err.code).http_status);
+            });
+        };
+        if (!problems.empty()) {
+            domain::error err{domain::errc::invalid_fields};
+            err.fields = std::move(problems);
+            return again(std::move(err));
+        }
+        // Argon2 takes its time on a reader thread; then the writer adds the account.
+        svc.on_reader(ex, [&svc, ex, email, password, role, again](storage::connection&) {
+            auto hash = storage::hash_password(password, svc.cfg.password_cost);
+            svc.writer.submit<storage::user>(
+                [email, role, hash, now = svc.now()](storage::connection& w) {
+                    return storage::add_user(w, email, *role, hash, now);
+                },
+                [&svc, ex, again](domain::result<storage::user> added) {
+                    if (!added) return again(added.err());
+                    ex->respond(redirect_to(svc.urls.base() + "/admin/users?added=" + percent_encode(added->email)));
+                });
+        });
+    });
+
+    r.add("POST", "/admin/users/{id}/remove", access::workspace_owner, [&svc](const std::shared_ptr<exchange>& ex) {
+        auto id = parse_id(ex->param("id"));
+        if (!id) return ex->respond(not_found_page(svc, de));
+        svc.writer.submit<std::string>(
+            [user_id = *id](storage::connection& w) -> domain::result<std::string> {
+                auto u = storage::find_user(w, user_id);
+                if (!u) return domain::errc::not_found;
+                if (storage::remove_user(w, u->email) == storage::removal::last_owner)
+                    return domain::error{domain::errc::forbidden, "the last owner"};
+                return u->email;
+            },
+            [&svc, ex](domain::result<std::string> removed) {
+                if (removed)
+                    return ex->respond(
+                        redirect_to(svc.urls.base() + "/admin/users?removed=" + percent_encode(*removed)));
+                if (removed.err().code == domain::errc::not_found) return ex->respond(not_found_page(svc, de));
+                svc.read(ex, [&svc, ex](storage::connection& c) {
+                    auto p = users_of(c);
+                    p.notice =
+                        "Die letzte Inhaberin oder der letzte Inhaber bleibt: Fügen Sie erst eine weitere "
+                        "Person mit der Rolle Inhaber:in hinzu.";
+                    return users_answer(svc, *ex, p, 409);
+                });
+            });
+    });
+}
+
 }  // namespace
 
 void add_workspace_routes(router& r, services& svc) {
+    add_user_routes(r, svc);
     add_login_routes(r, svc);
     r.add("GET", "/admin", access::workspace, [&svc](const std::shared_ptr<exchange>& ex) {
         svc.read(ex, [&svc, ex](storage::connection& c) {

@@ -72,6 +72,7 @@ std::string document(const page_context& ctx,
             out += "</a></li>\n";
         };
         item("/admin", "overview", "Übersicht");
+        if (frame->owner) item("/admin/users", "users", "Benutzer");
         item("/admin/account", "account", "Mein Konto");
         item("/", "public", "Öffentliche Seiten");
         out += "</ul>\n</nav>\n";
@@ -326,6 +327,75 @@ std::string render_account(const page_context& ctx, const workspace_frame& frame
           "Wofür er gedacht ist, z. B. „CRM-Abgleich“.");
     main += "<button type=\"submit\" class=\"button\">Schlüssel erstellen</button>\n</form>\n";
     return document(ctx, "Mein Konto", frame, "account", main);
+}
+
+std::string render_users(const page_context& ctx, const workspace_frame& frame, const users_page& page) {
+    std::string main;
+    element(main, "h1", {}, "Benutzer");
+    if (!page.notice.empty()) {
+        main += "<p class=\"notice\" role=\"status\">";
+        html::append_text(main, page.notice);
+        main += "</p>\n";
+    }
+    if (page.error) {
+        main += "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">\n";
+        element(main, "h2", {}, "Nicht geändert");
+        element(main, "p", {}, domain::message(*page.error, de));
+        main += "</div>\n";
+    }
+    main += "<div class=\"table-scroll\">\n<table class=\"table\">\n<thead>\n<tr><th scope=\"col\">E-Mail-Adresse</th>";
+    main += "<th scope=\"col\">Rolle</th><th scope=\"col\">Seit</th>";
+    main += "<th scope=\"col\"><span class=\"visually-hidden\">Aktion</span></th></tr>\n</thead>\n<tbody>\n";
+    for (const auto& u : page.users) {
+        main += "<tr>\n";
+        element(main, "td", {}, u.email);
+        element(main, "td", {}, u.owner ? "Inhaber:in" : "Mitarbeiter:in");
+        element(main, "td", {}, when(u.created_at));
+        main += "<td>";
+        open_form(main, ctx, frame, "/admin/users/" + std::to_string(u.id) + "/remove");
+        main += "<button type=\"submit\" class=\"button button--secondary button--small\">Entfernen";
+        main += "<span class=\"visually-hidden\"> (";
+        html::append_text(main, u.email);
+        main += ")</span></button>\n</form></td>\n</tr>\n";
+    }
+    main += "</tbody>\n</table>\n</div>\n";
+
+    element(main, "h2", {}, "Benutzer hinzufügen");
+    open_form(main, ctx, frame, "/admin/users");
+    input(main, "email", "E-Mail-Adresse", "email", "off", page.email, problem_in(page.problems, "email"));
+    const auto* role_problem = problem_in(page.problems, "role");
+    main += "<div class=\"field";
+    if (role_problem) main += " field--error";
+    main += "\">\n<label for=\"role\">Rolle</label>\n";
+    if (role_problem) {
+        main += "<p id=\"role-error\" class=\"field-error\">";
+        html::append_text(main, domain::message(*role_problem, de));
+        main += "</p>\n";
+    }
+    main += "<select id=\"role\" name=\"role\"";
+    if (role_problem) main += " aria-invalid=\"true\" aria-describedby=\"role-error\"";
+    main += ">\n";
+    for (const auto& [value, label] : {std::pair{"staff", "Mitarbeiter:in: Seminare, Termine, Anmeldungen, Exporte"},
+                                       std::pair{"owner", "Inhaber:in: alles, auch Benutzer und Einstellungen"}}) {
+        main += "<option";
+        attribute(main, "value", value);
+        if (page.role == value) main += " selected";
+        main += '>';
+        html::append_text(main, label);
+        main += "</option>\n";
+    }
+    main += "</select>\n</div>\n";
+    input(main,
+          "password",
+          "Erstes Passwort",
+          "password",
+          "new-password",
+          {},
+          problem_in(page.problems, "password"),
+          "Mindestens 10 Zeichen. Teilen Sie es der Person auf einem sicheren Weg mit; sie kann es unter „Mein "
+          "Konto“ ändern.");
+    main += "<button type=\"submit\" class=\"button button--primary\">Hinzufügen</button>\n</form>\n";
+    return document(ctx, "Benutzer", frame, "users", main);
 }
 
 std::string render_workspace_message(const page_context& ctx,

@@ -68,6 +68,24 @@ struct account_page {
 };
 std::string render_account(const page_context& ctx, const workspace_frame& frame, const account_page& page);
 
+/// An organiser account as listed.
+struct user_view {
+    std::int64_t id = 0;
+    std::string email;
+    bool owner = false;
+    domain::instant created_at{};
+};
+/// The users page (owners only): every account, a form to add one, a remove button per account.
+struct users_page {
+    std::vector<user_view> users;
+    std::string email, role;  ///< the add form as typed after a failed attempt
+    /// Per field: email, role, password; "form" for account_exists or a refused removal of the last owner
+    std::map<std::string, domain::field_problem> problems;
+    std::optional<domain::errc> error;
+    std::string notice;  ///< what just happened ("… hinzugefügt")
+};
+std::string render_users(const page_context& ctx, const workspace_frame& frame, const users_page& page);
+
 /// A workspace page with one heading and one paragraph (403, 404), in the workspace's frame when someone is logged in.
 std::string render_workspace_message(const page_context& ctx,
                                      const std::optional<workspace_frame>& frame,

@@ -350,3 +350,60 @@ TEST_CASE("the overview shows upcoming dates with seats, waiting list, start and
     CHECK(after.body.find("Keine kommenden Termine.") != std::string::npos);
     CHECK(after.body.find("Seminar fuehrung") != std::string::npos);
 }
+
+TEST_CASE("owners add and remove users; staff cannot open the users page; the last owner stays",
+          "[handlers][workspace][roles]") {
+    workspace w;
+    const auto owner = w.app.login(owner_email, owner_password);
+    const auto csrf = w.csrf_of(owner);
+    auto page = w.app.get("/admin/users", w.as(owner));
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find(owner_email) != std::string::npos);
+    CHECK(w.app.get("/admin", w.as(owner)).body.find("/admin/users\"") != std::string::npos);
+
+    auto bad = w.app.post_form("/admin/users", "csrf=" + csrf + "&email=keine&role=chef&password=kurz", w.as(owner));
+    CHECK(bad.status == 422);
+    CHECK(bad.body.find("id=\"email-error\"") != std::string::npos);
+    CHECK(bad.body.find("id=\"role-error\"") != std::string::npos);
+    CHECK(bad.body.find("id=\"password-error\"") != std::string::npos);
+    auto added =
+        w.app.post_form("/admin/users",
+                        "csrf=" + csrf + "&email=Assistenz%40Beispiel.de&role=staff&password=Erstes-Passwort-1",
+                        w.as(owner));
+    REQUIRE(added.status == 303);
+    CHECK(added.header("Location") == "http://seminard.test/admin/users?added=assistenz%40beispiel.de");
+    auto twice =
+        w.app.post_form("/admin/users",
+                        "csrf=" + csrf + "&email=assistenz%40beispiel.de&role=owner&password=Erstes-Passwort-1",
+                        w.as(owner));
+    CHECK(twice.status == 409);
+
+    const auto staff = w.app.login("assistenz@beispiel.de", "Erstes-Passwort-1");
+    REQUIRE_FALSE(staff.empty());
+    auto refused = w.app.get("/admin/users", w.as(staff));
+    CHECK(refused.status == 403);
+    CHECK(refused.body.find("Inhaber:innen vorbehalten") != std::string::npos);
+    const auto staff_csrf = w.csrf_of(staff);
+    CHECK(w.app
+              .post_form("/admin/users",
+                         "csrf=" + staff_csrf + "&email=dritte%40beispiel.de&role=owner&password=Erstes-Passwort-1",
+                         w.as(staff))
+              .status == 403);
+    CHECK(w.app.get("/admin", w.as(staff)).body.find("/admin/users\"") == std::string::npos);
+
+    // The owner's own row leads to a refusal: the last owner stays.
+    const auto users = w.app.get("/admin/users", w.as(owner)).body;
+    const auto row = users.find(owner_email);
+    const auto form = users.find("/admin/users/", row);
+    const auto own_path = users.substr(form, users.find('"', form) - form);
+    auto last = w.app.post_form(own_path, "csrf=" + csrf, w.as(owner));
+    CHECK(last.status == 409);
+    CHECK(last.body.find("letzte Inhaberin") != std::string::npos);
+
+    const auto staff_row = users.find("assistenz@beispiel.de");
+    const auto staff_form = users.find("/admin/users/", staff_row);
+    auto removed = w.app.post_form(
+        users.substr(staff_form, users.find('"', staff_form) - staff_form), "csrf=" + csrf, w.as(owner));
+    CHECK(removed.status == 303);
+    CHECK(w.app.get("/admin", w.as(staff)).status == 303);  // the removed user's session ended with the account
+}
