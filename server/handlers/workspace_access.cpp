@@ -99,8 +99,10 @@ std::string csrf_token_for(const storage::secret_key& key, const storage::digest
 
 bool same_origin(const http_request& req, std::string_view public_origin) {
     auto origin = req.header("Origin");
+    const auto site = req.header("Sec-Fetch-Site");
+    if (origin == "null") return site == "same-origin";
     if (!origin.empty()) return domain::iequals(origin, public_origin);
-    return req.header("Sec-Fetch-Site") != "cross-site";
+    return site != "cross-site";
 }
 
 std::string safe_next(std::string_view next) {
@@ -111,8 +113,14 @@ std::string safe_next(std::string_view next) {
     return std::string{next};
 }
 
+http_response workspace_page(std::string body, const services& svc, int status) {
+    auto res = private_page(std::move(body), svc, status);
+    res.set("Referrer-Policy", "same-origin");
+    return res;
+}
+
 http_response workspace_forbidden(const services& svc, std::string_view why) {
-    auto res = private_page(
+    auto res = workspace_page(
         render_workspace_message(page_context_of(svc, domain::lang::de), std::nullopt, "Nicht erlaubt", why), svc, 403);
     return res;
 }

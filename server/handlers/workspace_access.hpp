@@ -27,8 +27,9 @@ std::string session_cookie(std::string_view id, std::chrono::seconds max_age, bo
 /// storage, differs per session, and nobody without the key can make one.
 std::string csrf_token_for(const storage::secret_key& key, const storage::digest& session_hash);
 
-/// False when a state-changing request comes from another site: an Origin other than the public URL's, or
-/// (without Origin) Sec-Fetch-Site cross-site. A request without either (curl, older browsers) passes.
+/// False when a state-changing request comes from another site: an Origin other than the public URL's, or (without
+/// Origin) Sec-Fetch-Site cross-site. `Origin: null` (a sandboxed frame, a page without referrer) passes only with
+/// Sec-Fetch-Site same-origin. A request with neither header (curl, older browsers) passes.
 bool same_origin(const http_request& req, std::string_view public_origin);
 /// `next` when it is a path inside the workspace ("/admin" or below, no scheme, host or "//"), else "/admin".
 std::string safe_next(std::string_view next);
@@ -38,6 +39,9 @@ void check_workspace(services& svc, access level, const std::shared_ptr<exchange
 /// The access check of organiser routes: the bootstrap token, or a personal API token.
 void check_organiser(services& svc, const std::shared_ptr<exchange>& ex, access_granted grant);
 
+/// A workspace page: never cached or indexed; Referer only to our own pages (with no-referrer, browsers send
+/// `Origin: null` on form posts, and the origin check could not tell our forms from others).
+http_response workspace_page(std::string body, const services& svc, int status = 200);
 /// The workspace's 403 page (foreign origin, no or a wrong CSRF token, staff on an owner's page).
 http_response workspace_forbidden(const services& svc, std::string_view why);
 

@@ -42,7 +42,7 @@ std::chrono::seconds session_max_age(const services& svc) {
 workspace_frame frame_of(const exchange& ex) { return {ex.actor, ex.owner, ex.csrf_token}; }
 
 http_response page(const services& svc, std::string body, int status = 200) {
-    return private_page(std::move(body), svc, status);
+    return workspace_page(std::move(body), svc, status);
 }
 
 http_response login_page(const services& svc, login_form form, int status) {

@@ -53,7 +53,7 @@ std::string document(const page_context& ctx,
     out.reserve(main.size() + 2048);
     out += "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n";
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out += "<meta name=\"robots\" content=\"noindex, nofollow\">\n<meta name=\"referrer\" content=\"no-referrer\">\n";
+    out += "<meta name=\"robots\" content=\"noindex, nofollow\">\n<meta name=\"referrer\" content=\"same-origin\">\n";
     out += "<title>";
     html::append_text(out, title);
     out += " – Arbeitsbereich</title>\n<link rel=\"stylesheet\"";

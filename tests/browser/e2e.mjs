@@ -5,7 +5,7 @@
 //
 //   node e2e.mjs --server path/to/seminard --artifacts dir [--chromium /usr/bin/chromium]
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -318,6 +318,49 @@ async function run() {
     assert.match(substituted, /Erika Ersatz/);
     assert.doesNotMatch(substituted, /Clara Kollegin/);
     await page.screenshot({ path: join(artifacts, '06b-booking-substitute.png'), fullPage: true });
+
+    // 6c. The workspace: the first owner made with the CLI (while the server runs), a page without a session leads
+    // to the login, a wrong password is refused, the right one opens the overview; account page, a personal API
+    // token, logout. axe-core checks each page.
+    const made = spawnSync(serverBinary, ['user', 'add', 'chefin@beispiel.example', '--role', 'owner', '--db', join(dir, 'seminard.db')],
+      { input: 'Browser-Test-Passwort-2027\n', encoding: 'utf8' });
+    assert.equal(made.status, 0, `seminard user add: ${made.stdout}${made.stderr}`);
+    await page.goto(`${base}/admin/account`);
+    assert.match(page.url(), /\/admin\/login\?next=%2Fadmin%2Faccount$/);
+    await assertLabelled(page);
+    await assertAccessible(page, 'the workspace login');
+    await page.getByLabel('E-Mail-Adresse').fill('chefin@beispiel.example');
+    await page.getByLabel('Passwort').fill('falsch-falsch-falsch');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Anmelden' }).click()]);
+    assert.match(await page.locator('[role=alert]').innerText(), /E-Mail-Adresse oder Passwort sind falsch/);
+    await assertAccessible(page, 'the workspace login after a wrong password');
+    await page.getByLabel('Passwort').fill('Browser-Test-Passwort-2027');
+    await Promise.all([page.waitForURL(/\/admin\/account$/), page.getByRole('button', { name: 'Anmelden' }).click()]);
+    const cookies = await context.cookies(`${base}/admin`);
+    const session = cookies.find((c) => c.name === 'seminard_session');
+    assert.ok(session && session.httpOnly && session.sameSite === 'Lax' && session.path === '/admin', 'a strict session cookie');
+    await assertLabelled(page);
+    await assertAccessible(page, 'the workspace account page');
+    await page.getByLabel('Name des neuen Schlüssels').fill('Browser-Skript');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Schlüssel erstellen' }).click()]);
+    const secret = await page.locator('code.secret').innerText();
+    const viaToken = await fetch(`${base}/api/v1/outbox`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(viaToken.status, 200, 'the personal API token works');
+    await assertAccessible(page, 'the workspace account page with a new token');
+    await page.getByRole('link', { name: 'Übersicht' }).click();
+    await page.waitForURL(/\/admin$/);
+    assert.match(await page.locator('main').innerText(), /LinkedIn Marketing für Unternehmen/);
+    await assertNoHorizontalScroll(page);
+    await assertAccessible(page, 'the workspace overview');
+    await page.screenshot({ path: join(artifacts, '09-workspace-overview.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Benutzer' }).click();
+    await page.waitForURL(/\/admin\/users$/);
+    await assertLabelled(page);
+    await assertAccessible(page, 'the workspace users page');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Abmelden' }).click()]);
+    assert.match(await page.locator('main').innerText(), /Sie sind abgemeldet/);
+    await page.goto(`${base}/admin`);
+    assert.match(page.url(), /\/admin\/login/, 'after logout the workspace asks for the login again');
 
     // 7. English on request, and the list of seminars.
     await page.goto(`${base}/?lang=en`);

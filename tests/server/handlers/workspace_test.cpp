@@ -129,6 +129,20 @@ TEST_CASE("a login from another site is refused", "[handlers][workspace][csrf]")
                                    "email=inhaberin%40beispiel.de&password=Seminare-seit-2009",
                                    {{"Sec-Fetch-Site", "cross-site"}});
     CHECK(fetched.status == 403);
+    // "Origin: null" (a sandboxed frame, or a page that sends no referrer) counts only with Sec-Fetch-Site.
+    auto sandboxed = w.app.post_form("/admin/login",
+                                     "email=inhaberin%40beispiel.de&password=Seminare-seit-2009",
+                                     {{"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}});
+    CHECK(sandboxed.status == 403);
+    CHECK(w.app
+              .post_form(
+                  "/admin/login", "email=inhaberin%40beispiel.de&password=Seminare-seit-2009", {{"Origin", "null"}})
+              .status == 403);
+    auto own = w.app.post_form("/admin/login",
+                               "email=inhaberin%40beispiel.de&password=Seminare-seit-2009",
+                               {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
+    CHECK(own.status == 303);
+    CHECK(w.app.get("/admin/login").header("Referrer-Policy") == "same-origin");
 }
 
 TEST_CASE("a form without the session's CSRF token, with another's, or from a foreign origin changes nothing",
