@@ -365,7 +365,7 @@ TEST_CASE("the overview shows upcoming dates with seats, waiting list, start and
     CHECK(after.body.find("Seminar fuehrung") != std::string::npos);
 }
 
-TEST_CASE("owners add and remove users; staff cannot open the users page; the last owner stays",
+TEST_CASE("owners add and remove users, staff cannot open the users page, and the last owner stays",
           "[handlers][workspace][roles]") {
     workspace w;
     const auto owner = w.app.login(owner_email, owner_password);
