@@ -43,6 +43,22 @@ void open_form(std::string& out, const page_context& ctx, const workspace_frame&
     hidden(out, csrf_field, frame.csrf);
 }
 
+/// A table cell with one button that posts to `path`; screen readers hear which row it acts on (`what`).
+void row_action(std::string& out,
+                const page_context& ctx,
+                const workspace_frame& frame,
+                const std::string& path,
+                std::string_view label,
+                std::string_view what) {
+    out += "<td>";
+    open_form(out, ctx, frame, path);
+    out += "<button type=\"submit\" class=\"button button--secondary button--small\">";
+    html::append_text(out, label);
+    out += "<span class=\"visually-hidden\"> (";
+    html::append_text(out, what);
+    out += ")</span></button>\n</form></td>\n";
+}
+
 /// A workspace page: header with the navigation and the logout button, then `main`.
 std::string document(const page_context& ctx,
                      std::string_view title,
@@ -307,12 +323,9 @@ std::string render_account(const page_context& ctx, const workspace_frame& frame
             element(main, "td", {}, t.name);
             element(main, "td", {}, when(t.created_at));
             element(main, "td", {}, t.last_used_at ? when(*t.last_used_at) : "noch nie");
-            main += "<td>";
-            open_form(main, ctx, frame, "/admin/account/tokens/" + std::to_string(t.id) + "/revoke");
-            main += "<button type=\"submit\" class=\"button button--secondary button--small\">Widerrufen";
-            main += "<span class=\"visually-hidden\"> (";
-            html::append_text(main, t.name);
-            main += ")</span></button>\n</form></td>\n</tr>\n";
+            row_action(
+                main, ctx, frame, "/admin/account/tokens/" + std::to_string(t.id) + "/revoke", "Widerrufen", t.name);
+            main += "</tr>\n";
         }
         main += "</tbody>\n</table>\n</div>\n";
     }
@@ -351,12 +364,8 @@ std::string render_users(const page_context& ctx, const workspace_frame& frame, 
         element(main, "td", {}, u.email);
         element(main, "td", {}, u.owner ? "Inhaber:in" : "Mitarbeiter:in");
         element(main, "td", {}, when(u.created_at));
-        main += "<td>";
-        open_form(main, ctx, frame, "/admin/users/" + std::to_string(u.id) + "/remove");
-        main += "<button type=\"submit\" class=\"button button--secondary button--small\">Entfernen";
-        main += "<span class=\"visually-hidden\"> (";
-        html::append_text(main, u.email);
-        main += ")</span></button>\n</form></td>\n</tr>\n";
+        row_action(main, ctx, frame, "/admin/users/" + std::to_string(u.id) + "/remove", "Entfernen", u.email);
+        main += "</tr>\n";
     }
     main += "</tbody>\n</table>\n</div>\n";
 
