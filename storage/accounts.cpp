@@ -111,6 +111,14 @@ bool set_password(connection& c, std::int64_t user_id, std::string_view password
     return true;
 }
 
+void renew_password_hash(connection& c, std::int64_t user_id, std::string_view old_hash, std::string_view new_hash) {
+    auto q = c.prepare("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?");
+    q.bind(1, std::string{new_hash});
+    q.bind(2, user_id);
+    q.bind(3, std::string{old_hash});
+    q.exec();
+}
+
 void create_session(connection& c, const digest& id_hash, std::int64_t user_id, domain::instant now) {
     auto q = c.prepare("INSERT INTO sessions(id_hash, user_id, created_at, seen_at) VALUES (?, ?, ?, ?)");
     bind_digest(q, 1, id_hash);

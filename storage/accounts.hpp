@@ -44,6 +44,9 @@ removal remove_user(connection& c, std::string_view email);
 /// Writer only: a new password hash; every session of the user ends ("log out everywhere"). False: no such user.
 bool set_password(connection& c, std::int64_t user_id, std::string_view password_hash, domain::instant now);
 
+/// Writer only: the same password hashed anew (another cost), unless the hash changed meanwhile. Sessions stay.
+void renew_password_hash(connection& c, std::int64_t user_id, std::string_view old_hash, std::string_view new_hash);
+
 // ---- sessions ------------------------------------------------------------------------------------------------
 struct session {
     std::int64_t user_id = 0;

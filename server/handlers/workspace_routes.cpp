@@ -131,8 +131,14 @@ void add_login_routes(router& r, services& svc) {
             auto id = new_session_id();
             const auto now = svc.now();
             const auto user_id = user->id;
+            // A hash made at another cost (an older default) is made again now that the password is at hand.
+            std::string renewed;
+            if (storage::password_needs_rehash(user->password_hash, svc.cfg.password_cost))
+                renewed = storage::hash_password(password, svc.cfg.password_cost);
             svc.writer.submit<domain::done>(
-                [&svc, id, user_id, now, previous](storage::connection& w) -> domain::result<domain::done> {
+                [&svc, id, user_id, now, previous, old_hash = user->password_hash, renewed](
+                    storage::connection& w) -> domain::result<domain::done> {
+                    if (!renewed.empty()) storage::renew_password_hash(w, user_id, old_hash, renewed);
                     if (previous) storage::end_session(w, storage::sha256(*previous));
                     storage::end_expired_sessions(w, now - svc.cfg.session_idle, now - svc.cfg.session_lifetime);
                     storage::create_session(w, storage::sha256(id), user_id, now);

@@ -125,13 +125,12 @@ answer app_under_test::patch_json(std::string target, const nlohmann::json& body
     return request("PATCH", std::move(target), std::move(headers), body.dump());
 }
 
-void app_under_test::add_user(const std::string& email, const std::string& role, const std::string& password) {
+void app_under_test::add_user(const std::string& email,
+                              const std::string& role,
+                              const std::string& password,
+                              storage::password_cost cost) {
     auto r = writer_->run<storage::user>([&](storage::connection& c) {
-        return storage::add_user(c,
-                                 email,
-                                 *storage::parse_role(role),
-                                 storage::hash_password(password, storage::password_cost::minimal()),
-                                 now_);
+        return storage::add_user(c, email, *storage::parse_role(role), storage::hash_password(password, cost), now_);
     });
     REQUIRE(r);
 }

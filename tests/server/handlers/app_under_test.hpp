@@ -4,6 +4,7 @@
 
 #include "server/handlers/services.hpp"
 #include "server/http/router.hpp"
+#include "storage/passwords.hpp"
 #include "storage/reader_pool.hpp"
 #include "storage/writer.hpp"
 
@@ -67,8 +68,11 @@ public:
     /// A seminar (slug) with one two-day date in January 2027 of `capacity` seats; returns the date's id.
     std::int64_t seminar_with_date(const std::string& slug, int capacity, bool waitlist);
 
-    /// An organiser account (its password hashed at the least cost: tests make many).
-    void add_user(const std::string& email, const std::string& role, const std::string& password);
+    /// An organiser account, its password hashed at `cost` (by default the least: tests make many).
+    void add_user(const std::string& email,
+                  const std::string& role,
+                  const std::string& password,
+                  storage::password_cost cost = storage::password_cost::minimal());
     /// Logs in through the login form; returns the Cookie header value of the new session ("" when refused).
     std::string login(const std::string& email, const std::string& password, const std::string& cookie = {});
 

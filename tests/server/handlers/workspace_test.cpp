@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "storage/accounts.hpp"
+#include "storage/passwords.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -420,4 +423,28 @@ TEST_CASE("owners add and remove users, staff cannot open the users page, and th
         users.substr(staff_form, users.find('"', staff_form) - staff_form), "csrf=" + csrf, w.as(owner));
     CHECK(removed.status == 303);
     CHECK(w.app.get("/admin", w.as(staff)).status == 303);  // the removed user's session ended with the account
+}
+
+TEST_CASE("a password hashed at another cost is hashed again at the login, and the sessions stay",
+          "[handlers][workspace]") {
+    workspace w;
+    auto older = seminard::storage::password_cost::minimal();
+    older.passes += 1;  // an earlier default, say
+    w.app.add_user("alt@beispiel.de", "staff", "ein-altes-Passwort", older);
+    auto hash_now = [&] {
+        seminard::storage::db_options o;
+        o.path = w.app.db_path().string();
+        seminard::storage::connection c{o, seminard::storage::access::read_only};
+        return seminard::storage::find_user(c, "alt@beispiel.de")->password_hash;
+    };
+    const auto before = hash_now();
+    CHECK(seminard::storage::password_needs_rehash(before, seminard::storage::password_cost::minimal()));
+    const auto first = w.app.login("alt@beispiel.de", "ein-altes-Passwort");
+    REQUIRE_FALSE(first.empty());
+    const auto after = hash_now();
+    CHECK(after != before);
+    CHECK_FALSE(seminard::storage::password_needs_rehash(after, seminard::storage::password_cost::minimal()));
+    CHECK(w.app.get("/admin", w.as(first)).status == 200);
+    CHECK_FALSE(w.app.login("alt@beispiel.de", "ein-altes-Passwort").empty());
+    CHECK(hash_now() == after);  // once is enough
 }
