@@ -33,6 +33,15 @@ std::optional<domain::instant> optional_time(statement_ref& q, int column) {
     return from_db(q.getColumn(column).getInt64());
 }
 
+/// A token from its first five columns: id, user_id, name, created_at, last_used_at.
+api_token read_token(statement_ref& q) {
+    return {q.getColumn(0).getInt64(),
+            q.getColumn(1).getInt64(),
+            q.getColumn(2).getString(),
+            from_db(q.getColumn(3).getInt64()),
+            optional_time(q, 4)};
+}
+
 }  // namespace
 
 std::string_view role_name(role r) noexcept { return r == role::owner ? "owner" : "staff"; }
@@ -189,11 +198,7 @@ std::optional<token_holder> find_api_token(connection& c, const digest& token_ha
     bind_digest(q, 1, token_hash);
     if (!q.executeStep()) return std::nullopt;
     token_holder h;
-    h.token = {q.getColumn(0).getInt64(),
-               q.getColumn(1).getInt64(),
-               q.getColumn(2).getString(),
-               from_db(q.getColumn(3).getInt64()),
-               optional_time(q, 4)};
+    h.token = read_token(q);
     h.email = q.getColumn(5).getString();
     h.role = parse_role(q.getColumn(6).getString()).value_or(role::staff);
     return h;
@@ -211,12 +216,7 @@ std::vector<api_token> list_api_tokens(connection& c, std::int64_t user_id) {
         "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC");
     q.bind(1, user_id);
     std::vector<api_token> out;
-    while (q.executeStep())
-        out.push_back({q.getColumn(0).getInt64(),
-                       q.getColumn(1).getInt64(),
-                       q.getColumn(2).getString(),
-                       from_db(q.getColumn(3).getInt64()),
-                       optional_time(q, 4)});
+    while (q.executeStep()) out.push_back(read_token(q));
     return out;
 }
 

@@ -390,7 +390,7 @@ std::map<std::int64_t, int> registrations_per_date_since(connection& c, domain::
     auto q = c.prepare(
         "SELECT date_id, COUNT(*) FROM registrations WHERE created_at >= ?1 AND id > COALESCE("
         "(SELECT id FROM registrations WHERE created_at < ?1 ORDER BY id DESC LIMIT 1), 0) GROUP BY date_id");
-    q.bind(1, std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count());
+    q.bind(1, to_db(since));
     std::map<std::int64_t, int> out;
     while (q.executeStep()) out[q.getColumn(0).getInt64()] = q.getColumn(1).getInt();
     return out;

@@ -114,10 +114,10 @@ void add_login_routes(router& r, services& svc) {
         const auto client = req.remote_address;
         const auto account = "account " + domain::normalize_email(form.email);
         // Both limits are checked before any password is: past them, even the right one gets no answer.
-        for (const auto* limiter : {&svc.failed_logins, &svc.failed_account_logins}) {
-            auto d = limiter->check(limiter == &svc.failed_logins ? client : account);
-            if (!d.allowed) return ex->respond(throttled_login(svc, d.retry_after, std::move(form)));
-        }
+        if (auto d = svc.failed_logins.check(client); !d.allowed)
+            return ex->respond(throttled_login(svc, d.retry_after, std::move(form)));
+        if (auto d = svc.failed_account_logins.check(account); !d.allowed)
+            return ex->respond(throttled_login(svc, d.retry_after, std::move(form)));
         if (form.email.empty() || password.empty() || password.size() > storage::max_password_size)
             return ex->respond(wrong_login(svc, client, account, std::move(form)));
         const auto previous = session_id_of(req);
